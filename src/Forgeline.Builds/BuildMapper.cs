@@ -1,0 +1,28 @@
+using Forgeline.Core.Builds;
+using Forgeline.Data.Entities;
+
+namespace Forgeline.Builds;
+
+/// <summary>Turns stored builds into what the API returns.</summary>
+public static class BuildMapper
+{
+    /// <summary>The API view of a build.</summary>
+    public static BuildDto ToDto(this BuildRecord b) => new(
+        b.Id,
+        b.State.ToApiName(),
+        b.Package,
+        b.Source,
+        b.Arch,
+        b.Owner,
+        new DateTimeOffset(b.SubmittedAt),
+        b.StartedAt is { } s ? new DateTimeOffset(s) : null,
+        b.FinishedAt is { } f ? new DateTimeOffset(f) : null,
+        b.WorkerName,
+        b.Reason,
+        b.Attempt,
+        b.Artifacts.OrderBy(a => a.Kind == "log").ThenBy(a => a.Name, StringComparer.Ordinal)
+            .Select(a => new ArtifactDto(a.Name, a.Kind, a.Size, a.Sha256, ArtifactUrl(b.Id, a.Name))).ToList());
+
+    /// <summary>Download path of an artifact.</summary>
+    public static string ArtifactUrl(long buildId, string name) => $"/api/v1/builds/{buildId}/artifacts/{Uri.EscapeDataString(name)}";
+}

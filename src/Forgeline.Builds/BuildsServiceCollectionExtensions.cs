@@ -1,0 +1,27 @@
+using Forgeline.Builds.Artifacts;
+using Forgeline.Builds.Logs;
+using Forgeline.Builds.Queue;
+using Forgeline.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Forgeline.Builds;
+
+/// <summary>Registers the build farm's services.</summary>
+public static class BuildsServiceCollectionExtensions
+{
+    /// <summary>Adds submission, the queue, leases, logs and the artifact store, with options from <c>Forgeline:Builds</c>.</summary>
+    public static IServiceCollection AddForgelineBuilds(this IServiceCollection services, IConfiguration configuration, ForgelinePaths paths)
+    {
+        services.AddOptions<BuildsOptions>().Bind(configuration.GetSection(BuildsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(new ArtifactStore(paths.Artifacts));
+        services.AddSingleton(new BuildLogStore(paths.Logs));
+        services.AddSingleton<QueueSignal>();
+        services.AddSingleton<BuildMetrics>();
+        services.AddScoped<BuildService>();
+        services.AddScoped<JobService>();
+        services.AddSingleton<LeaseReaper>();
+        services.AddHostedService(sp => sp.GetRequiredService<LeaseReaper>());
+        return services;
+    }
+}

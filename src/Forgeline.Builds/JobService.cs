@@ -1,0 +1,266 @@
+using System.Security.Cryptography;
+using Forgeline.Builds.Artifacts;
+using Forgeline.Builds.Logs;
+using Forgeline.Builds.Queue;
+using Forgeline.Core.Builds;
+using Forgeline.Core.Workers;
+using Forgeline.Data;
+using Forgeline.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Forgeline.Builds;
+
+/// <summary>
+/// The worker side of the farm. A worker leases a job, renews the lease with heartbeats, appends its log, uploads
+/// artifacts and completes the job; every call names the lease, and only the current lease holder is heard, so a
+/// build whose worker was lost and replaced can never be completed twice.
+/// </summary>
+public sealed partial class JobService(
+    ForgelineDbContext db,
+    ArtifactStore store,
+    BuildLogStore logs,
+    QueueSignal queueSignal,
+    BuildMetrics metrics,
+    IOptions<BuildsOptions> options,
+    TimeProvider time,
+    ILogger<JobService> logger)
+{
+    private BuildsOptions Options => options.Value;
+
+    /// <summary>Hands the oldest queued build the worker can run to it, waiting up to the request's wait time for one.</summary>
+    public async Task<JobLease?> LeaseAsync(LeaseRequest request, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(Math.Clamp(request.WaitSeconds, 0, 60));
+        await TouchWorkerAsync(request, cancellationToken);
+        while (true)
+        {
+            var wake = queueSignal.WaitAsync();
+            if (await TryClaimAsync(request, cancellationToken) is { } lease)
+            {
+                return lease;
+            }
+
+            var left = deadline - time.GetUtcNow();
+            if (left <= TimeSpan.Zero)
+            {
+                return null;
+            }
+
+            // Woken by a submit in this process; the periodic re-check covers submits to another server replica.
+            var recheck = left < TimeSpan.FromSeconds(2) ? left : TimeSpan.FromSeconds(2);
+            await Task.WhenAny(wake, Task.Delay(recheck, time, cancellationToken));
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    private async Task<JobLease?> TryClaimAsync(LeaseRequest request, CancellationToken cancellationToken)
+    {
+        for (var tries = 0; tries < 5; tries++)
+        {
+            var candidate = await db.Builds.AsNoTracking()
+                .Where(b => b.State == BuildState.Queued && b.Arch == request.Arch)
+                .OrderBy(b => b.Id).Select(b => (long?)b.Id).FirstOrDefaultAsync(cancellationToken);
+            if (candidate is not { } id)
+            {
+                return null;
+            }
+
+            var leaseId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+            var now = time.GetUtcNow().UtcDateTime;
+            var expires = now.AddSeconds(Options.LeaseSeconds);
+            // The state check in the WHERE makes the claim atomic: of two workers racing for a build, one updates a row.
+            var claimed = await db.Builds.Where(b => b.Id == id && b.State == BuildState.Queued).ExecuteUpdateAsync(s => s
+                .SetProperty(b => b.State, BuildState.Running)
+                .SetProperty(b => b.LeaseId, leaseId)
+                .SetProperty(b => b.LeaseExpiresAt, expires)
+                .SetProperty(b => b.WorkerName, request.Worker)
+                .SetProperty(b => b.StartedAt, now)
+                .SetProperty(b => b.Attempt, b => b.Attempt + 1), cancellationToken);
+            if (claimed == 0)
+            {
+                continue;
+            }
+
+            var build = await db.Builds.AsNoTracking().FirstAsync(b => b.Id == id, cancellationToken);
+            await db.Artifacts.Where(a => a.BuildId == id).ExecuteDeleteAsync(cancellationToken);
+            logs.Reset(id, firstLine: null);
+            LogLeased(id, request.Worker, build.Attempt);
+            return new JobLease(id, leaseId, build.Attempt, build.Source, build.Arch, Options.TimeoutSeconds, Options.LogLimitBytes, Options.LeaseSeconds);
+        }
+
+        return null;
+    }
+
+    /// <summary>Renews a lease and says whether the user asked to cancel.</summary>
+    public async Task<ServiceResult<HeartbeatResult>> HeartbeatAsync(string leaseId, CancellationToken cancellationToken)
+    {
+        var expires = time.GetUtcNow().UtcDateTime.AddSeconds(Options.LeaseSeconds);
+        var renewed = await db.Builds.Where(b => b.LeaseId == leaseId && b.State == BuildState.Running)
+            .ExecuteUpdateAsync(s => s.SetProperty(b => b.LeaseExpiresAt, expires), cancellationToken);
+        if (renewed == 0)
+        {
+            return LeaseLost<HeartbeatResult>();
+        }
+
+        var build = await db.Builds.AsNoTracking().Where(b => b.LeaseId == leaseId).Select(b => new { b.CancelRequested, b.WorkerName }).FirstAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        await db.Workers.Where(w => w.Name == build.WorkerName).ExecuteUpdateAsync(s => s.SetProperty(w => w.LastSeenAt, now), cancellationToken);
+        return new HeartbeatResult(build.CancelRequested, new DateTimeOffset(expires));
+    }
+
+    /// <summary>Appends log bytes of a leased job.</summary>
+    public async Task<ServiceResult<long>> AppendLogAsync(string leaseId, long offset, byte[] bytes, CancellationToken cancellationToken)
+    {
+        if (await FindLeasedAsync(leaseId, cancellationToken) is not { } build)
+        {
+            return LeaseLost<long>();
+        }
+
+        // A little slack over the worker's own limit, so the worker, not the server, reports the overflow.
+        return logs.Append(build.Id, offset, bytes, Options.LogLimitBytes + 64 * 1024);
+    }
+
+    /// <summary>Stores an artifact uploaded by the lease holder after checking its digest and format.</summary>
+    public async Task<ServiceResult<ArtifactRecord>> PutArtifactAsync(string leaseId, string name, string kind, string sha256, Stream content, CancellationToken cancellationToken)
+    {
+        if (!UploadInspector.ArtifactKinds.Contains(kind))
+        {
+            return ServiceResult<ArtifactRecord>.Fail(ServiceError.Invalid, $"unknown artifact kind '{kind}'; use rpm or srpm");
+        }
+
+        if (UploadInspector.FileNameProblem(name, kind) is { } nameProblem)
+        {
+            return ServiceResult<ArtifactRecord>.Fail(ServiceError.Invalid, nameProblem);
+        }
+
+        if (await FindLeasedAsync(leaseId, cancellationToken) is not { } build)
+        {
+            return LeaseLost<ArtifactRecord>();
+        }
+
+        var staged = await store.StageAsync(content, sha256, Options.MaxUploadBytes, cancellationToken);
+        if (!staged.IsSuccess)
+        {
+            return ServiceResult<ArtifactRecord>.Fail(staged.Error!.Value, staged.Message!);
+        }
+
+        using var blob = staged.Value!;
+        if (UploadInspector.FindProblem(kind, blob.Path) is { } problem)
+        {
+            return ServiceResult<ArtifactRecord>.Fail(ServiceError.Invalid, $"{name}: {problem}");
+        }
+
+        blob.Commit();
+        await db.Artifacts.Where(a => a.BuildId == build.Id && a.Name == name).ExecuteDeleteAsync(cancellationToken);
+        var artifact = new ArtifactRecord { BuildId = build.Id, Name = name, Kind = kind, Sha256 = blob.Sha256, Size = blob.Size };
+        db.Artifacts.Add(artifact);
+        await db.SaveChangesAsync(cancellationToken);
+        return artifact;
+    }
+
+    /// <summary>Ends a job with the worker's outcome; the build log is stored as an artifact.</summary>
+    public async Task<ServiceResult<BuildState>> CompleteAsync(string leaseId, CompleteJobRequest request, CancellationToken cancellationToken)
+    {
+        if (await FindLeasedAsync(leaseId, cancellationToken) is not { } build)
+        {
+            return LeaseLost<BuildState>();
+        }
+
+        var hasRpms = await db.Artifacts.AnyAsync(a => a.BuildId == build.Id && a.Kind == "rpm", cancellationToken);
+        var (state, reason) = request.Outcome switch
+        {
+            JobOutcome.Succeeded when !hasRpms => (BuildState.Failed, "the worker reported success but uploaded no RPMs"),
+            JobOutcome.Succeeded => (BuildState.Succeeded, (string?)null),
+            JobOutcome.Canceled => (BuildState.Canceled, build.Reason ?? "canceled"),
+            _ => (BuildState.Failed, request.Reason ?? "the build failed"),
+        };
+        return await FinishAsync(build, leaseId, state, reason, request.Package, cancellationToken) ? state : LeaseLost<BuildState>();
+    }
+
+    /// <summary>Takes a job back from a worker that is shutting down; it is queued again without counting an attempt.</summary>
+    public async Task<ServiceResult<BuildState>> ReleaseAsync(string leaseId, CancellationToken cancellationToken)
+    {
+        var released = await db.Builds.Where(b => b.LeaseId == leaseId && b.State == BuildState.Running).ExecuteUpdateAsync(s => s
+            .SetProperty(b => b.State, BuildState.Queued)
+            .SetProperty(b => b.LeaseId, (string?)null)
+            .SetProperty(b => b.LeaseExpiresAt, (DateTime?)null)
+            .SetProperty(b => b.StartedAt, (DateTime?)null)
+            .SetProperty(b => b.Attempt, b => b.Attempt - 1), cancellationToken);
+        if (released == 0)
+        {
+            return LeaseLost<BuildState>();
+        }
+
+        queueSignal.Pulse();
+        return BuildState.Queued;
+    }
+
+    /// <summary>Moves a build to a final state if <paramref name="leaseId"/> still holds it; false when it does not.</summary>
+    internal async Task<bool> FinishAsync(BuildRecord build, string leaseId, BuildState state, string? reason, string? package, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var finished = await db.Builds.Where(b => b.Id == build.Id && b.LeaseId == leaseId && b.State == BuildState.Running).ExecuteUpdateAsync(s => s
+            .SetProperty(b => b.State, state)
+            .SetProperty(b => b.Reason, reason)
+            .SetProperty(b => b.Package, b => package ?? b.Package)
+            .SetProperty(b => b.FinishedAt, now)
+            .SetProperty(b => b.LeaseId, (string?)null)
+            .SetProperty(b => b.LeaseExpiresAt, (DateTime?)null), cancellationToken);
+        if (finished == 0)
+        {
+            return false;
+        }
+
+        var logPath = logs.PathOf(build.Id);
+        if (File.Exists(logPath))
+        {
+            var (sha, size) = await store.PutFileAsync(logPath, cancellationToken);
+            await db.Artifacts.Where(a => a.BuildId == build.Id && a.Name == "build.log").ExecuteDeleteAsync(cancellationToken);
+            db.Artifacts.Add(new ArtifactRecord { BuildId = build.Id, Name = "build.log", Kind = "log", Sha256 = sha, Size = size });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        if (build.StartedAt is { } started)
+        {
+            metrics.RecordFinished(state, (now - started).TotalSeconds);
+        }
+
+        logs.Notify(build.Id);
+        LogFinished(build.Id, state.ToApiName(), reason);
+        return true;
+    }
+
+    private Task<BuildRecord?> FindLeasedAsync(string leaseId, CancellationToken cancellationToken) =>
+        db.Builds.AsNoTracking().FirstOrDefaultAsync(b => b.LeaseId == leaseId && b.State == BuildState.Running, cancellationToken);
+
+    private async Task TouchWorkerAsync(LeaseRequest request, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var updated = await db.Workers.Where(w => w.Name == request.Worker).ExecuteUpdateAsync(s => s
+            .SetProperty(w => w.LastSeenAt, now).SetProperty(w => w.Arch, request.Arch).SetProperty(w => w.Slots, request.Slots), cancellationToken);
+        if (updated == 0)
+        {
+            db.Workers.Add(new WorkerRecord { Name = request.Worker, Arch = request.Arch, Slots = request.Slots, RegisteredAt = now, LastSeenAt = now });
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // Another slot of the same worker registered it first.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private static ServiceResult<T> LeaseLost<T>() =>
+        ServiceResult<T>.Fail(ServiceError.Conflict, "this lease is no longer valid: the job was finished, canceled or handed to another worker");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Build {BuildId} leased to {Worker}, attempt {Attempt}")]
+    private partial void LogLeased(long buildId, string worker, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Build {BuildId} finished: {State} {Reason}")]
+    private partial void LogFinished(long buildId, string state, string? reason);
+}

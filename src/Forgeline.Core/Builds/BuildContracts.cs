@@ -1,0 +1,70 @@
+using System.Text.Json.Serialization;
+
+namespace Forgeline.Core.Builds;
+
+/// <summary>The sources of a build: an uploaded blob (SRPM or directory tarball) or a git repository.</summary>
+/// <param name="Kind">Which kind of source this is.</param>
+/// <param name="Blob">sha256 of the uploaded blob, for <see cref="SourceKind.Srpm"/> and <see cref="SourceKind.Directory"/>.</param>
+/// <param name="FileName">The name the user gave the upload (shown in the UI).</param>
+/// <param name="Url">Git repository URL, for <see cref="SourceKind.Git"/>.</param>
+/// <param name="Ref">Git branch, tag or commit; the default branch when empty.</param>
+/// <param name="SpecPath">Path of the spec file inside the directory or repository; found automatically when empty.</param>
+public sealed record BuildSource(
+    SourceKind Kind,
+    string? Blob = null,
+    string? FileName = null,
+    string? Url = null,
+    string? Ref = null,
+    string? SpecPath = null)
+{
+    /// <summary>A one-line description for people: the file name or the repository and ref.</summary>
+    public string Describe() => Kind switch
+    {
+        SourceKind.Git => Ref is { Length: > 0 } ? $"{Url} @ {Ref}" : Url ?? "git",
+        _ => FileName ?? Blob?[..12] ?? Kind.ToString(),
+    };
+}
+
+/// <summary>Body of <c>POST /api/v1/builds</c>.</summary>
+/// <param name="Source">What to build.</param>
+/// <param name="Arch">Architecture to build for; the server's default when empty.</param>
+public sealed record SubmitBuildRequest(BuildSource Source, string? Arch = null);
+
+/// <summary>A build as the API returns it.</summary>
+public sealed record BuildDto(
+    long Id,
+    string State,
+    string? Package,
+    BuildSource Source,
+    string Arch,
+    string Owner,
+    DateTimeOffset SubmittedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    string? Worker,
+    string? Reason,
+    int Attempt,
+    IReadOnlyList<ArtifactDto> Artifacts)
+{
+    /// <summary>The state as an enum.</summary>
+    [JsonIgnore]
+    public BuildState StateValue => Enum.Parse<BuildState>(State, ignoreCase: true);
+
+    /// <summary>How long the build ran (or has run so far), if it started.</summary>
+    [JsonIgnore]
+    public TimeSpan? Duration => StartedAt is { } s ? (FinishedAt ?? DateTimeOffset.UtcNow) - s : null;
+}
+
+/// <summary>One file a build produced, with the digest it is stored under.</summary>
+/// <param name="Name">File name, e.g. <c>hello-1.0-1.x86_64.rpm</c>.</param>
+/// <param name="Kind"><c>rpm</c>, <c>srpm</c> or <c>log</c>.</param>
+/// <param name="Size">Size in bytes.</param>
+/// <param name="Sha256">Lower-case hex sha256 of the content.</param>
+/// <param name="Url">Path to download it from, relative to the server.</param>
+public sealed record ArtifactDto(string Name, string Kind, long Size, string Sha256, string Url);
+
+/// <summary>A page of builds, newest first.</summary>
+public sealed record BuildPage(IReadOnlyList<BuildDto> Items, long? NextBefore);
+
+/// <summary>Answer to an upload: the digest the blob is stored under.</summary>
+public sealed record UploadResult(string Sha256, long Size, string Kind);

@@ -1,0 +1,17 @@
+using System.Text.Json.Serialization;
+
+namespace Forgeline.Core.Builds;
+
+/// <summary>Where a build's sources come from.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<SourceKind>))]
+public enum SourceKind
+{
+    /// <summary>An uploaded source RPM.</summary>
+    Srpm,
+
+    /// <summary>An uploaded tarball of a directory holding a spec file and its sources.</summary>
+    Directory,
+
+    /// <summary>A git repository, cloned by the worker.</summary>
+    Git,
+}

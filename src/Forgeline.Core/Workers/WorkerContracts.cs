@@ -1,0 +1,41 @@
+using System.Text.Json.Serialization;
+using Forgeline.Core.Builds;
+
+namespace Forgeline.Core.Workers;
+
+/// <summary>A build worker as the API returns it.</summary>
+public sealed record WorkerDto(string Name, string State, string Arch, int Slots, DateTimeOffset LastSeenAt, IReadOnlyList<long> CurrentBuilds);
+
+/// <summary>Body of <c>POST /api/v1/workers/lease</c>: a worker asking for work, waiting up to <paramref name="WaitSeconds"/>.</summary>
+public sealed record LeaseRequest(string Worker, string Arch, int Slots, int WaitSeconds);
+
+/// <summary>A job handed to a worker: the build to run and the lease that proves the worker owns it.</summary>
+/// <param name="BuildId">The build.</param>
+/// <param name="LeaseId">Secret of this attempt; every later call about the job names it.</param>
+/// <param name="Attempt">1 for the first attempt, higher when an earlier worker was lost.</param>
+/// <param name="Source">What to build.</param>
+/// <param name="Arch">Architecture to build for.</param>
+/// <param name="TimeoutSeconds">Wall-clock limit of the whole job.</param>
+/// <param name="LogLimitBytes">The job fails when its log grows past this.</param>
+/// <param name="LeaseSeconds">The lease lapses unless renewed within this time.</param>
+public sealed record JobLease(long BuildId, string LeaseId, int Attempt, BuildSource Source, string Arch, int TimeoutSeconds, long LogLimitBytes, int LeaseSeconds);
+
+/// <summary>Answer to a heartbeat: whether the user cancelled, and until when the lease now holds.</summary>
+public sealed record HeartbeatResult(bool CancelRequested, DateTimeOffset LeaseExpiresAt);
+
+/// <summary>How a job ended, as a worker reports it.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<JobOutcome>))]
+public enum JobOutcome
+{
+    /// <summary>Built; artifacts were uploaded.</summary>
+    Succeeded,
+
+    /// <summary>The build failed; the reason says why.</summary>
+    Failed,
+
+    /// <summary>Stopped because the user cancelled.</summary>
+    Canceled,
+}
+
+/// <summary>Body of <c>POST /api/v1/jobs/{lease}/complete</c>.</summary>
+public sealed record CompleteJobRequest(JobOutcome Outcome, string? Reason, string? Package);

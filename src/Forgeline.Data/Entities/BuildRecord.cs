@@ -1,0 +1,73 @@
+using Forgeline.Core.Builds;
+
+namespace Forgeline.Data.Entities;
+
+/// <summary>A row of the <c>builds</c> table: one submitted build and its current lease.</summary>
+public sealed class BuildRecord
+{
+    /// <summary>Build id, shown to users.</summary>
+    public long Id { get; set; }
+
+    /// <summary>Where the build is in its lifecycle.</summary>
+    public BuildState State { get; set; }
+
+    /// <summary>Name of the token that submitted it.</summary>
+    public required string Owner { get; set; }
+
+    /// <summary>Kind of source.</summary>
+    public SourceKind SourceKind { get; set; }
+
+    /// <summary>sha256 of the uploaded source blob.</summary>
+    public string? SourceBlob { get; set; }
+
+    /// <summary>The uploaded file's name.</summary>
+    public string? SourceFileName { get; set; }
+
+    /// <summary>Git URL.</summary>
+    public string? GitUrl { get; set; }
+
+    /// <summary>Git ref.</summary>
+    public string? GitRef { get; set; }
+
+    /// <summary>Spec path inside the sources.</summary>
+    public string? SpecPath { get; set; }
+
+    /// <summary>Name-version-release once known.</summary>
+    public string? Package { get; set; }
+
+    /// <summary>Target architecture.</summary>
+    public required string Arch { get; set; }
+
+    /// <summary>When it was submitted (UTC).</summary>
+    public DateTime SubmittedAt { get; set; }
+
+    /// <summary>When the current attempt started.</summary>
+    public DateTime? StartedAt { get; set; }
+
+    /// <summary>When it reached a final state.</summary>
+    public DateTime? FinishedAt { get; set; }
+
+    /// <summary>Why it failed or was cancelled.</summary>
+    public string? Reason { get; set; }
+
+    /// <summary>Number of attempts so far (0 while never leased).</summary>
+    public int Attempt { get; set; }
+
+    /// <summary>Secret of the current lease; null when not leased.</summary>
+    public string? LeaseId { get; set; }
+
+    /// <summary>When the current lease lapses unless renewed.</summary>
+    public DateTime? LeaseExpiresAt { get; set; }
+
+    /// <summary>Worker holding the lease, or the last one that did.</summary>
+    public string? WorkerName { get; set; }
+
+    /// <summary>A user asked to cancel the running build; the worker learns it at its next heartbeat.</summary>
+    public bool CancelRequested { get; set; }
+
+    /// <summary>Files the build produced.</summary>
+    public List<ArtifactRecord> Artifacts { get; set; } = [];
+
+    /// <summary>The source as the API describes it.</summary>
+    public BuildSource Source => new(SourceKind, SourceBlob, SourceFileName, GitUrl, GitRef, SpecPath);
+}

@@ -1,0 +1,70 @@
+using Forgeline.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Forgeline.Data;
+
+/// <summary>The EF Core context of Forgeline's state. The schema comes from the hand-written migrations in <c>Migrations/</c>.</summary>
+public sealed class ForgelineDbContext(DbContextOptions<ForgelineDbContext> options) : DbContext(options)
+{
+    /// <summary>Builds.</summary>
+    public DbSet<BuildRecord> Builds => Set<BuildRecord>();
+
+    /// <summary>Build artifacts.</summary>
+    public DbSet<ArtifactRecord> Artifacts => Set<ArtifactRecord>();
+
+    /// <summary>Workers.</summary>
+    public DbSet<WorkerRecord> Workers => Set<WorkerRecord>();
+
+    /// <summary>API tokens.</summary>
+    public DbSet<ApiTokenRecord> ApiTokens => Set<ApiTokenRecord>();
+
+    /// <inheritdoc />
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite hands DateTime back with Kind=Unspecified; every time Forgeline stores is UTC.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    /// <inheritdoc />
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<BuildRecord>(b =>
+        {
+            b.ToTable("builds");
+            b.HasKey(x => x.Id);
+            b.Property(x => x.State).HasConversion<string>().HasMaxLength(16);
+            b.Property(x => x.SourceKind).HasConversion<string>().HasMaxLength(16);
+            b.Property(x => x.Owner).HasMaxLength(128);
+            b.Property(x => x.Arch).HasMaxLength(32);
+            b.HasIndex(x => new { x.State, x.Id });
+            b.HasIndex(x => x.LeaseId).IsUnique();
+            b.HasMany(x => x.Artifacts).WithOne().HasForeignKey(a => a.BuildId).OnDelete(DeleteBehavior.Cascade);
+            b.Ignore(x => x.Source);
+        });
+        modelBuilder.Entity<ArtifactRecord>(a =>
+        {
+            a.ToTable("artifacts");
+            a.HasKey(x => x.Id);
+            a.HasIndex(x => new { x.BuildId, x.Name }).IsUnique();
+            a.HasIndex(x => x.Sha256);
+        });
+        modelBuilder.Entity<WorkerRecord>(w =>
+        {
+            w.ToTable("workers");
+            w.HasKey(x => x.Name);
+        });
+        modelBuilder.Entity<ApiTokenRecord>(t =>
+        {
+            t.ToTable("api_tokens");
+            t.HasKey(x => x.Id);
+            t.HasIndex(x => x.Name).IsUnique();
+            t.HasIndex(x => x.Hash).IsUnique();
+        });
+    }
+
+    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}

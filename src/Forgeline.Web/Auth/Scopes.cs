@@ -1,0 +1,20 @@
+namespace Forgeline.Web.Auth;
+
+/// <summary>What a token may do. <c>admin</c> may do everything.</summary>
+public static class Scopes
+{
+    /// <summary>Everything, including managing tokens.</summary>
+    public const string Admin = "admin";
+
+    /// <summary>Submit and cancel builds.</summary>
+    public const string Build = "build";
+
+    /// <summary>Lease and run jobs (build workers).</summary>
+    public const string Worker = "worker";
+
+    /// <summary>Every scope a token can have.</summary>
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Admin, Build, Worker };
+
+    /// <summary>The claim type scopes are carried in.</summary>
+    public const string ClaimType = "scope";
+}

@@ -1,0 +1,69 @@
+using Forgeline.Builds;
+using Forgeline.Core.Builds;
+using Forgeline.Web.Auth;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Net.Http.Headers;
+using static Forgeline.Web.Features.ServiceResultHttp;
+
+namespace Forgeline.Web.Features.Builds;
+
+/// <summary>Routes of <c>/api/v1/uploads</c> and <c>/api/v1/builds</c>.</summary>
+public static class BuildEndpoints
+{
+    /// <summary>Maps upload, submit, list, show, cancel, log and artifact download.</summary>
+    public static IEndpointRouteBuilder MapBuildEndpoints(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1").WithTags("Builds");
+        api.MapPost("/uploads", UploadAsync).RequireAuthorization(Scopes.Build)
+            .Accepts<Stream>("application/octet-stream").WithSummary("Upload an SRPM (kind=srpm) or a directory tarball (kind=directory)");
+        api.MapPost("/builds", SubmitAsync).RequireAuthorization(Scopes.Build).WithSummary("Submit a build");
+        api.MapGet("/builds", ListAsync).WithSummary("List builds, newest first");
+        api.MapGet("/builds/{id:long}", GetAsync).WithSummary("Show one build");
+        api.MapPost("/builds/{id:long}/cancel", CancelAsync).RequireAuthorization(Scopes.Build).WithSummary("Cancel a queued or running build");
+        api.MapGet("/builds/{id:long}/log", BuildLogStreamer.StreamAsync).WithSummary("The build log as text; follow=true streams it live until the build ends");
+        api.MapGet("/builds/{id:long}/artifacts/{name}", DownloadAsync).WithSummary("Download an artifact; X-Checksum-Sha256 carries its digest");
+        return app;
+    }
+
+    private static async Task<Results<Created<UploadResult>, ProblemHttpResult>> UploadAsync(
+        HttpRequest request, BuildService builds, string kind, string? name, string? sha256, CancellationToken cancellationToken)
+    {
+        var result = await builds.UploadSourceAsync(request.Body, kind, sha256, cancellationToken);
+        return result.IsSuccess ? TypedResults.Created($"/api/v1/blobs/{result.Value!.Sha256}", result.Value) : Problem(result);
+    }
+
+    private static async Task<Results<Created<BuildDto>, ProblemHttpResult>> SubmitAsync(
+        SubmitBuildRequest request, HttpContext context, BuildService builds, CancellationToken cancellationToken)
+    {
+        var result = await builds.SubmitAsync(context.User.TokenName(), request, cancellationToken);
+        return result.IsSuccess ? TypedResults.Created($"/api/v1/builds/{result.Value!.Id}", result.Value) : Problem(result);
+    }
+
+    private static async Task<Results<Ok<BuildPage>, ProblemHttpResult>> ListAsync(
+        BuildService builds, string? state, int? limit, long? before, CancellationToken cancellationToken) =>
+        OkOrProblem(await builds.ListAsync(state, limit ?? 50, before, cancellationToken));
+
+    private static async Task<Results<Ok<BuildDto>, ProblemHttpResult>> GetAsync(long id, BuildService builds, CancellationToken cancellationToken) =>
+        OkOrProblem(await builds.GetAsync(id, cancellationToken));
+
+    private static async Task<Results<Ok<BuildDto>, ProblemHttpResult>> CancelAsync(long id, HttpContext context, BuildService builds, CancellationToken cancellationToken) =>
+        OkOrProblem(await builds.CancelAsync(id, context.User.TokenName(), cancellationToken));
+
+    private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> DownloadAsync(
+        long id, string name, HttpContext context, BuildService builds, CancellationToken cancellationToken)
+    {
+        var (artifact, content) = await builds.OpenArtifactAsync(id, name, cancellationToken);
+        if (artifact is null || content is null)
+        {
+            return TypedResults.Problem(title: "Not found", detail: $"build {id} has no artifact '{name}'", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        context.Response.Headers["X-Checksum-Sha256"] = artifact.Sha256;
+        var contentType = artifact.Kind == "log" ? "text/plain; charset=utf-8" : "application/x-rpm";
+        return TypedResults.File(content, contentType, artifact.Kind == "log" ? null : artifact.Name,
+            entityTag: new EntityTagHeaderValue($"\"{artifact.Sha256}\""), enableRangeProcessing: true);
+    }
+}

@@ -1,0 +1,38 @@
+using Forgeline.Builds;
+using Forgeline.Core.Builds;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Forgeline.Web.Pages;
+
+/// <summary>The builds list, newest first.</summary>
+public sealed class IndexModel(BuildService builds) : PageModel
+{
+    /// <summary>The builds shown.</summary>
+    public IReadOnlyList<BuildDto> Builds { get; private set; } = [];
+
+    /// <summary>Whether any build may still change (the page then refreshes itself).</summary>
+    public bool AnyActive => Builds.Any(b => !b.StateValue.IsFinal());
+
+    /// <summary>Loads the newest 100 builds.</summary>
+    public async Task OnGetAsync(CancellationToken cancellationToken) =>
+        Builds = (await builds.ListAsync(null, 100, null, cancellationToken)).Value!.Items;
+
+    /// <summary>"3 min ago" style.</summary>
+    public static string Ago(DateTimeOffset at)
+    {
+        var span = DateTimeOffset.UtcNow - at;
+        return span.TotalSeconds < 60 ? $"{Math.Max(0, (int)span.TotalSeconds)} s ago"
+            : span.TotalMinutes < 60 ? $"{(int)span.TotalMinutes} min ago"
+            : span.TotalHours < 48 ? $"{(int)span.TotalHours} h ago"
+            : at.ToString("yyyy-MM-dd");
+    }
+
+    /// <summary>A duration for people: 1m 05s.</summary>
+    public static string Format(TimeSpan? duration) => duration switch
+    {
+        null => "",
+        { TotalHours: >= 1 } d => $"{(int)d.TotalHours}h {d.Minutes:00}m",
+        { TotalMinutes: >= 1 } d => $"{(int)d.TotalMinutes}m {d.Seconds:00}s",
+        { } d => $"{d.TotalSeconds:0.0}s",
+    };
+}

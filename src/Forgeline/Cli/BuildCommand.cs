@@ -1,0 +1,105 @@
+using System.CommandLine;
+using Forgeline.Core;
+using Forgeline.Core.Builds;
+using Forgeline.Core.Client;
+using Forgeline.Core.Sources;
+
+namespace Forgeline.Cli;
+
+/// <summary><c>forgeline build SOURCE</c>: submits a directory, an SRPM or a git repository.</summary>
+public static class BuildCommand
+{
+    /// <summary>The command.</summary>
+    public static Command Create()
+    {
+        var source = new Argument<string>("source") { Description = "A directory with a spec file, a .src.rpm, or a git URL" };
+        var gitRef = new Option<string?>("--ref") { Description = "Git branch, tag or commit (git sources)" };
+        var spec = new Option<string?>("--spec") { Description = "Path of the spec file inside the directory or repository" };
+        var arch = new Option<string?>("--arch") { Description = "Architecture to build for (default: the server's)" };
+        var follow = new Option<bool>("--follow", "-f") { Description = "Stream the build log and wait for the result" };
+        var command = new Command("build", "Submit a build") { source, gitRef, spec, arch, follow };
+        command.SetAction((parse, cancellationToken) => ForgelineCommandLine.RunClientAsync(parse, async client =>
+        {
+            var json = parse.GetValue(ForgelineCommandLine.JsonOption);
+            var buildSource = await PrepareSourceAsync(client, parse.GetValue(source)!, parse.GetValue(gitRef), parse.GetValue(spec), cancellationToken);
+            var build = await client.SubmitBuildAsync(new SubmitBuildRequest(buildSource, parse.GetValue(arch)), cancellationToken);
+            if (!parse.GetValue(follow))
+            {
+                if (json)
+                {
+                    BuildOutput.Json(build);
+                }
+                else
+                {
+                    Console.WriteLine(build.Id);
+                }
+
+                return 0;
+            }
+
+            return await BuildOutput.FollowAsync(client, build.Id, json, cancellationToken);
+        }));
+        return command;
+    }
+
+    private static async Task<BuildSource> PrepareSourceAsync(ForgelineClient client, string source, string? gitRef, string? spec, CancellationToken cancellationToken)
+    {
+        if (IsGitUrl(source))
+        {
+            return new BuildSource(SourceKind.Git, Url: source, Ref: gitRef, SpecPath: spec);
+        }
+
+        if (gitRef is not null)
+        {
+            throw new CliException("--ref applies to git sources only");
+        }
+
+        if (Directory.Exists(source))
+        {
+            var tarball = Path.Combine(Path.GetTempPath(), $"forgeline-{Guid.NewGuid():N}.tar.gz");
+            try
+            {
+                await using (var file = File.Create(tarball))
+                {
+                    SourceArchive.Pack(source, file);
+                }
+
+                var name = Path.GetFileName(Path.GetFullPath(source).TrimEnd('/')) + ".tar.gz";
+                var upload = await UploadAsync(client, tarball, "directory", name, cancellationToken);
+                return new BuildSource(SourceKind.Directory, upload.Sha256, name, SpecPath: spec);
+            }
+            finally
+            {
+                File.Delete(tarball);
+            }
+        }
+
+        if (File.Exists(source))
+        {
+            if (spec is not null)
+            {
+                throw new CliException("--spec applies to directories and git sources; an SRPM carries its spec");
+            }
+
+            var upload = await UploadAsync(client, source, "srpm", Path.GetFileName(source), cancellationToken);
+            return new BuildSource(SourceKind.Srpm, upload.Sha256, Path.GetFileName(source));
+        }
+
+        throw new CliException($"'{source}' is not a directory, a file or a git URL");
+    }
+
+    private static bool IsGitUrl(string source) =>
+        source.StartsWith("git@", StringComparison.Ordinal) ||
+        (Uri.TryCreate(source, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" or "git" or "ssh");
+
+    private static async Task<UploadResult> UploadAsync(ForgelineClient client, string path, string kind, string name, CancellationToken cancellationToken)
+    {
+        var sha = await Sha256Hex.OfFileAsync(path, cancellationToken);
+        return await TransferProgress.RunAsync($"Uploading {name}", new FileInfo(path).Length, async progress =>
+        {
+            await using var file = File.OpenRead(path);
+            await using var counted = new ProgressStream(file, progress);
+            return await client.UploadAsync(counted, kind, name, sha, cancellationToken);
+        });
+    }
+}

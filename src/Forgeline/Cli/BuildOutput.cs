@@ -1,0 +1,110 @@
+using System.Text.Json;
+using Forgeline.Core;
+using Forgeline.Core.Builds;
+using Forgeline.Core.Client;
+using Spectre.Console;
+
+namespace Forgeline.Cli;
+
+/// <summary>How the CLI prints builds: tables for people, JSON for scripts.</summary>
+public static class BuildOutput
+{
+    /// <summary>Writes a value as indented JSON on stdout.</summary>
+    public static void Json<T>(T value) => Console.WriteLine(JsonSerializer.Serialize(value, ForgelineJson.Options));
+
+    /// <summary>A table of builds.</summary>
+    public static void Table(IEnumerable<BuildDto> builds)
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("ID", "Package", "State", "Source", "Owner", "Submitted", "Duration", "Worker");
+        foreach (var b in builds)
+        {
+            table.AddRow(b.Id.ToString(), Markup.Escape(b.Package ?? "-"), StateMarkup(b.State), Markup.Escape(b.Source.Describe()), Markup.Escape(b.Owner),
+                b.SubmittedAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss"), FormatDuration(b.Duration), Markup.Escape(b.Worker ?? ""));
+        }
+
+        AnsiConsole.Write(table);
+    }
+
+    /// <summary>One build with its artifacts.</summary>
+    public static void Details(BuildDto b)
+    {
+        var grid = new Grid().AddColumn().AddColumn();
+        grid.AddRow("[grey]Build[/]", b.Id.ToString());
+        grid.AddRow("[grey]State[/]", StateMarkup(b.State));
+        grid.AddRow("[grey]Package[/]", Markup.Escape(b.Package ?? "-"));
+        grid.AddRow("[grey]Source[/]", Markup.Escape(b.Source.Describe()));
+        grid.AddRow("[grey]Arch[/]", Markup.Escape(b.Arch));
+        grid.AddRow("[grey]Owner[/]", Markup.Escape(b.Owner));
+        grid.AddRow("[grey]Worker[/]", Markup.Escape(b.Worker ?? "-") + (b.Attempt > 1 ? $" (attempt {b.Attempt})" : ""));
+        grid.AddRow("[grey]Duration[/]", FormatDuration(b.Duration));
+        if (b.Reason is not null)
+        {
+            grid.AddRow("[grey]Reason[/]", Markup.Escape(b.Reason));
+        }
+
+        AnsiConsole.Write(grid);
+        if (b.Artifacts.Count > 0)
+        {
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("Artifact", "Size", "sha256");
+            foreach (var a in b.Artifacts)
+            {
+                table.AddRow(Markup.Escape(a.Name), $"{a.Size:N0}", a.Sha256);
+            }
+
+            AnsiConsole.Write(table);
+        }
+    }
+
+    /// <summary>Streams a build's log until it ends, then prints the result; exit code 0 only when it succeeded.</summary>
+    public static async Task<int> FollowAsync(ForgelineClient client, long id, bool json, CancellationToken cancellationToken)
+    {
+        if (!json)
+        {
+            await Console.Error.WriteLineAsync($"Build {id} submitted; following its log (Ctrl-C stops following, not the build)");
+        }
+
+        await using (var stdout = Console.OpenStandardOutput())
+        {
+            await client.StreamLogAsync(id, follow: true, json ? Stream.Null : stdout, cancellationToken);
+        }
+
+        var build = await client.GetBuildAsync(id, cancellationToken);
+        // The log stream ends when the build is final; a reconnecting proxy could end it early, so wait for the state too.
+        while (!build.StateValue.IsFinal())
+        {
+            await Task.Delay(500, cancellationToken);
+            build = await client.GetBuildAsync(id, cancellationToken);
+        }
+
+        if (json)
+        {
+            Json(build);
+        }
+        else
+        {
+            AnsiConsole.WriteLine();
+            Details(build);
+        }
+
+        return build.StateValue == BuildState.Succeeded ? 0 : 1;
+    }
+
+    /// <summary>The state coloured.</summary>
+    public static string StateMarkup(string state) => state switch
+    {
+        "succeeded" => "[green]succeeded[/]",
+        "failed" => "[red]failed[/]",
+        "running" => "[blue]running[/]",
+        "queued" => "[yellow]queued[/]",
+        _ => $"[grey]{Markup.Escape(state)}[/]",
+    };
+
+    /// <summary>A duration for people.</summary>
+    public static string FormatDuration(TimeSpan? d) => d switch
+    {
+        null => "",
+        { TotalHours: >= 1 } x => $"{(int)x.TotalHours}h{x.Minutes:00}m",
+        { TotalMinutes: >= 1 } x => $"{(int)x.TotalMinutes}m{x.Seconds:00}s",
+        { } x => $"{x.TotalSeconds:0.0}s",
+    };
+}

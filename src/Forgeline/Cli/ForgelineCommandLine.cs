@@ -1,0 +1,64 @@
+using System.CommandLine;
+using Forgeline.Core.Client;
+
+namespace Forgeline.Cli;
+
+/// <summary>The verbs of the <c>forgeline</c> binary.</summary>
+public static class ForgelineCommandLine
+{
+    /// <summary>--server, for every client verb.</summary>
+    public static readonly Option<string?> ServerOption = new("--server") { Description = "Forgeline server URL (default: FORGELINE_URL, then 'forgeline login')", Recursive = true };
+
+    /// <summary>--token, for every client verb.</summary>
+    public static readonly Option<string?> TokenOption = new("--token") { Description = "API token (default: FORGELINE_TOKEN, then 'forgeline login')", Recursive = true };
+
+    /// <summary>--json, for verbs that print results.</summary>
+    public static readonly Option<bool> JsonOption = new("--json") { Description = "Print JSON instead of a table", Recursive = true };
+
+    /// <summary>The root command with every verb.</summary>
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("Forgeline: build farm, repositories and signing for RPM-based distributions");
+        root.Options.Add(ServerOption);
+        root.Options.Add(TokenOption);
+        root.Options.Add(JsonOption);
+        root.Subcommands.Add(ServerCommand.Create());
+        root.Subcommands.Add(WorkerCommand.Create());
+        root.Subcommands.Add(LoginCommand.Create());
+        root.Subcommands.Add(BuildCommand.Create());
+        root.Subcommands.Add(BuildsCommand.Create());
+        root.Subcommands.Add(WorkersCommand.Create());
+        root.Subcommands.Add(TokenCommand.Create());
+        return root;
+    }
+
+    /// <summary>Runs a client verb with the resolved settings, turning expected errors into one line on stderr.</summary>
+    public static async Task<int> RunClientAsync(ParseResult parse, Func<ForgelineClient, Task<int>> action)
+    {
+        try
+        {
+            using var client = CliSettings.Resolve(parse.GetValue(ServerOption), parse.GetValue(TokenOption)).CreateClient();
+            return await action(client);
+        }
+        catch (CliException e)
+        {
+            await Console.Error.WriteLineAsync($"forgeline: {e.Message}");
+            return 2;
+        }
+        catch (ForgelineApiException e)
+        {
+            await Console.Error.WriteLineAsync($"forgeline: {e.Message}");
+            return 1;
+        }
+        catch (HttpRequestException e)
+        {
+            await Console.Error.WriteLineAsync($"forgeline: cannot reach the server: {e.Message}");
+            return 1;
+        }
+        catch (InvalidDataException e)
+        {
+            await Console.Error.WriteLineAsync($"forgeline: {e.Message}");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Forgeline.Core;
+using Forgeline.Server;
+using Spectre.Console;
+
+namespace Forgeline.Cli;
+
+/// <summary><c>forgeline server</c>: every server target in one process, with an embedded worker.</summary>
+public static class ServerCommand
+{
+    /// <summary>The command.</summary>
+    public static Command Create()
+    {
+        var data = new Option<string?>("--data") { Description = "Data directory (default: FORGELINE_DATA, then ./.data)" };
+        var urls = new Option<string?>("--urls") { Description = "Listen address, as in ASP.NET (default http://127.0.0.1:5080)" };
+        var noWorker = new Option<bool>("--no-worker") { Description = "Do not run the embedded build worker" };
+        var command = new Command("server", "Run the Forgeline server (API, UI, scheduler) with an embedded worker") { data, urls, noWorker };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var paths = ForgelinePaths.FromEnvironment(parse.GetValue(data));
+            var app = ServerHost.Build(parse.UnmatchedTokens.ToArray(), paths, parse.GetValue(urls), !parse.GetValue(noWorker));
+            try
+            {
+                var adminToken = await ServerHost.PrepareAsync(app, cancellationToken);
+                await app.StartAsync(cancellationToken);
+                var url = app.Urls.First();
+                Welcome(url, paths, adminToken);
+                await app.WaitForShutdownAsync(CancellationToken.None);
+                return 0;
+            }
+            catch (InvalidOperationException e) when (e.Message.Contains("newer version", StringComparison.Ordinal))
+            {
+                await Console.Error.WriteLineAsync($"forgeline: {e.Message}");
+                return 2;
+            }
+            finally
+            {
+                await app.DisposeAsync();
+            }
+        });
+        return command;
+    }
+
+    private static void Welcome(string url, ForgelinePaths paths, string? adminToken)
+    {
+        // The banner goes to stderr: stdout carries the JSON log lines.
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        console.MarkupLineInterpolated($"[bold green]Forgeline[/] is listening on [link]{url}[/]  (data: {paths.Root})");
+        if (adminToken is not null)
+        {
+            console.MarkupLineInterpolated($"Admin token (shown once, also in {paths.AdminToken}, mode 0600):");
+            console.WriteLine(adminToken);
+        }
+        else
+        {
+            console.MarkupLineInterpolated($"The admin token is in {paths.AdminToken}.");
+        }
+
+        console.MarkupLineInterpolated($"Log in with:  [bold]forgeline login --server {url} --token $(cat {paths.AdminToken})[/]");
+    }
+}

@@ -1,0 +1,3 @@
+using Forgeline.Cli;
+
+return await ForgelineCommandLine.Create().Parse(args).InvokeAsync();

@@ -1,0 +1,55 @@
+using Forgeline.Builds;
+using Forgeline.Core;
+using Forgeline.Data;
+using Forgeline.Web;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Forgeline.Server;
+
+/// <summary>Composes <c>forgeline server</c>: the database, the build farm, the API and UI, and the embedded worker.</summary>
+public static class ServerHost
+{
+    /// <summary>Builds the web application for the given data directory and listen URLs.</summary>
+    public static WebApplication Build(string[] args, ForgelinePaths paths, string? urls, bool embeddedWorker)
+    {
+        Directory.CreateDirectory(paths.Root);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseUrls(urls ?? builder.Configuration["urls"] ?? "http://127.0.0.1:5080");
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(o =>
+        {
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+        });
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Services.AddSingleton(paths);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddDbContext<ForgelineDbContext>(o => o.UseForgelineSqlite(paths.Database));
+        builder.Services.AddForgelineBuilds(builder.Configuration, paths);
+        builder.Services.AddForgelineWeb();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<BuildsOptions>>((kestrel, builds) =>
+            kestrel.Limits.MaxRequestBodySize = builds.Value.MaxUploadBytes + 1);
+        if (embeddedWorker)
+        {
+            builder.Services.AddHostedService<EmbeddedWorker>();
+        }
+
+        var app = builder.Build();
+        app.MapForgelineWeb();
+        return app;
+    }
+
+    /// <summary>Migrates the database and creates the first admin token; returns its secret when it was just created.</summary>
+    public static async Task<string?> PrepareAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ForgelineDbContext>();
+        await DatabaseMigrator.MigrateAsync(db, cancellationToken);
+        var paths = scope.ServiceProvider.GetRequiredService<ForgelinePaths>();
+        return await AdminToken.EnsureAsync(scope.ServiceProvider.GetRequiredService<Web.Auth.TokenService>(), paths, cancellationToken);
+    }
+}
