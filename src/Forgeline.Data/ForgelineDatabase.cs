@@ -7,9 +7,13 @@ namespace Forgeline.Data;
 public static class ForgelineDatabase
 {
     /// <summary>Configures <paramref name="builder"/> for SQLite at <paramref name="sqlitePath"/>.</summary>
-    public static DbContextOptionsBuilder UseForgelineSqlite(this DbContextOptionsBuilder builder, string sqlitePath) =>
+    public static TBuilder UseForgelineSqlite<TBuilder>(this TBuilder builder, string sqlitePath)
+        where TBuilder : DbContextOptionsBuilder
+    {
         builder
             .UseSqlite($"Data Source={sqlitePath};Pooling=True;Default Timeout=30")
             // Migrations are written by hand (no design-time tooling here), so there is no model snapshot to compare with.
             .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+        return builder;
+    }
 }

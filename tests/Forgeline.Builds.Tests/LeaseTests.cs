@@ -1,0 +1,206 @@
+using Forgeline.Core;
+using Forgeline.Core.Builds;
+using Forgeline.Core.Workers;
+
+namespace Forgeline.Builds.Tests;
+
+/// <summary>Leases on fake time: expiry, requeue, stale workers, cancellation, release.</summary>
+public sealed class LeaseTests(PackagesFixture packages) : IClassFixture<PackagesFixture>, IAsyncLifetime
+{
+    private BuildsHarness harness = null!;
+
+    public async Task InitializeAsync() => harness = await BuildsHarness.CreateAsync(new()
+    {
+        ["Forgeline:Builds:LeaseSeconds"] = "30",
+        ["Forgeline:Builds:MaxAttempts"] = "2",
+    });
+
+    public async Task DisposeAsync() => await harness.DisposeAsync();
+
+    [Fact]
+    public async Task Builds_are_leased_oldest_first_and_only_once()
+    {
+        var first = await SubmitAsync();
+        var second = await SubmitAsync();
+
+        var a = await LeaseAsync("worker-a");
+        var b = await LeaseAsync("worker-b");
+        var none = await LeaseAsync("worker-c");
+
+        a!.BuildId.ShouldBe(first);
+        b!.BuildId.ShouldBe(second);
+        none.ShouldBeNull();
+        a.LeaseId.ShouldNotBe(b.LeaseId);
+    }
+
+    [Fact]
+    public async Task Concurrent_workers_never_get_the_same_build()
+    {
+        var ids = new List<long>();
+        for (var i = 0; i < 6; i++)
+        {
+            ids.Add(await SubmitAsync());
+        }
+
+        var leases = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => LeaseAsync($"w{i}")));
+        var leased = leases.Where(l => l is not null).Select(l => l!.BuildId).ToList();
+        leased.Count.ShouldBe(6);
+        leased.ShouldBeUnique();
+        leased.Order().ShouldBe(ids);
+    }
+
+    [Fact]
+    public async Task A_lapsed_lease_puts_the_build_back_and_another_worker_finishes_it()
+    {
+        var id = await SubmitAsync();
+        var lost = (await LeaseAsync("worker-lost"))!;
+
+        harness.Time.Advance(TimeSpan.FromSeconds(29));
+        (await harness.Reaper.ReapAsync(CancellationToken.None)).ShouldBe(0, "the lease still holds");
+        harness.Time.Advance(TimeSpan.FromSeconds(2));
+        (await harness.Reaper.ReapAsync(CancellationToken.None)).ShouldBe(1);
+
+        var requeued = await GetAsync(id);
+        requeued.State.ShouldBe("queued");
+        requeued.Reason!.ShouldContain("worker-lost was lost");
+
+        var next = (await LeaseAsync("worker-b"))!;
+        next.BuildId.ShouldBe(id);
+        next.Attempt.ShouldBe(2);
+
+        // The lost worker comes back: it may not heartbeat, log, upload or complete any more.
+        (await harness.Jobs(j => j.HeartbeatAsync(lost.LeaseId, default))).Error.ShouldBe(ServiceError.Conflict);
+        (await harness.Jobs(j => j.AppendLogAsync(lost.LeaseId, 0, [1], default))).Error.ShouldBe(ServiceError.Conflict);
+        (await harness.Jobs(j => j.CompleteAsync(lost.LeaseId, new CompleteJobRequest(JobOutcome.Failed, "x", null), default))).Error.ShouldBe(ServiceError.Conflict);
+
+        await UploadRpmAsync(next.LeaseId);
+        (await harness.Jobs(j => j.CompleteAsync(next.LeaseId, new CompleteJobRequest(JobOutcome.Succeeded, null, "hello-1.0-1"), default))).Value.ShouldBe(BuildState.Succeeded);
+        var done = await GetAsync(id);
+        done.State.ShouldBe("succeeded");
+        done.Artifacts.Select(a => a.Kind).ShouldBe(["rpm", "log"], ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task Heartbeats_keep_a_lease_alive()
+    {
+        var id = await SubmitAsync();
+        var lease = (await LeaseAsync("w"))!;
+        for (var i = 0; i < 5; i++)
+        {
+            harness.Time.Advance(TimeSpan.FromSeconds(20));
+            (await harness.Jobs(j => j.HeartbeatAsync(lease.LeaseId, default))).IsSuccess.ShouldBeTrue();
+            await harness.Reaper.ReapAsync(CancellationToken.None);
+        }
+
+        (await GetAsync(id)).State.ShouldBe("running");
+    }
+
+    [Fact]
+    public async Task A_build_that_loses_every_worker_fails_after_the_last_attempt()
+    {
+        var id = await SubmitAsync();
+        for (var attempt = 1; attempt <= 2; attempt++)
+        {
+            (await LeaseAsync($"w{attempt}"))!.Attempt.ShouldBe(attempt);
+            harness.Time.Advance(TimeSpan.FromSeconds(31));
+            await harness.Reaper.ReapAsync(CancellationToken.None);
+        }
+
+        var build = await GetAsync(id);
+        build.State.ShouldBe("failed");
+        build.Reason!.ShouldContain("giving up after 2 attempts");
+        (await LeaseAsync("w3")).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Cancel_of_a_queued_build_is_immediate_and_of_a_running_one_reaches_the_worker()
+    {
+        var queued = await SubmitAsync();
+        (await harness.Builds(b => b.CancelAsync(queued, "alice", default))).Value!.State.ShouldBe("canceled");
+
+        var running = await SubmitAsync();
+        var lease = (await LeaseAsync("w"))!;
+        lease.BuildId.ShouldBe(running);
+        (await harness.Builds(b => b.CancelAsync(running, "alice", default))).Value!.State.ShouldBe("running");
+        (await harness.Jobs(j => j.HeartbeatAsync(lease.LeaseId, default))).Value!.CancelRequested.ShouldBeTrue();
+        await harness.Jobs(j => j.CompleteAsync(lease.LeaseId, new CompleteJobRequest(JobOutcome.Canceled, null, null), default));
+        var build = await GetAsync(running);
+        build.State.ShouldBe("canceled");
+        build.Reason.ShouldBe("canceled by alice");
+
+        (await harness.Builds(b => b.CancelAsync(running, "alice", default))).Error.ShouldBe(ServiceError.Conflict);
+        (await harness.Builds(b => b.CancelAsync(999_999, "alice", default))).Error.ShouldBe(ServiceError.NotFound);
+    }
+
+    [Fact]
+    public async Task A_canceled_build_whose_worker_vanished_ends_canceled_not_requeued()
+    {
+        var id = await SubmitAsync();
+        await LeaseAsync("w");
+        await harness.Builds(b => b.CancelAsync(id, "bob", default));
+        harness.Time.Advance(TimeSpan.FromMinutes(5));
+        await harness.Reaper.ReapAsync(CancellationToken.None);
+        (await GetAsync(id)).State.ShouldBe("canceled");
+    }
+
+    [Fact]
+    public async Task A_released_job_is_queued_again_without_using_an_attempt()
+    {
+        var id = await SubmitAsync();
+        var lease = (await LeaseAsync("w"))!;
+        (await harness.Jobs(j => j.ReleaseAsync(lease.LeaseId, default))).Value.ShouldBe(BuildState.Queued);
+        (await LeaseAsync("w2"))!.Attempt.ShouldBe(1);
+        (await GetAsync(id)).State.ShouldBe("running");
+    }
+
+    [Fact]
+    public async Task Success_without_rpms_is_recorded_as_a_failure()
+    {
+        var id = await SubmitAsync();
+        var lease = (await LeaseAsync("w"))!;
+        (await harness.Jobs(j => j.CompleteAsync(lease.LeaseId, new CompleteJobRequest(JobOutcome.Succeeded, null, null), default))).Value.ShouldBe(BuildState.Failed);
+        (await GetAsync(id)).Reason!.ShouldContain("no RPMs");
+    }
+
+    [Fact]
+    public async Task An_artifact_that_does_not_match_its_digest_or_format_is_refused()
+    {
+        await SubmitAsync();
+        var lease = (await LeaseAsync("w"))!;
+        var bytes = await File.ReadAllBytesAsync(packages.Rpm);
+        var wrong = await harness.Jobs(j => j.PutArtifactAsync(lease.LeaseId, "hello-1.0-1.noarch.rpm", "rpm", new string('a', 64), new MemoryStream(bytes), default));
+        wrong.Error.ShouldBe(ServiceError.Invalid);
+
+        var text = "not an rpm"u8.ToArray();
+        var notRpm = await harness.Jobs(j => j.PutArtifactAsync(lease.LeaseId, "x-1-1.noarch.rpm", "rpm", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(text)), new MemoryStream(text), default));
+        notRpm.Error.ShouldBe(ServiceError.Invalid);
+
+        var traversal = await harness.Jobs(j => j.PutArtifactAsync(lease.LeaseId, "../../x.rpm", "rpm", new string('a', 64), new MemoryStream(bytes), default));
+        traversal.Error.ShouldBe(ServiceError.Invalid);
+    }
+
+    private async Task<long> SubmitAsync()
+    {
+        var upload = await harness.Builds(b => b.UploadSourceAsync(File.OpenRead(packages.Srpm), "srpm", null, default));
+        var build = await harness.Builds(b => b.SubmitAsync("tester", new SubmitBuildRequest(new BuildSource(SourceKind.Srpm, upload.Value!.Sha256, "hello-1.0-1.src.rpm")), default));
+        return build.Value!.Id;
+    }
+
+    private Task<JobLease?> LeaseAsync(string worker) =>
+        harness.Jobs(j => j.LeaseAsync(new LeaseRequest(worker, BuildArch, 1, WaitSeconds: 0), default));
+
+    private string BuildArch => new BuildsOptions().DefaultArch;
+
+    private async Task<BuildDto> GetAsync(long id) => (await harness.Builds(b => b.GetAsync(id, default))).Value!;
+
+    private async Task UploadRpmAsync(string leaseId)
+    {
+        var sha = await Sha256Hex.OfFileAsync(packages.Rpm);
+        var result = await harness.Jobs(async j =>
+        {
+            await using var file = File.OpenRead(packages.Rpm);
+            return await j.PutArtifactAsync(leaseId, Path.GetFileName(packages.Rpm), "rpm", sha, file, default);
+        });
+        result.IsSuccess.ShouldBeTrue(result.Message);
+    }
+}

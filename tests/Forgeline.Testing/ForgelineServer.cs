@@ -1,0 +1,139 @@
+using System.Net;
+using System.Net.Sockets;
+using Forgeline.Core.Builds;
+using Forgeline.Core.Client;
+
+namespace Forgeline.Testing;
+
+/// <summary>
+/// A real <c>forgeline server</c> process on a free loopback port with its own data directory, plus helpers to start
+/// workers and run the CLI against it. Restartable, so tests can stop or kill it and start it again on the same data.
+/// </summary>
+public sealed class ForgelineServer : IAsyncDisposable
+{
+    private readonly Dictionary<string, string?> environment;
+    private readonly bool embeddedWorker;
+    private readonly List<ForgelineProcess> workers = [];
+
+    private ForgelineServer(TempDirectory home, int port, bool embeddedWorker, IDictionary<string, string?> settings)
+    {
+        Home = home;
+        Port = port;
+        this.embeddedWorker = embeddedWorker;
+        environment = new Dictionary<string, string?>(settings)
+        {
+            ["FORGELINE_DATA"] = home["data"],
+            ["XDG_CONFIG_HOME"] = home["config"],
+            ["DOTNET_NOLOGO"] = "1",
+            ["FORGELINE_URL"] = null,
+            ["FORGELINE_TOKEN"] = null,
+        };
+    }
+
+    /// <summary>The directory holding data, config and scratch files of this server.</summary>
+    public TempDirectory Home { get; }
+
+    /// <summary>The listen port.</summary>
+    public int Port { get; }
+
+    /// <summary>Base URL.</summary>
+    public Uri Url => new($"http://127.0.0.1:{Port}/");
+
+    /// <summary>The running server process.</summary>
+    public ForgelineProcess Process { get; private set; } = null!;
+
+    /// <summary>The admin token made at first start.</summary>
+    public string AdminToken { get; private set; } = "";
+
+    /// <summary>Environment passed to every process of this server (settings such as short leases).</summary>
+    public IReadOnlyDictionary<string, string?> Environment => environment;
+
+    /// <summary>Starts a server; <paramref name="settings"/> are extra environment variables (e.g. Forgeline__Builds__LeaseSeconds).</summary>
+    public static async Task<ForgelineServer> StartAsync(bool embeddedWorker = true, IDictionary<string, string?>? settings = null)
+    {
+        var server = new ForgelineServer(new TempDirectory("forgeline-server"), FreePort(), embeddedWorker, settings ?? new Dictionary<string, string?>());
+        await server.StartProcessAsync();
+        return server;
+    }
+
+    /// <summary>Starts the server process (again) on the same data and port and waits until it is ready.</summary>
+    public async Task StartProcessAsync()
+    {
+        var args = new List<string> { "server", "--urls", $"http://127.0.0.1:{Port}" };
+        if (!embeddedWorker)
+        {
+            args.Add("--no-worker");
+        }
+
+        Process = ForgelineProcess.Start(args, environment);
+        await Process.WaitForOutputAsync("Application started", TimeSpan.FromSeconds(60));
+        AdminToken = (await File.ReadAllTextAsync(Home["data/admin-token"])).Trim();
+    }
+
+    /// <summary>A client with the admin token (or another).</summary>
+    public ForgelineClient Client(string? token = null) => new(Url, token ?? AdminToken);
+
+    /// <summary>Starts <c>forgeline worker</c> as its own process with a worker token.</summary>
+    public async Task<ForgelineProcess> StartWorkerAsync(string name, int slots = 1)
+    {
+        using var admin = Client();
+        var token = await admin.CreateTokenAsync(new Core.Tokens.CreateTokenRequest($"worker-{name}-{Guid.NewGuid():N}"[..30], ["worker"]));
+        var worker = ForgelineProcess.Start(
+            ["worker", "--server", Url.ToString(), "--token", token.Token, "--name", name, "--slots", slots.ToString(System.Globalization.CultureInfo.InvariantCulture), "--work-dir", Home[$"work-{name}"]],
+            environment);
+        workers.Add(worker);
+        await worker.WaitForOutputAsync("asking", TimeSpan.FromSeconds(60));
+        return worker;
+    }
+
+    /// <summary>Runs the CLI with the admin token in the environment.</summary>
+    public Task<(int ExitCode, string Stdout, string Stderr)> CliAsync(params string[] args) => CliAsync(args, AdminToken);
+
+    /// <summary>Runs the CLI with a given token (null: none).</summary>
+    public Task<(int ExitCode, string Stdout, string Stderr)> CliAsync(string[] args, string? token)
+    {
+        var env = new Dictionary<string, string?>(environment) { ["FORGELINE_URL"] = Url.ToString(), ["FORGELINE_TOKEN"] = token };
+        return ProcessRunner.RunAsync("dotnet", [ForgelineBinary.DllPath, .. args], Home.Path, env);
+    }
+
+    /// <summary>Polls the API until the build is final (or the timeout passes).</summary>
+    public async Task<BuildDto> WaitForFinalAsync(long id, TimeSpan? timeout = null)
+    {
+        using var client = Client();
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromMinutes(2));
+        while (true)
+        {
+            var build = await client.GetBuildAsync(id);
+            if (build.StateValue.IsFinal())
+            {
+                return build;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"build {id} still {build.State}; server output:\n{Process.Output}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var worker in workers)
+        {
+            await worker.DisposeAsync();
+        }
+
+        await Process.DisposeAsync();
+        Home.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
