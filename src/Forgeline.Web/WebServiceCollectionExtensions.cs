@@ -19,6 +19,7 @@ public static class WebServiceCollectionExtensions
     {
         services.AddForgelineAuth();
         services.AddProblemDetails();
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.WriteIndented = ForgelineJson.Options.WriteIndented;

@@ -111,7 +111,7 @@ public sealed class ForgelineServer : IAsyncDisposable
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"build {id} still {build.State}; server output:\n{Process.Output}");
+                throw new TimeoutException($"build {id} still {build.State}; server output:\n{Process.Output}\nworkers:\n{string.Join("\n---\n", workers.Select(w => w.Output))}");
             }
 
             await Task.Delay(200);

@@ -29,7 +29,7 @@ public sealed class FilesystemIsolationTests : IDisposable
 
         var (result, output) = await Sandboxed.ShAsync(work.Path, $"if echo pwned > {path}; then echo WROTE; else echo REFUSED; fi");
 
-        result.Succeeded.ShouldBeTrue(output.Text);
+        result.Succeeded.ShouldBeTrue($"{result} output: {output.Text}");
         output.Text.ShouldContain("Read-only file system");
         output.Text.ShouldEndWith("REFUSED\n");
         File.Exists(path).ShouldBeFalse();
@@ -42,7 +42,7 @@ public sealed class FilesystemIsolationTests : IDisposable
 
         var (result, output) = await Sandboxed.ShAsync(work.Path, "echo pwned >> /etc/hostname; echo rc=$?; rm -f /etc/hostname; echo rc=$?");
 
-        result.Succeeded.ShouldBeTrue(output.Text);
+        result.Succeeded.ShouldBeTrue($"{result} output: {output.Text}");
         output.Text.ShouldNotContain("rc=0");
         (await File.ReadAllBytesAsync("/etc/hostname")).ShouldBe(before);
     }
@@ -60,7 +60,7 @@ public sealed class FilesystemIsolationTests : IDisposable
         var script = string.Join("; ", places.Select(p => $"if [ -e '{p}' ]; then echo 'VISIBLE {p}'; else echo 'absent {p}'; fi"));
         var (result, output) = await Sandboxed.ShAsync(work.Path, script);
 
-        result.Succeeded.ShouldBeTrue(output.Text);
+        result.Succeeded.ShouldBeTrue($"{result} output: {output.Text}");
         output.Text.ShouldBe(string.Concat(places.Select(p => $"absent {p}\n")));
     }
 
@@ -73,7 +73,7 @@ public sealed class FilesystemIsolationTests : IDisposable
 
         var (result, output) = await Sandboxed.ShAsync(work.Path, $"cat '{secret}'; ls -la '{outside.Path}'; echo done");
 
-        result.Succeeded.ShouldBeTrue(output.Text);
+        result.Succeeded.ShouldBeTrue($"{result} output: {output.Text}");
         output.Text.ShouldEndWith("done\n");
         output.Text.ShouldContain("No such file or directory");
         output.Text.ShouldNotContain(value);
@@ -86,7 +86,7 @@ public sealed class FilesystemIsolationTests : IDisposable
 
         var (result, output) = await Sandboxed.ShAsync(work.Path, $"echo inside > /tmp/{name} && cat /tmp/{name}");
 
-        result.Succeeded.ShouldBeTrue(output.Text);
+        result.Succeeded.ShouldBeTrue($"{result} output: {output.Text}");
         output.Text.ShouldBe("inside\n");
         File.Exists(Path.Combine("/tmp", name)).ShouldBeFalse();
     }
@@ -100,7 +100,7 @@ public sealed class FilesystemIsolationTests : IDisposable
         {
             var (result, output) = await Sandboxed.ShAsync(work.Path, $"if [ -e {path} ]; then echo VISIBLE; else echo absent; fi; ls -A /tmp | wc -l");
 
-            result.Succeeded.ShouldBeTrue(output.Text);
+            result.Succeeded.ShouldBeTrue($"{result} output: {output.Text}");
             output.Text.ShouldBe("absent\n0\n");
         }
         finally
@@ -116,7 +116,7 @@ public sealed class FilesystemIsolationTests : IDisposable
 
         var (result, output) = await Sandboxed.ShAsync(work.Path, "pwd; cat /build/from-host.txt; mkdir -p /build/out/deep && echo 'written inside' > out/deep/file.txt && rm /build/from-host.txt && echo ok");
 
-        result.Succeeded.ShouldBeTrue(output.Text);
+        result.Succeeded.ShouldBeTrue($"{result} output: {output.Text}");
         output.Text.ShouldBe("/build\nwritten by the host\nok\n");
         (await File.ReadAllTextAsync(work["out/deep/file.txt"])).ShouldBe("written inside\n");
         File.Exists(work["from-host.txt"]).ShouldBeFalse();

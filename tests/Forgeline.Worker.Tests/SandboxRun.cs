@@ -83,8 +83,41 @@ internal static class Sandboxed
     public static async Task<(SandboxResult Result, OutputCollector Output)> RunAsync(SandboxRequest request, CancellationToken stop = default)
     {
         var output = new OutputCollector();
-        var result = await new BubblewrapSandbox().RunAsync(request, output.OnOutputAsync, stop).WaitAsync(Patience, CancellationToken.None);
+        var result = await Start(request, output, stop).WaitAsync(Patience, CancellationToken.None);
         return (result, output);
+    }
+
+    /// <summary>
+    /// Starts <see cref="BubblewrapSandbox.RunAsync"/> on a thread that stays alive until the run has ended.
+    /// bwrap's <c>--die-with-parent</c> is PR_SET_PDEATHSIG, which fires when the <em>thread</em> that forked bwrap
+    /// exits, not the process: started from a pool thread that retires, bwrap is killed mid-run (exit 137). See
+    /// <see cref="ParentThreadTests"/>; once the sandbox starts bwrap from a long-lived thread itself this can go.
+    /// </summary>
+    public static Task<SandboxResult> Start(SandboxRequest request, OutputCollector output, CancellationToken stop)
+    {
+        var started = new TaskCompletionSource<Task<SandboxResult>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            Task<SandboxResult> run;
+            try
+            {
+                run = new BubblewrapSandbox().RunAsync(request, output.OnOutputAsync, stop);
+            }
+            catch (Exception e)
+            {
+                started.SetException(e);
+                return;
+            }
+
+            started.SetResult(run);
+            ((IAsyncResult)run).AsyncWaitHandle.WaitOne();
+        })
+        {
+            IsBackground = true,
+            Name = "bwrap parent",
+        };
+        thread.Start();
+        return started.Task.Unwrap();
     }
 
     /// <summary>Runs <c>sh -c script</c> in <paramref name="workDirectory"/> with no network.</summary>

@@ -18,7 +18,7 @@ public sealed class StopTests : IDisposable
         using var stop = new CancellationTokenSource();
         var request = Sandboxed.Request(work.Path, ["sh", "-c", $"echo started; sleep {seconds} & wait; echo finished"]);
 
-        var running = new BubblewrapSandbox().RunAsync(request, output.OnOutputAsync, stop.Token);
+        var running = Sandboxed.Start(request, output, stop.Token);
         await output.WaitForAsync("started\n");
         // The shell and its background sleep are running, and pgrep sees them: the check below can tell.
         var whileRunning = await Sandboxed.HostProcessesMatchingAsync(seconds);

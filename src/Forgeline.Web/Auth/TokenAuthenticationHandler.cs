@@ -43,10 +43,10 @@ public sealed class TokenAuthenticationHandler(IOptionsMonitor<AuthenticationSch
     }
 
     /// <inheritdoc />
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        var failure = Context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure?.Message;
-        return Results.Problem(
+        var failure = (await HandleAuthenticateOnceSafeAsync()).Failure?.Message;
+        await Results.Problem(
             title: "Authentication required",
             detail: (failure ?? "this call needs an API token") + "; log in with 'forgeline login --token …' or send 'Authorization: Bearer <token>'",
             statusCode: StatusCodes.Status401Unauthorized).ExecuteAsync(Context);

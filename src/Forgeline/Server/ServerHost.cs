@@ -32,7 +32,8 @@ public static class ServerHost
         builder.Services.AddForgelineWeb();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<BuildsOptions>>((kestrel, builds) =>
-            kestrel.Limits.MaxRequestBodySize = builds.Value.MaxUploadBytes + 1);
+            // Above every legitimate body (uploads, log batches); the endpoints enforce the exact limits with clear messages.
+            kestrel.Limits.MaxRequestBodySize = Math.Max(builds.Value.MaxUploadBytes, 4L * 1024 * 1024) + 1024 * 1024);
         if (embeddedWorker)
         {
             builder.Services.AddHostedService<EmbeddedWorker>();

@@ -1,0 +1,128 @@
+using Forgeline.Core.Builds;
+using Forgeline.Testing;
+
+namespace Forgeline.EndToEnd.Tests;
+
+/// <summary>kill -9 of workers and of the server: no submitted build is lost, none completes twice.</summary>
+public sealed class ResilienceTests
+{
+    private static readonly Dictionary<string, string?> ShortLeases = new()
+    {
+        ["Forgeline__Builds__LeaseSeconds"] = "3",
+        ["Forgeline__Builds__ReapIntervalSeconds"] = "1",
+    };
+
+    [Fact]
+    public async Task A_killed_workers_build_is_picked_up_by_another_worker()
+    {
+        await using var server = await ForgelineServer.StartAsync(embeddedWorker: false, ShortLeases);
+        var doomed = await server.StartWorkerAsync("doomed");
+        var dir = TestPackages.WriteSpecDirectory(server.Home["in"], "survivor", buildScript: "echo phase-one; sleep 6; echo phase-two");
+        var id = long.Parse((await server.CliAsync("build", dir)).Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        await WaitForAsync(server, id, b => b.State == "running" && b.Worker == "doomed");
+        await WaitForLogAsync(server, id, "phase-one");
+
+        await doomed.KillAsync();
+        await server.StartWorkerAsync("rescuer");
+        var build = await server.WaitForFinalAsync(id, TimeSpan.FromMinutes(2));
+
+        build.State.ShouldBe("succeeded", build.Reason);
+        build.Worker.ShouldBe("rescuer");
+        build.Attempt.ShouldBe(2);
+        build.Artifacts.Count(a => a.Kind == "rpm").ShouldBe(1);
+        var log = (await server.CliAsync("builds", "log", id.ToString())).Stdout;
+        log.ShouldContain("phase-two");
+        log.ShouldContain("attempt 2");
+    }
+
+    [Fact]
+    public async Task Builds_queued_before_a_server_kill_are_built_after_the_restart()
+    {
+        await using var server = await ForgelineServer.StartAsync(embeddedWorker: false, ShortLeases);
+        var ids = new List<long>();
+        for (var i = 0; i < 3; i++)
+        {
+            var srpm = await TestPackages.MakeSrpmAsync(server.Home["srpms"], $"persist{i}");
+            ids.Add(long.Parse((await server.CliAsync("build", srpm)).Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        await server.Process.KillAsync();
+        await server.StartProcessAsync();
+        using (var client = server.Client())
+        {
+            foreach (var id in ids)
+            {
+                (await client.GetBuildAsync(id)).State.ShouldBe("queued");
+            }
+        }
+
+        await server.StartWorkerAsync("after-restart");
+        foreach (var id in ids)
+        {
+            (await server.WaitForFinalAsync(id)).State.ShouldBe("succeeded");
+        }
+    }
+
+    [Fact]
+    public async Task A_build_running_while_the_server_is_killed_still_ends_exactly_once()
+    {
+        await using var server = await ForgelineServer.StartAsync(embeddedWorker: false, ShortLeases);
+        await server.StartWorkerAsync("steady");
+        var dir = TestPackages.WriteSpecDirectory(server.Home["in"], "through", buildScript: "echo started; sleep 4; echo finished");
+        var id = long.Parse((await server.CliAsync("build", dir)).Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        await WaitForLogAsync(server, id, "started");
+
+        await server.Process.KillAsync();
+        await server.StartProcessAsync();
+        var build = await server.WaitForFinalAsync(id, TimeSpan.FromMinutes(2));
+
+        build.State.ShouldBe("succeeded", build.Reason);
+        build.Artifacts.Count(a => a.Kind == "rpm").ShouldBe(1);
+        using var client = server.Client();
+        (await client.ListBuildsAsync()).Items.Count(b => b.Id == id).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task The_server_stops_gracefully_on_sigterm()
+    {
+        await using var server = await ForgelineServer.StartAsync(embeddedWorker: true);
+        (await server.Process.StopAsync(TimeSpan.FromSeconds(30))).ShouldBe(0);
+    }
+
+    private static async Task WaitForAsync(ForgelineServer server, long id, Func<BuildDto, bool> condition)
+    {
+        using var client = server.Client();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!condition(await client.GetBuildAsync(id)))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"build {id} never reached the expected state");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task WaitForLogAsync(ForgelineServer server, long id, string text)
+    {
+        using var client = server.Client();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            using var log = new MemoryStream();
+            await client.StreamLogAsync(id, follow: false, log);
+            if (System.Text.Encoding.UTF8.GetString(log.ToArray()).Contains(text, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"'{text}' never appeared in the log of build {id}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}
