@@ -12,6 +12,7 @@ public static class ForgelineDatabase
     {
         builder
             .UseSqlite($"Data Source={sqlitePath};Pooling=True;Default Timeout=30")
+            .AddInterceptors(new SqlitePragmas())
             // Migrations are written by hand (no design-time tooling here), so there is no model snapshot to compare with.
             .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
         return builder;

@@ -20,6 +20,7 @@ public sealed class BuildRunner(ForgelineClient client, BubblewrapSandbox sandbo
     public async Task<string> RunAsync(CancellationToken stop)
     {
         Directory.CreateDirectory(Path.Combine(workDirectory, "src"));
+        var fetchClock = System.Diagnostics.Stopwatch.StartNew();
         var srpm = lease.Source.Kind switch
         {
             SourceKind.Srpm => await FetchSrpmAsync(stop),
@@ -29,7 +30,7 @@ public sealed class BuildRunner(ForgelineClient client, BubblewrapSandbox sandbo
         };
 
         var srpmName = Path.GetFileName(srpm);
-        await log.LineAsync($"rebuilding {srpmName}");
+        await log.LineAsync($"sources ready after {fetchClock.Elapsed.TotalSeconds:0.00}s; rebuilding {srpmName}");
         await RunStepAsync("rpmbuild", ["rpmbuild", "--rebuild", "--nodeps", "--define", "_topdir /build/rpmbuild", "--define", "_tmppath /tmp", "--define", "_buildhost forgeline-build", $"/build/{Path.GetRelativePath(workDirectory, srpm)}"], network: false, stop);
 
         var rpms = Directory.EnumerateFiles(Path.Combine(workDirectory, "rpmbuild", "RPMS"), "*.rpm", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
@@ -39,12 +40,14 @@ public sealed class BuildRunner(ForgelineClient client, BubblewrapSandbox sandbo
         }
 
         await log.LineAsync($"uploading {rpms.Count} RPM(s) and {srpmName}");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         foreach (var rpm in rpms)
         {
             await UploadAsync("rpm", rpm, stop);
         }
 
         await UploadAsync("srpm", srpm, stop);
+        await log.LineAsync($"uploads took {clock.Elapsed.TotalSeconds:0.00}s");
         return srpmName[..^".src.rpm".Length];
     }
 
@@ -131,8 +134,10 @@ public sealed class BuildRunner(ForgelineClient client, BubblewrapSandbox sandbo
         }
 
         var request = new SandboxRequest(workDirectory, command, network, left, lease.LogLimitBytes - logBytes);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var result = await sandbox.RunAsync(request, log.WriteAsync, stop);
         logBytes += result.OutputBytes;
+        await log.LineAsync($"{step} took {clock.Elapsed.TotalSeconds:0.00}s");
         switch (result.Outcome)
         {
             case SandboxOutcome.TimedOut:

@@ -24,27 +24,44 @@ public sealed class FilesystemIsolationTests : IDisposable
     [InlineData("/etc")]
     public async Task Writing_into_the_hosts_system_directories_fails(string directory)
     {
-        var name = $"forgeline-write-{Guid.NewGuid():N}";
-        var path = $"{directory}/{name}";
+        var path = $"{directory}/forgeline-write-{Guid.NewGuid():N}";
+        try
+        {
+            var (result, output) = await Sandboxed.ShAsync(work.Path, $"if echo pwned > {path}; then echo WROTE; else echo REFUSED; fi");
 
-        var (result, output) = await Sandboxed.ShAsync(work.Path, $"if echo pwned > {path}; then echo WROTE; else echo REFUSED; fi");
-
-        result.Succeeded.ShouldBeTrue($"{result} output: {output.Text}");
-        output.Text.ShouldContain("Read-only file system");
-        output.Text.ShouldEndWith("REFUSED\n");
-        File.Exists(path).ShouldBeFalse();
+            result.Succeeded.ShouldBeTrue(output.Text);
+            output.Text.ShouldContain("Read-only file system");
+            output.Text.ShouldEndWith("REFUSED\n");
+            File.Exists(path).ShouldBeFalse();
+        }
+        finally
+        {
+            // Should the sandbox ever let the write through, the host is not left with the file.
+            File.Delete(path);
+        }
     }
 
     [Fact]
-    public async Task Changing_an_existing_host_file_fails_and_leaves_it_unchanged()
+    public async Task Changing_or_deleting_an_existing_host_file_fails_and_leaves_it_unchanged()
     {
-        var before = await File.ReadAllBytesAsync("/etc/hostname");
+        // A file of the test's own, not a real system file: a broken sandbox must not damage the machine running the tests.
+        var path = $"/etc/forgeline-probe-{Guid.NewGuid():N}";
+        await File.WriteAllTextAsync(path, "original\n");
+        try
+        {
+            var (result, output) = await Sandboxed.ShAsync(work.Path, $"cat {path}; echo pwned >> {path}; echo append=$?; rm -f {path}; echo rm=$?");
 
-        var (result, output) = await Sandboxed.ShAsync(work.Path, "echo pwned >> /etc/hostname; echo rc=$?; rm -f /etc/hostname; echo rc=$?");
-
-        result.Succeeded.ShouldBeTrue($"{result} output: {output.Text}");
-        output.Text.ShouldNotContain("rc=0");
-        (await File.ReadAllBytesAsync("/etc/hostname")).ShouldBe(before);
+            result.Succeeded.ShouldBeTrue(output.Text);
+            output.Text.ShouldStartWith("original\n");
+            output.Text.ShouldContain("Read-only file system");
+            output.Text.ShouldNotContain("append=0");
+            output.Text.ShouldNotContain("rm=0");
+            (await File.ReadAllTextAsync(path)).ShouldBe("original\n");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]
@@ -60,7 +77,7 @@ public sealed class FilesystemIsolationTests : IDisposable
         var script = string.Join("; ", places.Select(p => $"if [ -e '{p}' ]; then echo 'VISIBLE {p}'; else echo 'absent {p}'; fi"));
         var (result, output) = await Sandboxed.ShAsync(work.Path, script);
 
-        result.Succeeded.ShouldBeTrue($"{result} output: {output.Text}");
+        result.Succeeded.ShouldBeTrue(output.Text);
         output.Text.ShouldBe(string.Concat(places.Select(p => $"absent {p}\n")));
     }
 
@@ -73,7 +90,7 @@ public sealed class FilesystemIsolationTests : IDisposable
 
         var (result, output) = await Sandboxed.ShAsync(work.Path, $"cat '{secret}'; ls -la '{outside.Path}'; echo done");
 
-        result.Succeeded.ShouldBeTrue($"{result} output: {output.Text}");
+        result.Succeeded.ShouldBeTrue(output.Text);
         output.Text.ShouldEndWith("done\n");
         output.Text.ShouldContain("No such file or directory");
         output.Text.ShouldNotContain(value);
@@ -83,12 +100,18 @@ public sealed class FilesystemIsolationTests : IDisposable
     public async Task A_file_written_to_tmp_inside_is_not_in_the_hosts_tmp()
     {
         var name = $"forgeline-inside-{Guid.NewGuid():N}";
+        try
+        {
+            var (result, output) = await Sandboxed.ShAsync(work.Path, $"echo inside > /tmp/{name} && cat /tmp/{name}");
 
-        var (result, output) = await Sandboxed.ShAsync(work.Path, $"echo inside > /tmp/{name} && cat /tmp/{name}");
-
-        result.Succeeded.ShouldBeTrue($"{result} output: {output.Text}");
-        output.Text.ShouldBe("inside\n");
-        File.Exists(Path.Combine("/tmp", name)).ShouldBeFalse();
+            result.Succeeded.ShouldBeTrue(output.Text);
+            output.Text.ShouldBe("inside\n");
+            File.Exists(Path.Combine("/tmp", name)).ShouldBeFalse();
+        }
+        finally
+        {
+            File.Delete(Path.Combine("/tmp", name));
+        }
     }
 
     [Fact]
@@ -100,7 +123,7 @@ public sealed class FilesystemIsolationTests : IDisposable
         {
             var (result, output) = await Sandboxed.ShAsync(work.Path, $"if [ -e {path} ]; then echo VISIBLE; else echo absent; fi; ls -A /tmp | wc -l");
 
-            result.Succeeded.ShouldBeTrue($"{result} output: {output.Text}");
+            result.Succeeded.ShouldBeTrue(output.Text);
             output.Text.ShouldBe("absent\n0\n");
         }
         finally
@@ -116,7 +139,7 @@ public sealed class FilesystemIsolationTests : IDisposable
 
         var (result, output) = await Sandboxed.ShAsync(work.Path, "pwd; cat /build/from-host.txt; mkdir -p /build/out/deep && echo 'written inside' > out/deep/file.txt && rm /build/from-host.txt && echo ok");
 
-        result.Succeeded.ShouldBeTrue($"{result} output: {output.Text}");
+        result.Succeeded.ShouldBeTrue(output.Text);
         output.Text.ShouldBe("/build\nwritten by the host\nok\n");
         (await File.ReadAllTextAsync(work["out/deep/file.txt"])).ShouldBe("written inside\n");
         File.Exists(work["from-host.txt"]).ShouldBeFalse();

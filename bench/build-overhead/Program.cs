@@ -1,0 +1,131 @@
+// bench/build-overhead: the same N small SRPMs built (1) by a plain sequential `rpmbuild --rebuild` loop and
+// (2) through Forgeline — upload, submit, one worker, sandboxed rpmbuild, upload of the artifacts — from the
+// first upload until every build has its artifacts. Prints the ratio of the two wall times.
+using System.Diagnostics;
+using System.Globalization;
+using Forgeline.Core;
+using Forgeline.Core.Builds;
+using Forgeline.Testing;
+
+var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20;
+using var work = new TempDirectory("forgeline-bench");
+Console.WriteLine($"making {count} small SRPMs (a C program compiled with gcc -O2)…");
+var srpms = new List<string>();
+for (var i = 0; i < count; i++)
+{
+    srpms.Add(await MakeSrpmAsync(work.Path, $"bench{i:D2}"));
+}
+
+Console.WriteLine("plain loop: rpmbuild --rebuild, one after another…");
+var plain = Stopwatch.StartNew();
+foreach (var srpm in srpms)
+{
+    var top = Path.Combine(work.Path, "plain", Path.GetFileName(srpm));
+    await ProcessRunner.RunCheckedAsync("rpmbuild", "--rebuild", "--nodeps", "--define", $"_topdir {top}", "--define", "_tmppath /tmp", srpm);
+}
+
+plain.Stop();
+Console.WriteLine($"  {plain.Elapsed.TotalSeconds:0.00} s");
+
+Console.WriteLine("forgeline: server with one embedded worker…");
+await using var server = await ForgelineServer.StartAsync(embeddedWorker: true);
+using var client = server.Client();
+// A farm runs for weeks: one untimed build first, so the figure is the steady state, not the JIT's first pass.
+var warmup = await MakeSrpmAsync(work.Path, "warmup");
+await using (var warm = File.OpenRead(warmup))
+{
+    var upload = await client.UploadAsync(warm, "srpm", "warmup-1.0-1.src.rpm", await Sha256Hex.OfFileAsync(warmup));
+    var build = await client.SubmitBuildAsync(new SubmitBuildRequest(new BuildSource(SourceKind.Srpm, upload.Sha256)));
+    await server.WaitForFinalAsync(build.Id);
+}
+
+var farm = Stopwatch.StartNew();
+var ids = new List<long>();
+foreach (var srpm in srpms)
+{
+    var sha = await Sha256Hex.OfFileAsync(srpm);
+    await using var file = File.OpenRead(srpm);
+    var upload = await client.UploadAsync(file, "srpm", Path.GetFileName(srpm), sha);
+    ids.Add((await client.SubmitBuildAsync(new SubmitBuildRequest(new BuildSource(SourceKind.Srpm, upload.Sha256, Path.GetFileName(srpm))))).Id);
+}
+
+// One list request per 100 ms: polling every build often would steal CPU from the builds being measured.
+var first = ids.Min();
+while (true)
+{
+    var page = await client.ListBuildsAsync(limit: count + 1);
+    var mine = page.Items.Where(b => b.Id >= first).ToList();
+    if (mine.FirstOrDefault(b => b.StateValue is BuildState.Failed or BuildState.Canceled) is { } bad)
+    {
+        throw new InvalidOperationException($"build {bad.Id} ended {bad.State}: {bad.Reason}");
+    }
+
+    if (mine.Count == count && mine.All(b => b.StateValue == BuildState.Succeeded && b.Artifacts.Any(a => a.Kind == "rpm")))
+    {
+        break;
+    }
+
+    await Task.Delay(100);
+}
+
+farm.Stop();
+Console.WriteLine($"  {farm.Elapsed.TotalSeconds:0.00} s");
+var finished = new List<BuildDto>();
+foreach (var id in ids)
+{
+    finished.Add(await client.GetBuildAsync(id));
+}
+
+// Where the time went: time inside a build (lease to completion) and the gaps between builds on the worker.
+var inside = finished.Average(b => (b.FinishedAt!.Value - b.StartedAt!.Value).TotalSeconds);
+var gaps = finished.Zip(finished.Skip(1)).Average(p => (p.Second.StartedAt!.Value - p.First.FinishedAt!.Value).TotalSeconds);
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  per build: {inside:0.000} s from lease to completion, {gaps:0.000} s between builds"));
+using (var lastLog = new MemoryStream())
+{
+    await client.StreamLogAsync(ids[^1], follow: false, lastLog);
+    foreach (var line in System.Text.Encoding.UTF8.GetString(lastLog.ToArray()).Split('\n').Where(l => l.StartsWith("forgeline:", StringComparison.Ordinal)))
+    {
+        Console.WriteLine($"  last build: {line}");
+    }
+}
+
+var ratio = farm.Elapsed.TotalSeconds / plain.Elapsed.TotalSeconds;
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"RESULT build-overhead ({count} SRPMs, 1 worker) = {farm.Elapsed.TotalSeconds:0.00} s; peer rpmbuild-loop = {plain.Elapsed.TotalSeconds:0.00} s; ratio {ratio:0.000}; goal <= 1.15"));
+return ratio <= 1.15 ? 0 : 1;
+
+static async Task<string> MakeSrpmAsync(string root, string name)
+{
+    var dir = Path.Combine(root, "specs", name);
+    Directory.CreateDirectory(dir);
+    await File.WriteAllTextAsync(Path.Combine(dir, $"{name}.c"), $$"""
+        #include <stdio.h>
+        int main(void) { puts("{{name}}"); return 0; }
+        """);
+    await File.WriteAllTextAsync(Path.Combine(dir, $"{name}.spec"), $$"""
+        Name:     {{name}}
+        Version:  1.0
+        Release:  1
+        Summary:  Benchmark package {{name}}
+        License:  MIT
+        Source0:  {{name}}.c
+
+        %description
+        A small C program for the build-overhead benchmark.
+
+        %prep
+        cp %{SOURCE0} .
+
+        %build
+        gcc -O2 -o {{name}} {{name}}.c
+
+        %install
+        install -D -m 0755 {{name}} %{buildroot}%{_bindir}/{{name}}
+
+        %files
+        %{_bindir}/{{name}}
+        """);
+    await ProcessRunner.RunCheckedAsync("rpmbuild", "-bs", "--nodeps", "--define", $"_topdir {Path.Combine(root, "top")}", "--define", $"_sourcedir {dir}",
+        "--define", $"_srcrpmdir {root}", Path.Combine(dir, $"{name}.spec"));
+    return Path.Combine(root, $"{name}-1.0-1.src.rpm");
+}
