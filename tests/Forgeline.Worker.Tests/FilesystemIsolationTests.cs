@@ -97,6 +97,16 @@ public sealed class FilesystemIsolationTests : IDisposable
     }
 
     [Fact]
+    public async Task The_hosts_password_hashes_are_hidden_though_etc_is_visible()
+    {
+        File.Exists("/etc/shadow").ShouldBeTrue("this test needs a host with /etc/shadow");
+        var (result, output) = await Sandboxed.ShAsync(work.Path, "wc -c < /etc/shadow; head -c 4 /etc/passwd; echo; echo done");
+
+        result.Succeeded.ShouldBeTrue(output.Text);
+        output.Text.ShouldBe("0\nroot\ndone\n");
+    }
+
+    [Fact]
     public async Task A_file_written_to_tmp_inside_is_not_in_the_hosts_tmp()
     {
         var name = $"forgeline-inside-{Guid.NewGuid():N}";

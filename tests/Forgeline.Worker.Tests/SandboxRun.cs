@@ -87,38 +87,9 @@ internal static class Sandboxed
         return (result, output);
     }
 
-    /// <summary>
-    /// Starts <see cref="BubblewrapSandbox.RunAsync"/> on a thread that stays alive until the run has ended.
-    /// bwrap's <c>--die-with-parent</c> is PR_SET_PDEATHSIG, which fires when the <em>thread</em> that forked bwrap
-    /// exits, not the process: started from a pool thread that retires, bwrap is killed mid-run (exit 137). See
-    /// <see cref="ParentThreadTests"/>; once the sandbox starts bwrap from a long-lived thread itself this can go.
-    /// </summary>
-    public static Task<SandboxResult> Start(SandboxRequest request, OutputCollector output, CancellationToken stop)
-    {
-        var started = new TaskCompletionSource<Task<SandboxResult>>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            Task<SandboxResult> run;
-            try
-            {
-                run = new BubblewrapSandbox().RunAsync(request, output.OnOutputAsync, stop);
-            }
-            catch (Exception e)
-            {
-                started.SetException(e);
-                return;
-            }
-
-            started.SetResult(run);
-            ((IAsyncResult)run).AsyncWaitHandle.WaitOne();
-        })
-        {
-            IsBackground = true,
-            Name = "bwrap parent",
-        };
-        thread.Start();
-        return started.Task.Unwrap();
-    }
+    /// <summary>Starts <see cref="BubblewrapSandbox.RunAsync"/> as the worker does, from whatever thread calls it.</summary>
+    public static Task<SandboxResult> Start(SandboxRequest request, OutputCollector output, CancellationToken stop) =>
+        new BubblewrapSandbox().RunAsync(request, output.OnOutputAsync, stop);
 
     /// <summary>Runs <c>sh -c script</c> in <paramref name="workDirectory"/> with no network.</summary>
     public static Task<(SandboxResult Result, OutputCollector Output)> ShAsync(string workDirectory, string script, bool network = false) =>

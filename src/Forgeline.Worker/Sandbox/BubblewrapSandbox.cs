@@ -9,6 +9,8 @@ namespace Forgeline.Worker.Sandbox;
 public sealed class BubblewrapSandbox(string bwrapPath = "bwrap")
 {
     private static readonly string[] RootLinks = ["bin", "sbin", "lib", "lib32", "lib64", "libx32"];
+    private static readonly string[] HiddenFiles = ["/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/sudoers"];
+    private static readonly string[] HiddenDirectories = ["/etc/ssh", "/etc/ssl/private", "/etc/sudoers.d"];
 
     /// <summary>The bwrap arguments for <paramref name="request"/>, ending with the command.</summary>
     public static IReadOnlyList<string> Arguments(SandboxRequest request)
@@ -20,6 +22,17 @@ public sealed class BubblewrapSandbox(string bwrapPath = "bwrap")
         }
 
         args.AddRange(["--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]);
+        // Builds see the host's /etc for users, certificates and rpm macros, but never its secrets.
+        foreach (var secret in HiddenFiles.Where(File.Exists))
+        {
+            args.AddRange(["--ro-bind", "/dev/null", secret]);
+        }
+
+        foreach (var secret in HiddenDirectories.Where(Directory.Exists))
+        {
+            args.AddRange(["--tmpfs", secret]);
+        }
+
         foreach (var name in RootLinks)
         {
             // Merged-/usr hosts have these as symlinks into /usr; older layouts have real directories.
@@ -60,7 +73,7 @@ public sealed class BubblewrapSandbox(string bwrapPath = "bwrap")
             start.ArgumentList.Add(arg);
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {bwrapPath}");
+        using var process = await SandboxLauncher.StartAsync(start);
         process.StandardInput.Close();
         using var timeout = new CancellationTokenSource(request.Timeout);
         using var limit = new CancellationTokenSource();
@@ -107,6 +120,8 @@ public sealed class BubblewrapSandbox(string bwrapPath = "bwrap")
         {
             Kill(process);
             await process.WaitForExitAsync(CancellationToken.None);
+            // Deliver what was still in the pipes before returning, so the end of the log is never lost or late.
+            await pumps.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
             var outcome = limit.IsCancellationRequested ? SandboxOutcome.OutputLimitExceeded
                 : timeout.IsCancellationRequested ? SandboxOutcome.TimedOut
                 : SandboxOutcome.Stopped;
