@@ -117,6 +117,11 @@ public sealed partial class BuildAgent(IOptions<WorkerOptions> options, Func<For
                     await log.LineAsync("build canceled by the user");
                     outcome = new CompleteJobRequest(JobOutcome.Canceled, null, null);
                 }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested && !leaseLost)
+                {
+                    // No outcome: below, the job is released and queued again for the next worker.
+                    await log.LineAsync($"worker {Options.Name} is shutting down; the build goes back to the queue");
+                }
                 catch (Exception e) when (e is not OperationCanceledException && !leaseLost)
                 {
                     // A bug or an unexpected environment problem: fail this build with the reason, keep the worker alive.

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Forgeline.Cli;
 using Spectre.Console;
 
@@ -7,4 +8,6 @@ if (Console.IsOutputRedirected)
     AnsiConsole.Profile.Width = 240;
 }
 
-return await ForgelineCommandLine.Create().Parse(args).InvokeAsync();
+// The hosts of `server` and `worker` handle SIGTERM themselves and shut down gracefully (handing builds back),
+// which can take longer than System.CommandLine's default grace period before it forces an exit.
+return await ForgelineCommandLine.Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

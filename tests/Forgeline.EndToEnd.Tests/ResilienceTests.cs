@@ -83,10 +83,23 @@ public sealed class ResilienceTests
     }
 
     [Fact]
-    public async Task The_server_stops_gracefully_on_sigterm()
+    public async Task Sigterm_hands_the_running_build_back_and_it_finishes_after_the_restart()
     {
         await using var server = await ForgelineServer.StartAsync(embeddedWorker: true);
+        var dir = TestPackages.WriteSpecDirectory(server.Home["in"], "handback", buildScript: "echo begun; sleep 600");
+        var id = long.Parse((await server.CliAsync("build", dir)).Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        await WaitForLogAsync(server, id, "begun");
+
         (await server.Process.StopAsync(TimeSpan.FromSeconds(30))).ShouldBe(0);
+        server.Process.Output.ShouldContain("handed back to the queue");
+
+        await server.StartProcessAsync();
+        using var client = server.Client();
+        var build = await client.GetBuildAsync(id);
+        build.State.ShouldBeOneOf("queued", "running");
+        build.Attempt.ShouldBeLessThanOrEqualTo(1, "a graceful hand-back does not use up an attempt");
+        await client.CancelBuildAsync(id);
+        (await server.WaitForFinalAsync(id, TimeSpan.FromSeconds(30))).State.ShouldBe("canceled");
     }
 
     private static async Task WaitForAsync(ForgelineServer server, long id, Func<BuildDto, bool> condition)
