@@ -242,7 +242,7 @@ public sealed partial class JobService(
             .SetProperty(w => w.LastSeenAt, now).SetProperty(w => w.Arch, request.Arch).SetProperty(w => w.Slots, request.Slots), cancellationToken);
         if (updated == 0)
         {
-            db.Workers.Add(new WorkerRecord { Name = request.Worker, Arch = request.Arch, Slots = request.Slots, RegisteredAt = now, LastSeenAt = now });
+            db.Workers.Add(new WorkerRecord { Name = request.Worker, Arch = request.Arch, Slots = request.Slots, RegisteredAt = now, LastSeenAt = now, Session = request.Session });
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -252,6 +252,29 @@ public sealed partial class JobService(
                 // Another slot of the same worker registered it first.
                 db.ChangeTracker.Clear();
             }
+
+            return;
+        }
+
+        if (request.Session is { Length: > 0 } session)
+        {
+            // One slot of a restarted worker wins this update and takes back what the old process held; the builds it
+            // held can never be completed by it, so waiting for their leases to lapse would only delay them.
+            var restarted = await db.Workers.Where(w => w.Name == request.Worker && w.Session != session)
+                .ExecuteUpdateAsync(s => s.SetProperty(w => w.Session, session), cancellationToken);
+            if (restarted == 1)
+            {
+                var orphans = await LeaseRecovery.FindAsync(db, b => b.WorkerName == request.Worker && b.StartedAt < now, cancellationToken);
+                foreach (var orphan in orphans)
+                {
+                    var why = $"worker {request.Worker} restarted during attempt {orphan.Attempt}";
+                    if (await LeaseRecovery.TakeBackAsync(db, orphan, why, Options.MaxAttempts, now, cancellationToken) is { } state)
+                    {
+                        logs.Notify(orphan.Id);
+                        LogTakenBack(orphan.Id, request.Worker, state.ToApiName());
+                    }
+                }
+            }
         }
     }
 
@@ -260,6 +283,9 @@ public sealed partial class JobService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Build {BuildId} leased to {Worker}, attempt {Attempt}")]
     private partial void LogLeased(long buildId, string worker, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Build {BuildId}: worker {Worker} restarted; now {State}")]
+    private partial void LogTakenBack(long buildId, string worker, string state);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Build {BuildId} finished: {State} {Reason}")]
     private partial void LogFinished(long buildId, string state, string? reason);

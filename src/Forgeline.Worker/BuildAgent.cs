@@ -14,6 +14,9 @@ namespace Forgeline.Worker;
 /// </summary>
 public sealed partial class BuildAgent(IOptions<WorkerOptions> options, Func<ForgelineClient> clientFactory, ILogger<BuildAgent> logger) : BackgroundService
 {
+    // New for every worker process, so the server can tell a restart from a slow heartbeat.
+    private readonly string session = Guid.NewGuid().ToString("N");
+
     private WorkerOptions Options => options.Value;
 
     /// <inheritdoc />
@@ -32,7 +35,7 @@ public sealed partial class BuildAgent(IOptions<WorkerOptions> options, Func<For
         {
             try
             {
-                var lease = await client.LeaseAsync(new LeaseRequest(Options.Name, Options.Arch, Options.Slots, WaitSeconds: 25), stoppingToken);
+                var lease = await client.LeaseAsync(new LeaseRequest(Options.Name, Options.Arch, Options.Slots, WaitSeconds: 25, session), stoppingToken);
                 backoff = TimeSpan.FromSeconds(1);
                 if (lease is not null)
                 {

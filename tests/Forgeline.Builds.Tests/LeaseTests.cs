@@ -81,6 +81,23 @@ public sealed class LeaseTests(PackagesFixture packages) : IClassFixture<Package
     }
 
     [Fact]
+    public async Task A_restarted_worker_gets_its_old_builds_queued_again_at_once()
+    {
+        var id = await SubmitAsync();
+        var old = (await harness.Jobs(j => j.LeaseAsync(new LeaseRequest("phoenix", BuildArch, 1, 0, "process-1"), default)))!;
+        old.BuildId.ShouldBe(id);
+        harness.Time.Advance(TimeSpan.FromSeconds(1));
+
+        var again = await harness.Jobs(j => j.LeaseAsync(new LeaseRequest("phoenix", BuildArch, 1, 0, "process-2"), default));
+
+        again!.BuildId.ShouldBe(id, "the build the old process held is leased to the new one without waiting for the lease to lapse");
+        again.Attempt.ShouldBe(2);
+        (await harness.Jobs(j => j.HeartbeatAsync(old.LeaseId, default))).Error.ShouldBe(ServiceError.Conflict);
+        (await harness.Jobs(j => j.LeaseAsync(new LeaseRequest("phoenix", BuildArch, 1, 0, "process-2"), default))).ShouldBeNull("the same process asking again takes nothing back");
+        (await GetAsync(id)).State.ShouldBe("running");
+    }
+
+    [Fact]
     public async Task Heartbeats_keep_a_lease_alive()
     {
         var id = await SubmitAsync();

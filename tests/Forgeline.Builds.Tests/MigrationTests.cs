@@ -2,6 +2,7 @@ using Forgeline.Data;
 using Forgeline.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace Forgeline.Builds.Tests;
 
@@ -26,7 +27,7 @@ public sealed class MigrationTests
         }
 
         (await db.Database.GetPendingMigrationsAsync()).ShouldBeEmpty();
-        DatabaseMigrator.KnownMigrations(db).ShouldBe(["0001_Initial"]);
+        DatabaseMigrator.KnownMigrations(db).ShouldBe(["20261122000001_Initial", "20261122000002_WorkerSessions"]);
     }
 
     [Fact]
@@ -51,15 +52,37 @@ public sealed class MigrationTests
     }
 
     [Fact]
+    public async Task A_version_1_database_with_data_is_upgraded_in_place()
+    {
+        using var dir = new TempDirectory();
+        await using (var db = Open(dir["f.db"]))
+        {
+            await db.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>().MigrateAsync("20261122000001_Initial");
+            await db.Database.ExecuteSqlRawAsync(
+                "INSERT INTO workers (Name, Arch, Slots, RegisteredAt, LastSeenAt) VALUES ('old-worker', 'aarch64', 4, '2026-01-01 00:00:00', '2026-01-01 00:00:00')");
+        }
+
+        SqliteConnection.ClearAllPools();
+        await using (var db = Open(dir["f.db"]))
+        {
+            await DatabaseMigrator.MigrateAsync(db);
+            var worker = await db.Workers.SingleAsync();
+            (worker.Name, worker.Arch, worker.Slots, worker.Session).ShouldBe(("old-worker", "aarch64", 4, (string?)null));
+        }
+
+        SqliteConnection.ClearAllPools();
+    }
+
+    [Fact]
     public async Task A_database_from_a_newer_forgeline_is_refused_with_a_clear_message()
     {
         using var dir = new TempDirectory();
         await using var db = Open(dir["f.db"]);
         await DatabaseMigrator.MigrateAsync(db);
-        await db.Database.ExecuteSqlRawAsync("INSERT INTO __EFMigrationsHistory (MigrationId, ProductVersion) VALUES ('9999_FromTheFuture', '99.0')");
+        await db.Database.ExecuteSqlRawAsync("INSERT INTO __EFMigrationsHistory (MigrationId, ProductVersion) VALUES ('99991231000000_FromTheFuture', '99.0')");
 
         var error = await Should.ThrowAsync<InvalidOperationException>(() => DatabaseMigrator.MigrateAsync(db));
-        error.Message.ShouldContain("9999_FromTheFuture");
+        error.Message.ShouldContain("99991231000000_FromTheFuture");
         error.Message.ShouldContain("upgrade forgeline");
         SqliteConnection.ClearAllPools();
     }

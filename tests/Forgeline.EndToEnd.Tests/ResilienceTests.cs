@@ -36,6 +36,24 @@ public sealed class ResilienceTests
     }
 
     [Fact]
+    public async Task A_worker_restarted_after_kill_9_takes_its_build_up_again_without_waiting_for_the_lease()
+    {
+        // A ten-minute lease: the build can only finish within the test's patience if the restart is recognised.
+        await using var server = await ForgelineServer.StartAsync(embeddedWorker: false, new Dictionary<string, string?> { ["Forgeline__Builds__LeaseSeconds"] = "600" });
+        var first = await server.StartWorkerAsync("phoenix");
+        var dir = TestPackages.WriteSpecDirectory(server.Home["in"], "reborn", buildScript: "echo first-try; sleep 3");
+        var id = long.Parse((await server.CliAsync("build", dir)).Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        await WaitForLogAsync(server, id, "first-try");
+
+        await first.KillAsync();
+        await server.StartWorkerAsync("phoenix");
+        var build = await server.WaitForFinalAsync(id, TimeSpan.FromSeconds(90));
+
+        build.State.ShouldBe("succeeded", build.Reason);
+        build.Attempt.ShouldBe(2);
+    }
+
+    [Fact]
     public async Task Builds_queued_before_a_server_kill_are_built_after_the_restart()
     {
         await using var server = await ForgelineServer.StartAsync(embeddedWorker: false, ShortLeases);

@@ -26,32 +26,12 @@ public sealed partial class LeaseReaper(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ForgelineDbContext>();
         var now = time.GetUtcNow().UtcDateTime;
-        var lapsed = await db.Builds.AsNoTracking()
-            .Where(b => b.State == BuildState.Running && b.LeaseExpiresAt < now)
-            .Select(b => new { b.Id, b.LeaseId, b.Attempt, b.WorkerName, b.CancelRequested })
-            .ToListAsync(cancellationToken);
+        var lapsed = await LeaseRecovery.FindAsync(db, b => b.LeaseExpiresAt < now, cancellationToken);
         var moved = 0;
         foreach (var build in lapsed)
         {
-            var lost = $"worker {build.WorkerName} was lost (its lease expired) during attempt {build.Attempt}";
-            var (state, reason) = build switch
-            {
-                { CancelRequested: true } => (BuildState.Canceled, $"canceled; {lost}"),
-                _ when build.Attempt >= options.Value.MaxAttempts => (BuildState.Failed, $"{lost}; giving up after {build.Attempt} attempts"),
-                _ => (BuildState.Queued, $"{lost}; queued again"),
-            };
-            // Matching the lease id makes this lose any race with a heartbeat or completion that got in first.
-            var lapsedLease = db.Builds.Where(b => b.Id == build.Id && b.LeaseId == build.LeaseId && b.State == BuildState.Running);
-            var updated = state == BuildState.Queued
-                ? await lapsedLease.ExecuteUpdateAsync(s => s
-                    .SetProperty(b => b.State, state).SetProperty(b => b.Reason, reason)
-                    .SetProperty(b => b.LeaseId, (string?)null).SetProperty(b => b.LeaseExpiresAt, (DateTime?)null)
-                    .SetProperty(b => b.StartedAt, (DateTime?)null), cancellationToken)
-                : await lapsedLease.ExecuteUpdateAsync(s => s
-                    .SetProperty(b => b.State, state).SetProperty(b => b.Reason, reason)
-                    .SetProperty(b => b.LeaseId, (string?)null).SetProperty(b => b.LeaseExpiresAt, (DateTime?)null)
-                    .SetProperty(b => b.FinishedAt, now), cancellationToken);
-            if (updated == 1)
+            var why = $"worker {build.WorkerName} was lost (its lease expired) during attempt {build.Attempt}";
+            if (await LeaseRecovery.TakeBackAsync(db, build, why, options.Value.MaxAttempts, now, cancellationToken) is { } state)
             {
                 moved++;
                 logs.Notify(build.Id);

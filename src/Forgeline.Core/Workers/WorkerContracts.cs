@@ -7,7 +7,12 @@ namespace Forgeline.Core.Workers;
 public sealed record WorkerDto(string Name, string State, string Arch, int Slots, DateTimeOffset LastSeenAt, IReadOnlyList<long> CurrentBuilds);
 
 /// <summary>Body of <c>POST /api/v1/workers/lease</c>: a worker asking for work, waiting up to <paramref name="WaitSeconds"/>.</summary>
-public sealed record LeaseRequest(string Worker, string Arch, int Slots, int WaitSeconds);
+/// <param name="Worker">The worker's name.</param>
+/// <param name="Arch">Architecture it builds for.</param>
+/// <param name="Slots">Builds it runs at once.</param>
+/// <param name="WaitSeconds">How long the server may hold the request waiting for a job (at most 60).</param>
+/// <param name="Session">Changes each time the worker process starts: the server then knows the builds it held before are gone.</param>
+public sealed record LeaseRequest(string Worker, string Arch, int Slots, int WaitSeconds, string? Session = null);
 
 /// <summary>A job handed to a worker: the build to run and the lease that proves the worker owns it.</summary>
 /// <param name="BuildId">The build.</param>

@@ -17,4 +17,7 @@ public sealed class WorkerRecord
 
     /// <summary>Last contact (UTC); a worker unseen for a while counts as offline.</summary>
     public DateTime LastSeenAt { get; set; }
+
+    /// <summary>Identifies the worker's current process; a new value means it restarted.</summary>
+    public string? Session { get; set; }
 }

@@ -5,7 +5,7 @@ namespace Forgeline.Data.Migrations;
 
 /// <summary>Builds, artifacts, workers and API tokens.</summary>
 [DbContext(typeof(ForgelineDbContext))]
-[Migration("0001_Initial")]
+[Migration("20261122000001_Initial")]
 public sealed class InitialSchema : Migration
 {
     /// <inheritdoc />
