@@ -95,9 +95,8 @@ public sealed class CliBuildTests(ServerFixture fixture) : IClassFixture<ServerF
     public async Task A_running_build_can_be_canceled_from_the_cli()
     {
         var dir = TestPackages.WriteSpecDirectory(Server.Home["in"], "slow", buildScript: "echo slow-started; sleep 600");
-        var submit = await Server.CliAsync("build", dir);
-        var id = long.Parse(submit.Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture);
-        await WaitForLogAsync(id, "slow-started");
+        var id = await Server.SubmitAsync(dir);
+        await Server.WaitForLogAsync(id, "slow-started");
 
         var cancel = await Server.CliAsync("builds", "cancel", id.ToString());
         cancel.ExitCode.ShouldBe(0, cancel.Stderr);
@@ -129,23 +128,6 @@ public sealed class CliBuildTests(ServerFixture fixture) : IClassFixture<ServerF
     {
         using var client = Server.Client();
         return (await client.ListBuildsAsync(limit: 1)).Items[0];
-    }
-
-    private async Task WaitForLogAsync(long id, string text)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            var log = await Server.CliAsync("builds", "log", id.ToString());
-            if (log.Stdout.Contains(text, StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"'{text}' never appeared in the log of build {id}");
     }
 
     private static Task Git(string dir, params string[] args) => ProcessRunner.RunCheckedAsync("git", ["-C", dir, .. args]);

@@ -26,8 +26,7 @@ public sealed class LimitTests(LimitedServerFixture fixture) : IClassFixture<Lim
     public async Task A_build_that_floods_its_log_is_stopped_at_the_log_limit()
     {
         var dir = TestPackages.WriteSpecDirectory(Server.Home["in"], "floods", buildScript: "yes 'all work and no play' | head -c 2000000000");
-        var submit = await Server.CliAsync("build", dir);
-        var id = long.Parse(submit.Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        var id = await Server.SubmitAsync(dir);
         var build = await Server.WaitForFinalAsync(id, TimeSpan.FromSeconds(60));
         build.State.ShouldBe("failed");
         build.Reason!.ShouldContain("passed its limit of 200000 bytes");

@@ -18,9 +18,9 @@ public sealed class ResilienceTests
         await using var server = await ForgelineServer.StartAsync(embeddedWorker: false, ShortLeases);
         var doomed = await server.StartWorkerAsync("doomed");
         var dir = TestPackages.WriteSpecDirectory(server.Home["in"], "survivor", buildScript: "echo phase-one; sleep 6; echo phase-two");
-        var id = long.Parse((await server.CliAsync("build", dir)).Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        var id = await server.SubmitAsync(dir);
         await WaitForAsync(server, id, b => b.State == "running" && b.Worker == "doomed");
-        await WaitForLogAsync(server, id, "phase-one");
+        await server.WaitForLogAsync(id, "phase-one");
 
         await doomed.KillAsync();
         await server.StartWorkerAsync("rescuer");
@@ -42,8 +42,8 @@ public sealed class ResilienceTests
         await using var server = await ForgelineServer.StartAsync(embeddedWorker: false, new Dictionary<string, string?> { ["Forgeline__Builds__LeaseSeconds"] = "600" });
         var first = await server.StartWorkerAsync("phoenix");
         var dir = TestPackages.WriteSpecDirectory(server.Home["in"], "reborn", buildScript: "echo first-try; sleep 3");
-        var id = long.Parse((await server.CliAsync("build", dir)).Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture);
-        await WaitForLogAsync(server, id, "first-try");
+        var id = await server.SubmitAsync(dir);
+        await server.WaitForLogAsync(id, "first-try");
 
         await first.KillAsync();
         await server.StartWorkerAsync("phoenix");
@@ -61,7 +61,7 @@ public sealed class ResilienceTests
         for (var i = 0; i < 3; i++)
         {
             var srpm = await TestPackages.MakeSrpmAsync(server.Home["srpms"], $"persist{i}");
-            ids.Add(long.Parse((await server.CliAsync("build", srpm)).Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture));
+            ids.Add(await server.SubmitAsync(srpm));
         }
 
         await server.Process.KillAsync();
@@ -87,8 +87,8 @@ public sealed class ResilienceTests
         await using var server = await ForgelineServer.StartAsync(embeddedWorker: false, ShortLeases);
         await server.StartWorkerAsync("steady");
         var dir = TestPackages.WriteSpecDirectory(server.Home["in"], "through", buildScript: "echo started; sleep 4; echo finished");
-        var id = long.Parse((await server.CliAsync("build", dir)).Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture);
-        await WaitForLogAsync(server, id, "started");
+        var id = await server.SubmitAsync(dir);
+        await server.WaitForLogAsync(id, "started");
 
         await server.Process.KillAsync();
         await server.StartProcessAsync();
@@ -105,8 +105,8 @@ public sealed class ResilienceTests
     {
         await using var server = await ForgelineServer.StartAsync(embeddedWorker: true);
         var dir = TestPackages.WriteSpecDirectory(server.Home["in"], "handback", buildScript: "echo begun; sleep 600");
-        var id = long.Parse((await server.CliAsync("build", dir)).Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture);
-        await WaitForLogAsync(server, id, "begun");
+        var id = await server.SubmitAsync(dir);
+        await server.WaitForLogAsync(id, "begun");
 
         (await server.Process.StopAsync(TimeSpan.FromSeconds(30))).ShouldBe(0);
         server.Process.Output.ShouldContain("handed back to the queue");
@@ -129,28 +129,6 @@ public sealed class ResilienceTests
             if (DateTime.UtcNow > deadline)
             {
                 throw new TimeoutException($"build {id} never reached the expected state");
-            }
-
-            await Task.Delay(100);
-        }
-    }
-
-    private static async Task WaitForLogAsync(ForgelineServer server, long id, string text)
-    {
-        using var client = server.Client();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            using var log = new MemoryStream();
-            await client.StreamLogAsync(id, follow: false, log);
-            if (System.Text.Encoding.UTF8.GetString(log.ToArray()).Contains(text, StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"'{text}' never appeared in the log of build {id}");
             }
 
             await Task.Delay(100);

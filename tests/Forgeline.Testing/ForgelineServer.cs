@@ -96,6 +96,41 @@ public sealed class ForgelineServer : IAsyncDisposable
         return ProcessRunner.RunAsync("dotnet", [ForgelineBinary.DllPath, .. args], Home.Path, env);
     }
 
+    /// <summary>Runs <c>forgeline build ARGS</c> (without --follow) and returns the printed build id.</summary>
+    public async Task<long> SubmitAsync(params string[] args)
+    {
+        var (code, stdout, stderr) = await CliAsync(["build", .. args]);
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"forgeline build {string.Join(' ', args)} exited {code}: {stderr}");
+        }
+
+        return long.Parse(stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Waits until the build's log contains <paramref name="text"/>.</summary>
+    public async Task WaitForLogAsync(long id, string text)
+    {
+        using var client = Client();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            using var log = new MemoryStream();
+            await client.StreamLogAsync(id, follow: false, log);
+            if (System.Text.Encoding.UTF8.GetString(log.ToArray()).Contains(text, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"'{text}' never appeared in the log of build {id}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>Polls the API until the build is final (or the timeout passes).</summary>
     public async Task<BuildDto> WaitForFinalAsync(long id, TimeSpan? timeout = null)
     {
