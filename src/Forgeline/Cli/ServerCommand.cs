@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Forgeline.Core;
 using Forgeline.Server;
-using Spectre.Console;
 
 namespace Forgeline.Cli;
 
@@ -44,19 +43,13 @@ public static class ServerCommand
 
     private static void Welcome(string url, ForgelinePaths paths, string? adminToken)
     {
-        // The banner goes to stderr: stdout carries the JSON log lines.
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        console.MarkupLineInterpolated($"[bold green]Forgeline[/] is listening on [link]{url}[/]  (data: {paths.Root})");
-        if (adminToken is not null)
-        {
-            console.MarkupLineInterpolated($"Admin token (shown once, also in {paths.AdminToken}, mode 0600):");
-            console.WriteLine(adminToken);
-        }
-        else
-        {
-            console.MarkupLineInterpolated($"The admin token is in {paths.AdminToken}.");
-        }
-
-        console.MarkupLineInterpolated($"Log in with:  [bold]forgeline login --server {url} --token $(cat {paths.AdminToken})[/]");
+        // The banner goes to stderr, unwrapped so it can be copied: stdout carries the JSON log lines.
+        var banner = new System.Text.StringBuilder();
+        banner.AppendLine($"Forgeline is listening on {url}  (data: {paths.Root})");
+        banner.AppendLine(adminToken is null
+            ? $"The admin token is in {paths.AdminToken}."
+            : $"Admin token (shown once; also in {paths.AdminToken}, mode 0600):\n  {adminToken}");
+        banner.AppendLine($"Log in with:  forgeline login --server {url} --token \"$(cat {paths.AdminToken})\"");
+        Console.Error.Write(banner.ToString());
     }
 }
