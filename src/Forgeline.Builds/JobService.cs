@@ -1,3 +1,4 @@
+using Forgeline.Core;
 using System.Security.Cryptography;
 using Forgeline.Builds.Artifacts;
 using Forgeline.Builds.Logs;

@@ -19,6 +19,12 @@ public sealed class ForgelineDbContext(DbContextOptions<ForgelineDbContext> opti
     /// <summary>API tokens.</summary>
     public DbSet<ApiTokenRecord> ApiTokens => Set<ApiTokenRecord>();
 
+    /// <summary>Signing keys.</summary>
+    public DbSet<SigningKeyRecord> SigningKeys => Set<SigningKeyRecord>();
+
+    /// <summary>The signature audit trail.</summary>
+    public DbSet<SignatureRecord> Signatures => Set<SignatureRecord>();
+
     /// <inheritdoc />
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -54,6 +60,18 @@ public sealed class ForgelineDbContext(DbContextOptions<ForgelineDbContext> opti
         {
             w.ToTable("workers");
             w.HasKey(x => x.Name);
+        });
+        modelBuilder.Entity<SigningKeyRecord>(k =>
+        {
+            k.ToTable("signing_keys");
+            k.HasKey(x => x.Id);
+            k.HasIndex(x => x.Name).IsUnique();
+        });
+        modelBuilder.Entity<SignatureRecord>(s =>
+        {
+            s.ToTable("signatures");
+            s.HasKey(x => x.Id);
+            s.HasIndex(x => new { x.KeyName, x.Id });
         });
         modelBuilder.Entity<ApiTokenRecord>(t =>
         {

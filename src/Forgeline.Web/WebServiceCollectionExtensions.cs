@@ -2,6 +2,7 @@ using Forgeline.Core;
 using Forgeline.Web.Auth;
 using Forgeline.Web.Features.Builds;
 using Forgeline.Web.Features.Operations;
+using Forgeline.Web.Features.Signing;
 using Forgeline.Web.Features.Tokens;
 using Forgeline.Web.Features.Workers;
 using Microsoft.AspNetCore.Builder;
@@ -40,6 +41,7 @@ public static class WebServiceCollectionExtensions
         app.MapBuildEndpoints();
         app.MapWorkerEndpoints();
         app.MapTokenEndpoints();
+        app.MapKeyEndpoints();
         app.MapOperationsEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapRazorPages();

@@ -1,3 +1,4 @@
+using Forgeline.Core;
 using System.Text;
 using Forgeline.Builds.Logs;
 using Forgeline.Testing;

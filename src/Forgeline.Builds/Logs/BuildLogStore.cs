@@ -1,3 +1,4 @@
+using Forgeline.Core;
 using System.Collections.Concurrent;
 
 namespace Forgeline.Builds.Logs;

@@ -16,7 +16,8 @@ public static class AuthServiceCollectionExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(Scopes.Admin, p => p.RequireClaim(Scopes.ClaimType, Scopes.Admin))
             .AddPolicy(Scopes.Build, p => p.RequireClaim(Scopes.ClaimType, Scopes.Build, Scopes.Admin))
-            .AddPolicy(Scopes.Worker, p => p.RequireClaim(Scopes.ClaimType, Scopes.Worker, Scopes.Admin));
+            .AddPolicy(Scopes.Worker, p => p.RequireClaim(Scopes.ClaimType, Scopes.Worker, Scopes.Admin))
+            .AddPolicy(Scopes.Sign, p => p.RequireClaim(Scopes.ClaimType, Scopes.Sign, Scopes.Admin));
         return services;
     }
 

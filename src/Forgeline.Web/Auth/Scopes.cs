@@ -12,8 +12,11 @@ public static class Scopes
     /// <summary>Lease and run jobs (build workers).</summary>
     public const string Worker = "worker";
 
+    /// <summary>Sign with the keys the token is allowed to use.</summary>
+    public const string Sign = "sign";
+
     /// <summary>Every scope a token can have.</summary>
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Admin, Build, Worker };
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Admin, Build, Worker, Sign };
 
     /// <summary>The claim type scopes are carried in.</summary>
     public const string ClaimType = "scope";

@@ -1,3 +1,4 @@
+using Forgeline.Core;
 using Forgeline.Builds;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,6 +16,7 @@ public static class ServiceResultHttp
             ServiceError.NotFound => (StatusCodes.Status404NotFound, "Not found"),
             ServiceError.Conflict => (StatusCodes.Status409Conflict, "Conflict"),
             ServiceError.TooLarge => (StatusCodes.Status413PayloadTooLarge, "Too large"),
+            ServiceError.Forbidden => (StatusCodes.Status403Forbidden, "Not allowed"),
             _ => (StatusCodes.Status400BadRequest, "Invalid request"),
         };
         return TypedResults.Problem(title: title, detail: result.Message, statusCode: status);

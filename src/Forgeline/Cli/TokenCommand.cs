@@ -12,7 +12,7 @@ public static class TokenCommand
     {
         var command = new Command("token", "Manage API tokens (needs an admin token)");
         var name = new Argument<string>("name") { Description = "Token name (shown as the owner of its builds)" };
-        var scopes = new Option<string[]>("--scope") { Description = "Scope: admin, build or worker (repeatable)", Required = true, AllowMultipleArgumentsPerToken = true };
+        var scopes = new Option<string[]>("--scope") { Description = "Scope: admin, build, worker or sign (repeatable)", Required = true, AllowMultipleArgumentsPerToken = true };
         var create = new Command("create", "Create a token; its secret is printed once") { name, scopes };
         create.SetAction((parse, ct) => ForgelineCommandLine.RunClientAsync(parse, async client =>
         {

@@ -1,6 +1,7 @@
 using Forgeline.Builds;
 using Forgeline.Core;
 using Forgeline.Data;
+using Forgeline.Signing;
 using Forgeline.Web;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.EntityFrameworkCore;
@@ -29,6 +30,7 @@ public static class ServerHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddDbContext<ForgelineDbContext>(o => o.UseForgelineSqlite(paths.Database));
         builder.Services.AddForgelineBuilds(builder.Configuration, paths);
+        builder.Services.AddForgelineSigning(builder.Configuration, paths);
         builder.Services.AddForgelineWeb();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<BuildsOptions>>((kestrel, builds) =>

@@ -1,3 +1,4 @@
+using Forgeline.Core;
 using Forgeline.Builds;
 using Forgeline.Core.Builds;
 using Forgeline.Web.Auth;

@@ -1,3 +1,4 @@
+using Forgeline.Core;
 using Forgeline.Builds;
 using Forgeline.Builds.Artifacts;
 using Forgeline.Core.Workers;

@@ -1,4 +1,4 @@
-namespace Forgeline.Builds;
+namespace Forgeline.Core;
 
 /// <summary>Why a request could not be served: the expected failures the API turns into ProblemDetails.</summary>
 public enum ServiceError
@@ -14,6 +14,9 @@ public enum ServiceError
 
     /// <summary>The upload is larger than allowed.</summary>
     TooLarge,
+
+    /// <summary>The caller is known but not allowed to do this.</summary>
+    Forbidden,
 }
 
 /// <summary>A value or an expected failure with a message for the user.</summary>
