@@ -36,7 +36,7 @@ public static class KernelModuleSigner
         {
             if (!replaceExisting)
             {
-                throw new X509SigningException("the module is already signed; pass replace to re-sign it with this key");
+                throw new X509SigningException("the module is already signed; re-sign it with this key by asking to replace the signature (forgeline sign kmod --replace)");
             }
 
             content = RemoveSignatures(content);

@@ -45,6 +45,9 @@ public sealed partial class SigningService(
         string? problem = null;
         try
         {
+            // Unseal once up front (a KMS call at most), so a sealing problem is reported as such, not per item.
+            _ = key.Kind == KeyKinds.OpenPgp ? (IDisposable)keys.OpenPgp(key) : keys.X509(key);
+
             // Signing is CPU-bound and the key objects are thread-safe: a batch uses every core.
             Parallel.For(0, request.Items.Count, new ParallelOptions { CancellationToken = cancellationToken }, (i, state) =>
             {

@@ -1,3 +1,4 @@
+using Forgeline.Testing;
 namespace Forgeline.Signing.X509.Tests;
 
 /// <summary>

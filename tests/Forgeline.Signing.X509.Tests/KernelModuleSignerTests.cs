@@ -21,7 +21,7 @@ public sealed class KernelModuleSignerTests(KernelModuleInputs inputs) : IClassF
         var error = Should.Throw<X509SigningException>(() =>
             KernelModuleSigner.Sign(module, inputs.Rsa.LeafCertificate, inputs.Rsa.Server, HashAlgorithmName.SHA256, replaceExisting: false));
 
-        error.Message.ShouldBe("the module is already signed; pass replace to re-sign it with this key");
+        error.Message.ShouldBe("the module is already signed; re-sign it with this key by asking to replace the signature (forgeline sign kmod --replace)");
     }
 
     [Theory]

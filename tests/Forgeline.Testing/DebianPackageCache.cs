@@ -1,12 +1,12 @@
 using Forgeline.Testing;
 
-namespace Forgeline.Signing.X509.Tests;
+namespace Forgeline.Testing;
 
 /// <summary>
 /// Real Debian packages as test inputs, fetched with <c>apt-get download</c> and unpacked with <c>dpkg -x</c> once per machine.
 /// Only the files a test needs are kept, under $XDG_CACHE_HOME/forgeline-test-inputs (or ~/.cache/…), outside the repository.
 /// </summary>
-internal static class DebianPackageCache
+public static class DebianPackageCache
 {
     /// <summary>The cache directory.</summary>
     public static string Root
