@@ -156,7 +156,10 @@ public sealed class RemoteSigner(ForgelineClient client, string keyName, TimePro
             throw new X509SigningException($"key '{dto.Name}' is an {dto.Type} key; kernel modules and EFI binaries are signed with x509 keys");
         }
 
-        return (X509Certificate2.CreateFromPem(dto.PublicKey), dto.Chain.Select(pem => X509Certificate2.CreateFromPem(pem)).ToList());
+        // The root is the verifier's trust anchor, never part of what a signature carries (a verifier that is given the
+        // leaf as anchor would otherwise see an untrusted self-signed certificate in the chain and refuse).
+        var chain = dto.Chain.Select(pem => X509Certificate2.CreateFromPem(pem)).Where(c => c.SubjectName.RawData.AsSpan().SequenceEqual(c.IssuerName.RawData) is false).ToList();
+        return (X509Certificate2.CreateFromPem(dto.PublicKey), chain);
     }
 
     private DigestSigner DigestSigner(string format, string fileName, CancellationToken cancellationToken) => (digest, hash) =>
