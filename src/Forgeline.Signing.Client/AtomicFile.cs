@@ -12,25 +12,36 @@ public static class AtomicFile
     {
         var full = Path.GetFullPath(path);
         var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.forgeline-{Guid.NewGuid():N}");
+        // Keep the original's permissions (an installed module, say): set at creation, no extra chmod.
+        UnixFileMode mode;
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024))
+            mode = File.GetUnixFileMode(full);
+        }
+        catch (FileNotFoundException)
+        {
+            mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        }
+
+        var moved = false;
+        try
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 64 * 1024, UnixCreateMode = mode };
+            using (var stream = new FileStream(temporary, options))
             {
                 write(stream);
                 stream.Flush(flushToDisk: durable);
             }
 
-            if (File.Exists(full))
-            {
-                // Keep the original's permissions (an installed module, say).
-                File.SetUnixFileMode(temporary, File.GetUnixFileMode(full));
-            }
-
             File.Move(temporary, full, overwrite: true);
+            moved = true;
         }
         finally
         {
-            File.Delete(temporary);
+            if (!moved)
+            {
+                File.Delete(temporary);
+            }
         }
     }
 

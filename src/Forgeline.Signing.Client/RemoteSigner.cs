@@ -15,7 +15,10 @@ namespace Forgeline.Signing.Client;
 public sealed class RemoteSigner(ForgelineClient client, string keyName, TimeProvider? time = null)
 {
     /// <summary>RPM headers per request: large enough to amortise the round trip, small enough to keep every core busy.</summary>
-    public const int RpmBatchSize = 32;
+    public const int RpmBatchSize = 100;
+
+    /// <summary>Packages up to this size are read into memory once instead of twice from disk.</summary>
+    public const long InMemoryLimit = 16 * 1024 * 1024;
 
     private readonly TimeProvider clock = time ?? TimeProvider.System;
     private KeyDto? key;
@@ -34,13 +37,15 @@ public sealed class RemoteSigner(ForgelineClient client, string keyName, TimePro
         var batches = Enumerable.Range(0, paths.Count).Chunk(RpmBatchSize);
         await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(4, Environment.ProcessorCount * 2), CancellationToken = cancellationToken }, async (batch, ct) =>
         {
-            var ready = new List<(int Index, byte[] Header)>();
+            var ready = new List<(int Index, byte[] Header, byte[]? Content)>();
             foreach (var i in batch)
             {
                 try
                 {
-                    await using var file = File.OpenRead(paths[i]);
-                    ready.Add((i, RpmSignatureApplier.ReadHeaderForSigning(file)));
+                    // Small packages (nearly all) are read once and kept for the rewrite; large ones are streamed twice.
+                    var content = new FileInfo(paths[i]).Length <= InMemoryLimit ? await File.ReadAllBytesAsync(paths[i], ct) : null;
+                    await using Stream file = content is null ? File.OpenRead(paths[i]) : new MemoryStream(content, writable: false);
+                    ready.Add((i, RpmSignatureApplier.ReadHeaderForSigning(file), content));
                 }
                 catch (Exception e) when (e is RpmFormatException or IOException or UnauthorizedAccessException)
                 {
@@ -62,10 +67,11 @@ public sealed class RemoteSigner(ForgelineClient client, string keyName, TimePro
                 {
                     var signature = response.Signatures[n];
                     var source = paths[i];
+                    var content = ready[n].Content;
                     // Reading the original while its replacement is written beside it: the rename swaps them at the end.
                     AtomicFile.Write(output, destination =>
                     {
-                        using var input = File.OpenRead(source);
+                        using Stream input = content is null ? File.OpenRead(source) : new MemoryStream(content, writable: false);
                         RpmSignatureApplier.Apply(input, signature, destination);
                     }, durable: false);
 
