@@ -202,6 +202,11 @@ public sealed partial class JobService(
     internal async Task<bool> FinishAsync(BuildRecord build, string leaseId, BuildState state, string? reason, string? package, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
+        // The log goes into the content-addressed store first (harmless if unused); the state change and the log
+        // artifact then commit together, so nobody ever sees a finished build without its log.
+        var logPath = logs.PathOf(build.Id);
+        (string Sha256, long Size)? log = File.Exists(logPath) ? await store.PutFileAsync(logPath, cancellationToken) : null;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var finished = await db.Builds.Where(b => b.Id == build.Id && b.LeaseId == leaseId && b.State == BuildState.Running).ExecuteUpdateAsync(s => s
             .SetProperty(b => b.State, state)
             .SetProperty(b => b.Reason, reason)
@@ -214,15 +219,14 @@ public sealed partial class JobService(
             return false;
         }
 
-        var logPath = logs.PathOf(build.Id);
-        if (File.Exists(logPath))
+        if (log is { } blob)
         {
-            var (sha, size) = await store.PutFileAsync(logPath, cancellationToken);
             await db.Artifacts.Where(a => a.BuildId == build.Id && a.Name == "build.log").ExecuteDeleteAsync(cancellationToken);
-            db.Artifacts.Add(new ArtifactRecord { BuildId = build.Id, Name = "build.log", Kind = "log", Sha256 = sha, Size = size });
+            db.Artifacts.Add(new ArtifactRecord { BuildId = build.Id, Name = "build.log", Kind = "log", Sha256 = blob.Sha256, Size = blob.Size });
             await db.SaveChangesAsync(cancellationToken);
         }
 
+        await transaction.CommitAsync(cancellationToken);
         if (build.StartedAt is { } started)
         {
             metrics.RecordFinished(state, (now - started).TotalSeconds);
