@@ -14,8 +14,8 @@ namespace Forgeline.Signing.Client;
 /// </summary>
 public sealed class RemoteSigner(ForgelineClient client, string keyName, TimeProvider? time = null)
 {
-    /// <summary>RPM headers per request: large enough to amortise the round trip, small enough to keep every core busy.</summary>
-    public const int RpmBatchSize = 100;
+    /// <summary>RPM headers per request: large enough to amortise the round trip, small enough that several requests overlap and every core stays busy.</summary>
+    public const int RpmBatchSize = 50;
 
     /// <summary>Packages up to this size are read into memory once instead of twice from disk.</summary>
     public const long InMemoryLimit = 16 * 1024 * 1024;
@@ -35,7 +35,7 @@ public sealed class RemoteSigner(ForgelineClient client, string keyName, TimePro
         await KeyAsync(cancellationToken);
         var results = new SignedFile[paths.Count];
         var batches = Enumerable.Range(0, paths.Count).Chunk(RpmBatchSize);
-        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(4, Environment.ProcessorCount * 2), CancellationToken = cancellationToken }, async (batch, ct) =>
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(4, Environment.ProcessorCount * 3), CancellationToken = cancellationToken }, async (batch, ct) =>
         {
             var ready = new List<(int Index, byte[] Header, byte[]? Content)>();
             foreach (var i in batch)
