@@ -10,8 +10,8 @@ namespace Forgeline.Builds;
 /// <summary>Registers the build farm's services.</summary>
 public static class BuildsServiceCollectionExtensions
 {
-    /// <summary>Adds submission, the queue, leases, logs and the artifact store, with options from <c>Forgeline:Builds</c>.</summary>
-    public static IServiceCollection AddForgelineBuilds(this IServiceCollection services, IConfiguration configuration, ForgelinePaths paths)
+    /// <summary>Adds submission, the queue, leases, logs and the artifact store, with options from <c>Forgeline:Builds</c>; the lease reaper runs when <paramref name="runScheduler"/>.</summary>
+    public static IServiceCollection AddForgelineBuilds(this IServiceCollection services, IConfiguration configuration, ForgelinePaths paths, bool runScheduler = true)
     {
         services.AddOptions<BuildsOptions>().Bind(configuration.GetSection(BuildsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(new ArtifactStore(paths.Artifacts));
@@ -21,7 +21,10 @@ public static class BuildsServiceCollectionExtensions
         services.AddScoped<BuildService>();
         services.AddScoped<JobService>();
         services.AddSingleton<LeaseReaper>();
-        services.AddHostedService(sp => sp.GetRequiredService<LeaseReaper>());
+        if (runScheduler)
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<LeaseReaper>());
+        }
         return services;
     }
 }

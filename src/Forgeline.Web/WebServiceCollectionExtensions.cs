@@ -31,17 +31,44 @@ public static class WebServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Maps every route: API, operations, OpenAPI document and pages.</summary>
-    public static WebApplication MapForgelineWeb(this WebApplication app)
+    /// <summary>Maps the routes of <paramref name="targets"/>, plus tokens, operations, the OpenAPI document and the pages they own.</summary>
+    public static WebApplication MapForgelineWeb(this WebApplication app, ServerTargets targets = ServerTargets.All)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapBuildEndpoints();
-        app.MapWorkerEndpoints();
+        if (targets != ServerTargets.All)
+        {
+            // Pages of a target this process does not run answer 404, as its API routes do (they are not mapped).
+            app.Use(async (context, next) =>
+            {
+                var path = context.Request.Path.Value ?? "/";
+                var owner = path is "/" || path.StartsWith("/builds", StringComparison.Ordinal) || path.StartsWith("/workers", StringComparison.Ordinal) ? ServerTargets.Api
+                    : path.StartsWith("/keys", StringComparison.Ordinal) || path.StartsWith("/signatures", StringComparison.Ordinal) ? ServerTargets.Signer
+                    : ServerTargets.None;
+                if (owner != ServerTargets.None && !targets.HasFlag(owner))
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return;
+                }
+
+                await next(context);
+            });
+        }
+
+        if (targets.HasFlag(ServerTargets.Api))
+        {
+            app.MapBuildEndpoints();
+            app.MapWorkerEndpoints();
+        }
+
         app.MapTokenEndpoints();
-        app.MapKeyEndpoints();
+        if (targets.HasFlag(ServerTargets.Signer))
+        {
+            app.MapKeyEndpoints();
+        }
+
         app.MapOperationsEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapRazorPages();

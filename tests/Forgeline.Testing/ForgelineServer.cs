@@ -15,8 +15,11 @@ public sealed class ForgelineServer : IAsyncDisposable
     private readonly bool embeddedWorker;
     private readonly List<ForgelineProcess> workers = [];
 
-    private ForgelineServer(TempDirectory home, int port, bool embeddedWorker, IDictionary<string, string?> settings)
+    private readonly string[] extraArguments;
+
+    private ForgelineServer(TempDirectory home, int port, bool embeddedWorker, IDictionary<string, string?> settings, string[] extraArguments)
     {
+        this.extraArguments = extraArguments;
         Home = home;
         Port = port;
         this.embeddedWorker = embeddedWorker;
@@ -48,10 +51,10 @@ public sealed class ForgelineServer : IAsyncDisposable
     /// <summary>Environment passed to every process of this server (settings such as short leases).</summary>
     public IReadOnlyDictionary<string, string?> Environment => environment;
 
-    /// <summary>Starts a server; <paramref name="settings"/> are extra environment variables (e.g. Forgeline__Builds__LeaseSeconds).</summary>
-    public static async Task<ForgelineServer> StartAsync(bool embeddedWorker = true, IDictionary<string, string?>? settings = null)
+    /// <summary>Starts a server; <paramref name="settings"/> are extra environment variables (e.g. Forgeline__Builds__LeaseSeconds), <paramref name="extraArguments"/> extra flags.</summary>
+    public static async Task<ForgelineServer> StartAsync(bool embeddedWorker = true, IDictionary<string, string?>? settings = null, params string[] extraArguments)
     {
-        var server = new ForgelineServer(new TempDirectory("forgeline-server"), FreePort(), embeddedWorker, settings ?? new Dictionary<string, string?>());
+        var server = new ForgelineServer(new TempDirectory("forgeline-server"), FreePort(), embeddedWorker, settings ?? new Dictionary<string, string?>(), extraArguments);
         await server.StartProcessAsync();
         return server;
     }
@@ -64,6 +67,8 @@ public sealed class ForgelineServer : IAsyncDisposable
         {
             args.Add("--no-worker");
         }
+
+        args.AddRange(extraArguments);
 
         Process = ForgelineProcess.Start(args, environment);
         await Process.WaitForOutputAsync("Application started", TimeSpan.FromSeconds(60));

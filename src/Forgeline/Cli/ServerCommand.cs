@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Forgeline.Core;
 using Forgeline.Server;
+using Forgeline.Web;
 
 namespace Forgeline.Cli;
 
@@ -13,12 +14,25 @@ public static class ServerCommand
         var data = new Option<string?>("--data") { Description = "Data directory (default: FORGELINE_DATA, then ./.data)" };
         var urls = new Option<string?>("--urls") { Description = "Listen address, as in ASP.NET (default http://127.0.0.1:5080)" };
         var noWorker = new Option<bool>("--no-worker") { Description = "Do not run the embedded build worker" };
-        var command = new Command("server", "Run the Forgeline server (API, UI, scheduler) with an embedded worker") { data, urls, noWorker };
+        var targetsOption = new Option<string?>("--targets") { Description = "Which targets to run: api, scheduler, signer, worker, comma-separated (default: all)" };
+        var command = new Command("server", "Run the Forgeline server (API, UI, scheduler, signer) with an embedded worker") { data, urls, noWorker, targetsOption };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, cancellationToken) =>
         {
             var paths = ForgelinePaths.FromEnvironment(parse.GetValue(data));
-            var app = ServerHost.Build(parse.UnmatchedTokens.ToArray(), paths, parse.GetValue(urls), !parse.GetValue(noWorker));
+            var (targets, problem) = ServerTargetNames.Parse(parse.GetValue(targetsOption));
+            if (problem is not null)
+            {
+                await Console.Error.WriteLineAsync($"forgeline: {problem}");
+                return 2;
+            }
+
+            if (parse.GetValue(noWorker))
+            {
+                targets &= ~ServerTargets.Worker;
+            }
+
+            var app = ServerHost.Build(parse.UnmatchedTokens.ToArray(), paths, parse.GetValue(urls), targets);
             try
             {
                 var adminToken = await ServerHost.PrepareAsync(app, cancellationToken);

@@ -12,8 +12,8 @@ namespace Forgeline.Server;
 /// <summary>Composes <c>forgeline server</c>: the database, the build farm, the API and UI, and the embedded worker.</summary>
 public static class ServerHost
 {
-    /// <summary>Builds the web application for the given data directory and listen URLs.</summary>
-    public static WebApplication Build(string[] args, ForgelinePaths paths, string? urls, bool embeddedWorker)
+    /// <summary>Builds the web application for the given data directory, listen URLs and targets.</summary>
+    public static WebApplication Build(string[] args, ForgelinePaths paths, string? urls, ServerTargets targets)
     {
         Directory.CreateDirectory(paths.Root);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -29,20 +29,20 @@ public static class ServerHost
         builder.Services.AddSingleton(paths);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddDbContext<ForgelineDbContext>(o => o.UseForgelineSqlite(paths.Database));
-        builder.Services.AddForgelineBuilds(builder.Configuration, paths);
+        builder.Services.AddForgelineBuilds(builder.Configuration, paths, runScheduler: targets.HasFlag(ServerTargets.Scheduler));
         builder.Services.AddForgelineSigning(builder.Configuration, paths);
         builder.Services.AddForgelineWeb();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<BuildsOptions>>((kestrel, builds) =>
             // Above every legitimate body (uploads, log batches); the endpoints enforce the exact limits with clear messages.
             kestrel.Limits.MaxRequestBodySize = Math.Max(builds.Value.MaxUploadBytes, 4L * 1024 * 1024) + 1024 * 1024);
-        if (embeddedWorker)
+        if (targets.HasFlag(ServerTargets.Worker))
         {
             builder.Services.AddHostedService<EmbeddedWorker>();
         }
 
         var app = builder.Build();
-        app.MapForgelineWeb();
+        app.MapForgelineWeb(targets);
         return app;
     }
 

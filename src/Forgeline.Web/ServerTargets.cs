@@ -1,0 +1,52 @@
+namespace Forgeline.Web;
+
+/// <summary>The parts of <c>forgeline server</c> a process runs (<c>--targets</c>), so each can be deployed and scaled on its own.</summary>
+[Flags]
+public enum ServerTargets
+{
+    /// <summary>Nothing.</summary>
+    None = 0,
+
+    /// <summary>The build farm's HTTP API (uploads, builds, the worker protocol) and its pages.</summary>
+    Api = 1,
+
+    /// <summary>The lease reaper: queues builds of lost workers again.</summary>
+    Scheduler = 2,
+
+    /// <summary>Keys and signing (may run alone, in its own locked-down deployment, with its own data directory).</summary>
+    Signer = 4,
+
+    /// <summary>The embedded build worker.</summary>
+    Worker = 8,
+
+    /// <summary>Everything: the default.</summary>
+    All = Api | Scheduler | Signer | Worker,
+}
+
+/// <summary>Parses <c>--targets</c>.</summary>
+public static class ServerTargetNames
+{
+    /// <summary>Parses "api,scheduler" style lists ("all" for everything); null with a message for unknown names.</summary>
+    public static (ServerTargets Targets, string? Problem) Parse(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text) || text.Trim() == "all")
+        {
+            return (ServerTargets.All, null);
+        }
+
+        var targets = ServerTargets.None;
+        foreach (var name in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Enum.TryParse<ServerTargets>(name, ignoreCase: true, out var target) || target is ServerTargets.None or ServerTargets.All)
+            {
+                return (ServerTargets.None, $"unknown target '{name}'; use some of api, scheduler, signer, worker (or all)");
+            }
+
+            targets |= target;
+        }
+
+        return targets.HasFlag(ServerTargets.Worker) && !targets.HasFlag(ServerTargets.Api)
+            ? (ServerTargets.None, "the embedded worker needs the api target in the same process; run 'forgeline worker' elsewhere instead")
+            : (targets, null);
+    }
+}
