@@ -264,9 +264,9 @@ public sealed partial class SigningKeyService(
 
     private async Task<ServiceResult<KeyDto>?> CommonProblemAsync(string name, string type, IReadOnlyList<string>? signers, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(name) || name.Length > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') || name.StartsWith('.'))
+        if (!ResourceName.IsValid(name) || name.StartsWith('.'))
         {
-            return Invalid("a key name is 1-64 letters, digits, '-', '_' or '.'");
+            return Invalid($"a key name is {ResourceName.Rule}");
         }
 
         if (!KeyKinds.Purposes.ContainsKey(type))
@@ -300,7 +300,7 @@ public sealed partial class SigningKeyService(
 
     private static string? SignersProblem(IReadOnlyList<string> signers) =>
         signers.Count == 0 ? "name at least one signer (a token name, or * for any token with the sign scope)"
-        : signers.FirstOrDefault(s => s != "*" && (s.Length is 0 or > 64 || !s.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))) is { } bad ? $"'{bad}' is not a token name"
+        : signers.FirstOrDefault(s => s != "*" && !ResourceName.IsValid(s)) is { } bad ? $"'{bad}' is not a token name"
         : null;
 
     private static ServiceResult<KeyDto> Invalid(string message) => ServiceResult<KeyDto>.Fail(ServiceError.Invalid, message);

@@ -105,6 +105,15 @@ public sealed class AuthorisationTests(RpmFixture rpm) : IClassFixture<RpmFixtur
         (await harness.Keys(k => k.CreateAsync(new CreateKeyRequest("d", "x509", "rsa2048", Subject: "CN=x", Issuer: "release"), default))).Message!.ShouldContain("not an X.509 CA key");
     }
 
+    [Fact]
+    public async Task An_import_needs_exactly_one_private_key_and_an_x509_one_its_certificate()
+    {
+        (await harness.Keys(k => k.ImportAsync(new ImportKeyRequest("none"), default))).Message!.ShouldContain("give either an OpenPGP secret key, or an X.509 private key");
+        (await harness.Keys(k => k.ImportAsync(new ImportKeyRequest("both", OpenPgpSecretKey: "x", PrivateKeyPem: "y"), default))).Error.ShouldBe(ServiceError.Invalid);
+        (await harness.Keys(k => k.ImportAsync(new ImportKeyRequest("nocert", PrivateKeyPem: "-----BEGIN PRIVATE KEY-----"), default))).Message!.ShouldContain("needs the certificate");
+        (await harness.Keys(k => k.ImportAsync(new ImportKeyRequest("garbage", OpenPgpSecretKey: "not a key"), default))).Error.ShouldBe(ServiceError.Invalid);
+    }
+
     private Task<ServiceResult<SignResponse>> SignRpmAsync(string signer, bool isAdmin) =>
         harness.Signing(s => s.SignAsync("release", signer, isAdmin, new SignRequest("rpm", [new SignItem("signme-1.0-1.src.rpm", Data: rpm.Header)]), default));
 }

@@ -26,13 +26,4 @@ public sealed class IndexModel(BuildService builds) : PageModel
             : span.TotalHours < 48 ? $"{(int)span.TotalHours} h ago"
             : at.ToString("yyyy-MM-dd");
     }
-
-    /// <summary>A duration for people: 1m 05s.</summary>
-    public static string Format(TimeSpan? duration) => duration switch
-    {
-        null => "",
-        { TotalHours: >= 1 } d => $"{(int)d.TotalHours}h {d.Minutes:00}m",
-        { TotalMinutes: >= 1 } d => $"{(int)d.TotalMinutes}m {d.Seconds:00}s",
-        { } d => $"{d.TotalSeconds:0.0}s",
-    };
 }

@@ -95,7 +95,7 @@ public static class BuildCommand
     private static async Task<UploadResult> UploadAsync(ForgelineClient client, string path, string kind, string name, CancellationToken cancellationToken)
     {
         var sha = await Sha256Hex.OfFileAsync(path, cancellationToken);
-        return await TransferProgress.RunAsync($"Uploading {name}", new FileInfo(path).Length, async progress =>
+        return await CliProgress.RunAsync($"Uploading {name}", new FileInfo(path).Length, bytes: true, async progress =>
         {
             await using var file = File.OpenRead(path);
             await using var counted = new ProgressStream(file, progress);

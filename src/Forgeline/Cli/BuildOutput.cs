@@ -19,7 +19,7 @@ public static class BuildOutput
         foreach (var b in builds)
         {
             table.AddRow(b.Id.ToString(), Markup.Escape(b.Package ?? "-"), StateMarkup(b.State), Markup.Escape(b.Source.Describe()), Markup.Escape(b.Owner),
-                b.SubmittedAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss"), FormatDuration(b.Duration), Markup.Escape(b.Worker ?? ""));
+                b.SubmittedAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss"), DurationText.Format(b.Duration), Markup.Escape(b.Worker ?? ""));
         }
 
         AnsiConsole.Write(table);
@@ -36,7 +36,7 @@ public static class BuildOutput
         grid.AddRow("[grey]Arch[/]", Markup.Escape(b.Arch));
         grid.AddRow("[grey]Owner[/]", Markup.Escape(b.Owner));
         grid.AddRow("[grey]Worker[/]", Markup.Escape(b.Worker ?? "-") + (b.Attempt > 1 ? $" (attempt {b.Attempt})" : ""));
-        grid.AddRow("[grey]Duration[/]", FormatDuration(b.Duration));
+        grid.AddRow("[grey]Duration[/]", DurationText.Format(b.Duration));
         if (b.Reason is not null)
         {
             grid.AddRow("[grey]Reason[/]", Markup.Escape(b.Reason));
@@ -97,14 +97,5 @@ public static class BuildOutput
         "running" => "[blue]running[/]",
         "queued" => "[yellow]queued[/]",
         _ => $"[grey]{Markup.Escape(state)}[/]",
-    };
-
-    /// <summary>A duration for people.</summary>
-    public static string FormatDuration(TimeSpan? d) => d switch
-    {
-        null => "",
-        { TotalHours: >= 1 } x => $"{(int)x.TotalHours}h{x.Minutes:00}m",
-        { TotalMinutes: >= 1 } x => $"{(int)x.TotalMinutes}m{x.Seconds:00}s",
-        { } x => $"{x.TotalSeconds:0.0}s",
     };
 }

@@ -40,7 +40,8 @@ public static class SignCommand
             var paths = parse.GetValue(files)!.Select(Path.GetFullPath).ToList();
             var output = parse.GetValue(outputDir) is { } dir ? Directory.CreateDirectory(dir).FullName : null;
             var signer = new RemoteSigner(client, parse.GetValue(key)!);
-            var results = await WithProgressAsync($"Signing {paths.Count} RPM(s)", paths.Count, progress => signer.SignRpmsAsync(paths, output, progress, ct));
+            var results = await CliProgress.RunAsync($"Signing {paths.Count} RPM(s)", paths.Count, bytes: false,
+                progress => signer.SignRpmsAsync(paths, output, CliProgress.Counting<SignedFile>(progress), ct));
             return Report(parse, results);
         }));
         return command;
@@ -164,28 +165,5 @@ public static class SignCommand
         }
 
         return results.All(r => r.Succeeded) ? 0 : 1;
-    }
-
-    private static async Task<T> WithProgressAsync<T>(string label, int total, Func<IProgress<SignedFile>, Task<T>> run)
-    {
-        if (Console.IsErrorRedirected)
-        {
-            return await run(new Progress<SignedFile>());
-        }
-
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        return await console.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .StartAsync(async context =>
-            {
-                var task = context.AddTask(label, maxValue: total);
-                var done = 0;
-                return await run(new SyncProgress(() => task.Value = Interlocked.Increment(ref done)));
-            });
-    }
-
-    private sealed class SyncProgress(Action report) : IProgress<SignedFile>
-    {
-        public void Report(SignedFile value) => report();
     }
 }

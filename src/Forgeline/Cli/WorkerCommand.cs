@@ -20,18 +20,16 @@ public static class WorkerCommand
         {
             var settings = CliSettings.Resolve(parse.GetValue(ForgelineCommandLine.ServerOption), parse.GetValue(ForgelineCommandLine.TokenOption));
             var builder = Host.CreateApplicationBuilder();
-            builder.Logging.ClearProviders();
-            builder.Logging.AddJsonConsole(o => o.UseUtcTimestamp = true);
+            builder.Logging.UseForgelineJsonLogs();
             var options = new WorkerOptions { Slots = parse.GetValue(slots) };
             builder.Configuration.GetSection(WorkerOptions.Section).Bind(options);
             options.Name = parse.GetValue(name) ?? options.Name;
             options.Arch = parse.GetValue(arch) ?? options.Arch;
             options.WorkDirectory = parse.GetValue(workDir) ?? options.WorkDirectory;
-            ForgelineClient client;
             try
             {
-                client = settings.CreateClient();
-                client.Dispose();
+                // Fail now, with the reason, when no server is configured; each slot makes its own client later.
+                settings.CreateClient().Dispose();
             }
             catch (CliException e)
             {

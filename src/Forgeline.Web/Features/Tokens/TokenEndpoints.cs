@@ -1,3 +1,4 @@
+using Forgeline.Core;
 using Forgeline.Core.Tokens;
 using Forgeline.Data;
 using Forgeline.Web.Auth;
@@ -27,9 +28,9 @@ public static class TokenEndpoints
 
     private static async Task<Results<Created<CreatedTokenDto>, ProblemHttpResult>> CreateAsync(CreateTokenRequest request, TokenService tokens, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 64 || !request.Name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        if (!ResourceName.IsValid(request.Name))
         {
-            return TypedResults.Problem(title: "Invalid request", detail: "name must be 1-64 letters, digits, '-', '_' or '.'", statusCode: StatusCodes.Status400BadRequest);
+            return TypedResults.Problem(title: "Invalid request", detail: $"name must be {ResourceName.Rule}", statusCode: StatusCodes.Status400BadRequest);
         }
 
         if (request.Scopes is not { Count: > 0 } || request.Scopes.FirstOrDefault(s => !Scopes.All.Contains(s)) is { } bad && bad is not null)
