@@ -28,9 +28,19 @@ public sealed record BuildSource(
 /// <summary>Body of <c>POST /api/v1/builds</c>.</summary>
 /// <param name="Source">What to build.</param>
 /// <param name="Arch">Architecture to build for; the server's default when empty.</param>
-public sealed record SubmitBuildRequest(BuildSource Source, string? Arch = null);
+/// <param name="Priority">Order among the owner's own queued builds.</param>
+/// <param name="Labels">Worker labels the build needs (e.g. <c>kvm</c>, <c>big</c>); only workers with all of them take it.</param>
+/// <param name="Macros">RPM macros defined for the build (<c>rpmbuild --define "name value"</c>).</param>
+/// <param name="NoCache">Build even when an identical build already succeeded.</param>
+public sealed record SubmitBuildRequest(
+    BuildSource Source,
+    string? Arch = null,
+    BuildPriority Priority = BuildPriority.Normal,
+    IReadOnlyList<string>? Labels = null,
+    IReadOnlyDictionary<string, string>? Macros = null,
+    bool NoCache = false);
 
-/// <summary>A build as the API returns it.</summary>
+/// <summary>A build as the API returns it; <paramref name="CachedFrom"/> names the earlier identical build whose artifacts it reuses.</summary>
 public sealed record BuildDto(
     long Id,
     string State,
@@ -44,7 +54,11 @@ public sealed record BuildDto(
     string? Worker,
     string? Reason,
     int Attempt,
-    IReadOnlyList<ArtifactDto> Artifacts)
+    IReadOnlyList<ArtifactDto> Artifacts,
+    BuildPriority Priority = BuildPriority.Normal,
+    IReadOnlyList<string>? Labels = null,
+    IReadOnlyDictionary<string, string>? Macros = null,
+    long? CachedFrom = null)
 {
     /// <summary>The state as an enum.</summary>
     [JsonIgnore]

@@ -4,7 +4,31 @@ using Forgeline.Core.Builds;
 namespace Forgeline.Core.Workers;
 
 /// <summary>A build worker as the API returns it.</summary>
-public sealed record WorkerDto(string Name, string State, string Arch, int Slots, DateTimeOffset LastSeenAt, IReadOnlyList<long> CurrentBuilds);
+/// <param name="Name">Unique name.</param>
+/// <param name="State"><c>busy</c>, <c>idle</c>, <c>draining</c>, <c>drained</c>, <c>disabled</c> or <c>offline</c>.</param>
+/// <param name="Arch">Architecture it builds for.</param>
+/// <param name="Slots">Builds it runs at once.</param>
+/// <param name="LastSeenAt">Last contact.</param>
+/// <param name="CurrentBuilds">Builds it runs now.</param>
+/// <param name="Labels">Capabilities builds can ask for.</param>
+/// <param name="Environment">Fingerprint of its build environment (toolchain), part of the build cache key.</param>
+/// <param name="RecentBuilds">Its latest finished builds, newest first.</param>
+public sealed record WorkerDto(
+    string Name,
+    string State,
+    string Arch,
+    int Slots,
+    DateTimeOffset LastSeenAt,
+    IReadOnlyList<long> CurrentBuilds,
+    IReadOnlyList<string>? Labels = null,
+    string? Environment = null,
+    IReadOnlyList<WorkerBuildDto>? RecentBuilds = null);
+
+/// <summary>A finished build in a worker's recent history.</summary>
+public sealed record WorkerBuildDto(long Id, string State, string? Package, DateTimeOffset? FinishedAt);
+
+/// <summary>What an admin does to a worker: <c>drain</c> (finish running builds, take no new ones), <c>disable</c> (hand running builds back now, take none) or <c>enable</c>.</summary>
+public sealed record WorkerActionRequest(string Action);
 
 /// <summary>Body of <c>POST /api/v1/workers/lease</c>: a worker asking for work, waiting up to <paramref name="WaitSeconds"/>.</summary>
 /// <param name="Worker">The worker's name.</param>
@@ -12,7 +36,9 @@ public sealed record WorkerDto(string Name, string State, string Arch, int Slots
 /// <param name="Slots">Builds it runs at once.</param>
 /// <param name="WaitSeconds">How long the server may hold the request waiting for a job (at most 60).</param>
 /// <param name="Session">Changes each time the worker process starts: the server then knows the builds it held before are gone.</param>
-public sealed record LeaseRequest(string Worker, string Arch, int Slots, int WaitSeconds, string? Session = null);
+/// <param name="Labels">Capabilities of the worker; a build is only handed to a worker that has every label the build asks for.</param>
+/// <param name="Environment">Fingerprint of the worker's build environment; identical inputs built in the same environment are not built again.</param>
+public sealed record LeaseRequest(string Worker, string Arch, int Slots, int WaitSeconds, string? Session = null, IReadOnlyList<string>? Labels = null, string? Environment = null);
 
 /// <summary>A job handed to a worker: the build to run and the lease that proves the worker owns it.</summary>
 /// <param name="BuildId">The build.</param>
@@ -23,7 +49,8 @@ public sealed record LeaseRequest(string Worker, string Arch, int Slots, int Wai
 /// <param name="TimeoutSeconds">Wall-clock limit of the whole job.</param>
 /// <param name="LogLimitBytes">The job fails when its log grows past this.</param>
 /// <param name="LeaseSeconds">The lease lapses unless renewed within this time.</param>
-public sealed record JobLease(long BuildId, string LeaseId, int Attempt, BuildSource Source, string Arch, int TimeoutSeconds, long LogLimitBytes, int LeaseSeconds);
+/// <param name="Macros">RPM macros to define for the build.</param>
+public sealed record JobLease(long BuildId, string LeaseId, int Attempt, BuildSource Source, string Arch, int TimeoutSeconds, long LogLimitBytes, int LeaseSeconds, IReadOnlyDictionary<string, string>? Macros = null);
 
 /// <summary>Answer to a heartbeat: whether the user cancelled, and until when the lease now holds.</summary>
 public sealed record HeartbeatResult(bool CancelRequested, DateTimeOffset LeaseExpiresAt);
@@ -40,6 +67,12 @@ public enum JobOutcome
 
     /// <summary>Stopped because the user cancelled.</summary>
     Canceled,
+
+    /// <summary>
+    /// Not the package's fault: the worker could not fetch the sources, start the sandbox, write its disk… The server
+    /// queues the build again with a backoff, up to the attempt limit.
+    /// </summary>
+    Error,
 }
 
 /// <summary>Body of <c>POST /api/v1/jobs/{lease}/complete</c>.</summary>
