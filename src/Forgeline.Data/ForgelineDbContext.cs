@@ -16,6 +16,12 @@ public sealed class ForgelineDbContext(DbContextOptions<ForgelineDbContext> opti
     /// <summary>Workers.</summary>
     public DbSet<WorkerRecord> Workers => Set<WorkerRecord>();
 
+    /// <summary>The history of every build.</summary>
+    public DbSet<BuildEventRecord> BuildEvents => Set<BuildEventRecord>();
+
+    /// <summary>Owner weights.</summary>
+    public DbSet<OwnerRecord> Owners => Set<OwnerRecord>();
+
     /// <summary>API tokens.</summary>
     public DbSet<ApiTokenRecord> ApiTokens => Set<ApiTokenRecord>();
 
@@ -44,7 +50,10 @@ public sealed class ForgelineDbContext(DbContextOptions<ForgelineDbContext> opti
             b.Property(x => x.SourceKind).HasConversion<string>().HasMaxLength(16);
             b.Property(x => x.Owner).HasMaxLength(128);
             b.Property(x => x.Arch).HasMaxLength(32);
+            b.Property(x => x.Priority).HasConversion<string>().HasMaxLength(8);
             b.HasIndex(x => new { x.State, x.Id });
+            b.HasIndex(x => new { x.State, x.QueuedAt });
+            b.HasIndex(x => x.InputDigest);
             b.HasIndex(x => x.LeaseId).IsUnique();
             b.HasMany(x => x.Artifacts).WithOne().HasForeignKey(a => a.BuildId).OnDelete(DeleteBehavior.Cascade);
             b.Ignore(x => x.Source);
@@ -60,6 +69,22 @@ public sealed class ForgelineDbContext(DbContextOptions<ForgelineDbContext> opti
         {
             w.ToTable("workers");
             w.HasKey(x => x.Name);
+            w.Property(x => x.Admin).HasMaxLength(16);
+        });
+        modelBuilder.Entity<OwnerRecord>(o =>
+        {
+            o.ToTable("owners");
+            o.HasKey(x => x.Name);
+        });
+        modelBuilder.Entity<BuildEventRecord>(e =>
+        {
+            e.ToTable("build_events");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Kind).HasMaxLength(16);
+            e.Property(x => x.State).HasMaxLength(16);
+            e.HasIndex(x => new { x.BuildId, x.Id });
+            e.HasIndex(x => x.BuildId).IsUnique().HasFilter("\"Kind\" = 'finished'").HasDatabaseName("IX_build_events_BuildId_finished");
+            e.HasOne<BuildRecord>().WithMany().HasForeignKey(x => x.BuildId).OnDelete(DeleteBehavior.Cascade);
         });
         modelBuilder.Entity<SigningKeyRecord>(k =>
         {

@@ -27,7 +27,7 @@ public sealed class MigrationTests
         }
 
         (await db.Database.GetPendingMigrationsAsync()).ShouldBeEmpty();
-        DatabaseMigrator.KnownMigrations(db).ShouldBe(["20261122000001_Initial", "20261122000002_WorkerSessions", "20261122000003_SigningKeys"]);
+        DatabaseMigrator.KnownMigrations(db).ShouldBe(["20261122000001_Initial", "20261122000002_WorkerSessions", "20261122000003_SigningKeys", "20261122000004_FairQueues"]);
     }
 
     [Fact]

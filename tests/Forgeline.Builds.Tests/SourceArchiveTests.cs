@@ -23,6 +23,32 @@ public sealed class SourceArchiveTests
         Names(archive).ShouldBe(["pkg.spec", "pkg.txt"], ignoreOrder: true);
     }
 
+    [Fact]
+    public void Packing_an_unchanged_tree_again_gives_the_same_bytes_so_the_build_cache_can_hit()
+    {
+        using var dir = new TempDirectory();
+        var tree = TestPackages.WriteSpecDirectory(dir.Path, "pkg");
+        var first = Packed(tree);
+        File.SetLastWriteTimeUtc(Path.Combine(tree, "pkg.spec"), DateTime.UtcNow.AddDays(-3));
+        File.ReadAllBytes(Path.Combine(tree, "pkg.txt"));
+        Thread.Sleep(20);
+        Packed(tree).ShouldBe(first, "times are not part of the archive");
+
+        File.AppendAllText(Path.Combine(tree, "pkg.txt"), "changed");
+        Packed(tree).ShouldNotBe(first);
+        File.SetUnixFileMode(Path.Combine(tree, "pkg.txt"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var withMode = Packed(tree);
+        File.SetUnixFileMode(Path.Combine(tree, "pkg.txt"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Packed(tree).ShouldNotBe(withMode, "modes are part of the archive");
+
+        static string Packed(string tree)
+        {
+            using var archive = new MemoryStream();
+            SourceArchive.Pack(tree, archive);
+            return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(archive.ToArray()));
+        }
+    }
+
     [Theory]
     [InlineData("../evil.spec", "climbs out")]
     [InlineData("a/../../evil.spec", "climbs out")]

@@ -26,8 +26,28 @@ public static class SourceArchive
                 continue;
             }
 
-            writer.WriteEntry(path, relative);
+            var entry = DeterministicEntry(path, relative);
+            using (entry.DataStream)
+            {
+                writer.WriteEntry(entry);
+            }
         }
+    }
+
+    // Names, modes, contents and link targets only: no times, owners or access times, so packing the same tree twice
+    // gives the same bytes, and an unchanged package hits the build cache.
+    private static PaxTarEntry DeterministicEntry(string path, string name)
+    {
+        var info = new FileInfo(path);
+        var entry = info switch
+        {
+            { LinkTarget: { } target } => new PaxTarEntry(TarEntryType.SymbolicLink, name) { LinkName = target },
+            { Attributes: var a } when a.HasFlag(FileAttributes.Directory) => new PaxTarEntry(TarEntryType.Directory, name),
+            _ => new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = info.OpenRead() },
+        };
+        entry.Mode = info.UnixFileMode;
+        entry.ModificationTime = DateTimeOffset.UnixEpoch;
+        return entry;
     }
 
     /// <summary>Reads every entry and returns the first problem found, or null when the archive is safe to extract.</summary>

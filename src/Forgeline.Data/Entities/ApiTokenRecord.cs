@@ -9,6 +9,9 @@ public sealed class ApiTokenRecord
     /// <summary>Unique name, shown as the owner of what the token does.</summary>
     public required string Name { get; set; }
 
+    /// <summary>Who the token acts for in the queue (a user or a project's group); the token's name when null.</summary>
+    public string? Owner { get; set; }
+
     /// <summary>Lower-case hex sha256 of the token secret.</summary>
     public required string Hash { get; set; }
 

@@ -65,6 +65,33 @@ public sealed class BuildRecord
     /// <summary>A user asked to cancel the running build; the worker learns it at its next heartbeat.</summary>
     public bool CancelRequested { get; set; }
 
+    /// <summary>Order among the owner's own builds.</summary>
+    public BuildPriority Priority { get; set; } = BuildPriority.Normal;
+
+    /// <summary>Worker labels the build needs, sorted and comma-separated; empty for none.</summary>
+    public string Labels { get; set; } = "";
+
+    /// <summary>RPM macros for the build as a JSON object; null for none.</summary>
+    public string? Macros { get; set; }
+
+    /// <summary>
+    /// sha256 over everything that decides the result apart from the build environment: the source's digest, arch,
+    /// labels and macros. Null when the source has no stable digest (a git branch).
+    /// </summary>
+    public string? InputDigest { get; set; }
+
+    /// <summary>Fingerprint of the build environment of the worker that ran the build.</summary>
+    public string? Environment { get; set; }
+
+    /// <summary>The earlier identical build whose artifacts this one reuses.</summary>
+    public long? CachedFromId { get; set; }
+
+    /// <summary>When it last entered the queue (submitted or queued again).</summary>
+    public DateTime QueuedAt { get; set; }
+
+    /// <summary>A build queued again after a worker failure waits until then (backoff).</summary>
+    public DateTime? NotBefore { get; set; }
+
     /// <summary>Files the build produced.</summary>
     public List<ArtifactRecord> Artifacts { get; set; } = [];
 

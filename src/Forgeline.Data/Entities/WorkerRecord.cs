@@ -20,4 +20,26 @@ public sealed class WorkerRecord
 
     /// <summary>Identifies the worker's current process; a new value means it restarted.</summary>
     public string? Session { get; set; }
+
+    /// <summary>Labels builds can ask for, sorted and comma-separated.</summary>
+    public string Labels { get; set; } = "";
+
+    /// <summary>Fingerprint of its build environment.</summary>
+    public string? Environment { get; set; }
+
+    /// <summary>What an admin decided: <c>enabled</c>, <c>draining</c> (no new builds) or <c>disabled</c> (none at all).</summary>
+    public string Admin { get; set; } = WorkerAdmin.Enabled;
+}
+
+/// <summary>The values of <see cref="WorkerRecord.Admin"/>.</summary>
+public static class WorkerAdmin
+{
+    /// <summary>Takes builds.</summary>
+    public const string Enabled = "enabled";
+
+    /// <summary>Finishes what it runs and takes nothing new.</summary>
+    public const string Draining = "draining";
+
+    /// <summary>Takes nothing; what it ran was handed back to the queue.</summary>
+    public const string Disabled = "disabled";
 }
