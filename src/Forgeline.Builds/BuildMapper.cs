@@ -21,7 +21,11 @@ public static class BuildMapper
         b.Reason,
         b.Attempt,
         b.Artifacts.OrderBy(a => a.Kind == "log").ThenBy(a => a.Name, StringComparer.Ordinal)
-            .Select(a => new ArtifactDto(a.Name, a.Kind, a.Size, a.Sha256, ArtifactUrl(b.Id, a.Name))).ToList());
+            .Select(a => new ArtifactDto(a.Name, a.Kind, a.Size, a.Sha256, ArtifactUrl(b.Id, a.Name))).ToList(),
+        b.Priority,
+        QueueService.SplitLabels(b.Labels),
+        b.Macros is { } macros ? System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(macros) : null,
+        b.CachedFromId);
 
     /// <summary>Download path of an artifact.</summary>
     public static string ArtifactUrl(long buildId, string name) => $"/api/v1/builds/{buildId}/artifacts/{Uri.EscapeDataString(name)}";

@@ -1,6 +1,7 @@
 using Forgeline.Builds.Artifacts;
 using Forgeline.Builds.Logs;
 using Forgeline.Builds.Queue;
+using Forgeline.Builds.Scheduling;
 using Forgeline.Core;
 using Forgeline.Core.Builds;
 using Forgeline.Data;
@@ -17,6 +18,8 @@ public sealed partial class BuildService(
     ArtifactStore store,
     BuildLogStore logs,
     QueueSignal queueSignal,
+    QueueBook book,
+    BuildCache cache,
     IOptions<BuildsOptions> options,
     TimeProvider time,
     ILogger<BuildService> logger)
@@ -52,11 +55,14 @@ public sealed partial class BuildService(
         return new UploadResult(blob.Sha256, blob.Size, kind);
     }
 
-    /// <summary>Queues a build of <paramref name="request"/> for <paramref name="owner"/>.</summary>
+    /// <summary>
+    /// Queues a build of <paramref name="request"/> for <paramref name="owner"/>; or, when an identical build already
+    /// succeeded in the build environment it would run in, finishes it at once with that build's artifacts.
+    /// </summary>
     public async Task<ServiceResult<BuildDto>> SubmitAsync(string owner, SubmitBuildRequest request, CancellationToken cancellationToken)
     {
         var source = request.Source;
-        if (SourceProblem(source) is { } problem)
+        if ((SourceProblem(source) ?? OptionsProblem(request)) is { } problem)
         {
             return ServiceResult<BuildDto>.Fail(ServiceError.Invalid, problem);
         }
@@ -68,6 +74,9 @@ public sealed partial class BuildService(
         }
 
         var arch = string.IsNullOrWhiteSpace(request.Arch) ? options.Value.DefaultArch : request.Arch.Trim();
+        var labels = JobService.NormalizeLabels(request.Labels);
+        var macros = request.Macros is { Count: > 0 } m ? m : null;
+        var now = time.GetUtcNow().UtcDateTime;
         var build = new BuildRecord
         {
             State = BuildState.Queued,
@@ -80,14 +89,106 @@ public sealed partial class BuildService(
             SpecPath = source.SpecPath,
             Package = package,
             Arch = arch,
-            SubmittedAt = time.GetUtcNow().UtcDateTime,
+            Priority = request.Priority,
+            Labels = labels,
+            Macros = macros is null ? null : System.Text.Json.JsonSerializer.Serialize(macros),
+            InputDigest = BuildCache.InputDigest(source, arch, labels, macros),
+            SubmittedAt = now,
+            QueuedAt = now,
         };
+        build.Record(BuildEventKinds.Queued, now, detail: $"by {owner}, priority {request.Priority.ToApiName()}");
+        var firstLine = $"forgeline: build of {source.Describe()} queued for {arch}";
+        if (!request.NoCache && await FindCachedAsync(build, cancellationToken) is { } hit)
+        {
+            firstLine = $"forgeline: inputs identical to build {hit.Id} (environment {hit.Environment}); its artifacts are reused, nothing was rebuilt";
+            await ReuseAsync(build, hit, firstLine, now, cancellationToken);
+        }
+
         db.Builds.Add(build);
         await db.SaveChangesAsync(cancellationToken);
-        logs.Reset(build.Id, $"forgeline: build {build.Id} of {source.Describe()} queued for {arch}");
-        LogSubmitted(build.Id, owner, source.Kind.ToString());
-        queueSignal.Pulse();
+        if (build.State == BuildState.Queued)
+        {
+            logs.Reset(build.Id, $"forgeline: build {build.Id} of {source.Describe()} queued for {arch}");
+            book.Queued(QueueBook.Entry(build));
+            queueSignal.Pulse();
+            LogSubmitted(build.Id, owner, source.Kind.ToString());
+        }
+        else
+        {
+            LogCached(build.Id, owner, build.CachedFromId!.Value);
+        }
+
         return build.ToDto();
+    }
+
+    private async Task<BuildRecord?> FindCachedAsync(BuildRecord build, CancellationToken cancellationToken)
+    {
+        if (build.InputDigest is not { } digest || await cache.CurrentEnvironmentAsync(build.Arch, build.Labels, cancellationToken) is not { } environment)
+        {
+            return null;
+        }
+
+        var hit = await cache.FindAsync(digest, environment, cancellationToken);
+        // Artifacts pruned from the store since: build again rather than hand out a build that cannot be downloaded.
+        return hit is not null && hit.Artifacts.All(a => store.Contains(a.Sha256)) ? hit : null;
+    }
+
+    // The build ends at once: the earlier build's packages, and a log of its own that says where they came from.
+    private async Task ReuseAsync(BuildRecord build, BuildRecord hit, string logLine, DateTime now, CancellationToken cancellationToken)
+    {
+        build.State = BuildState.Succeeded;
+        build.CachedFromId = hit.Id;
+        build.Environment = hit.Environment;
+        build.Package = hit.Package ?? build.Package;
+        build.StartedAt = build.FinishedAt = now;
+        foreach (var artifact in hit.Artifacts.Where(a => a.Kind != "log"))
+        {
+            build.Artifacts.Add(new ArtifactRecord { Name = artifact.Name, Kind = artifact.Kind, Sha256 = artifact.Sha256, Size = artifact.Size });
+        }
+
+        using var staged = (await store.StageAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(logLine + "\n")), null, 1 << 20, cancellationToken)).Value!;
+        staged.Commit();
+        build.Artifacts.Add(new ArtifactRecord { Name = "build.log", Kind = "log", Sha256 = staged.Sha256, Size = staged.Size });
+        build.Record(BuildEventKinds.Finished, now, detail: $"cached from build {hit.Id}");
+    }
+
+    private static string? OptionsProblem(SubmitBuildRequest request)
+    {
+        if (!Enum.IsDefined(request.Priority))
+        {
+            return "priority must be high, normal or low";
+        }
+
+        foreach (var label in request.Labels ?? [])
+        {
+            if (!ResourceName.IsValid(label.Trim()))
+            {
+                return $"label '{label}' is not valid: use {ResourceName.Rule}";
+            }
+        }
+
+        if (request.Macros is { } macros)
+        {
+            if (macros.Count > 64)
+            {
+                return "at most 64 macros may be defined for a build";
+            }
+
+            foreach (var (name, value) in macros)
+            {
+                if (name.Length is 0 or > 64 || !(char.IsAsciiLetter(name[0]) || name[0] == '_') || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+                {
+                    return $"'{name}' is not a macro name rpm accepts (letters, digits and _, not starting with a digit)";
+                }
+
+                if (value.Length > 4096 || value.Any(char.IsControl))
+                {
+                    return $"the value of macro '{name}' must be one line of at most 4096 characters";
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>One build with its artifacts.</summary>
@@ -127,10 +228,26 @@ public sealed partial class BuildService(
     {
         var now = time.GetUtcNow().UtcDateTime;
         var reason = $"canceled by {who}";
-        var queued = await db.Builds.Where(b => b.Id == id && b.State == BuildState.Queued).ExecuteUpdateAsync(
-            s => s.SetProperty(b => b.State, BuildState.Canceled).SetProperty(b => b.FinishedAt, now).SetProperty(b => b.Reason, reason),
-            cancellationToken);
-        if (queued == 0)
+        int queued;
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            queued = await db.Builds.Where(b => b.Id == id && b.State == BuildState.Queued).ExecuteUpdateAsync(
+                s => s.SetProperty(b => b.State, BuildState.Canceled).SetProperty(b => b.FinishedAt, now).SetProperty(b => b.Reason, reason),
+                cancellationToken);
+            if (queued == 1)
+            {
+                BuildHistory.Record(db, id, BuildEventKinds.Finished, BuildState.Canceled, now, detail: reason);
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        if (queued == 1)
+        {
+            book.Removed(id);
+        }
+        else
         {
             var running = await db.Builds.Where(b => b.Id == id && b.State == BuildState.Running).ExecuteUpdateAsync(
                 s => s.SetProperty(b => b.CancelRequested, true).SetProperty(b => b.Reason, reason), cancellationToken);
@@ -198,6 +315,9 @@ public sealed partial class BuildService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Build {BuildId} submitted by {Owner} from {SourceKind}")]
     private partial void LogSubmitted(long buildId, string owner, string sourceKind);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Build {BuildId} submitted by {Owner}: cached from build {CachedFrom}")]
+    private partial void LogCached(long buildId, string owner, long cachedFrom);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Build {BuildId} canceled by {Who}")]
     private partial void LogCanceled(long buildId, string who);

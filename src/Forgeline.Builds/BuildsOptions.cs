@@ -43,4 +43,24 @@ public sealed class BuildsOptions
     /// <summary>A worker unseen for this many seconds is shown as offline.</summary>
     [Range(5, 3600)]
     public int WorkerOfflineAfterSeconds { get; set; } = 90;
+
+    /// <summary>A waiting build rises one priority level per this many seconds, so low priority never means never.</summary>
+    [Range(1, 86400)]
+    public int AgingSeconds { get; set; } = 600;
+
+    /// <summary>How often a server replica reloads the whole queue (it reads new builds every second in between).</summary>
+    [Range(1, 3600)]
+    public int QueueReloadSeconds { get; set; } = 60;
+
+    /// <summary>A build queued again after a worker failure waits this long, doubled for each further attempt.</summary>
+    [Range(0, 3600)]
+    public int RetryBackoffSeconds { get; set; } = 10;
+
+    /// <summary>Longest retry backoff, in seconds.</summary>
+    [Range(0, 86400)]
+    public int MaxRetryBackoffSeconds { get; set; } = 300;
+
+    /// <summary>How long a build queued again after its <paramref name="attempt"/>th attempt waits.</summary>
+    public TimeSpan RetryBackoff(int attempt) =>
+        TimeSpan.FromSeconds(Math.Min(MaxRetryBackoffSeconds, RetryBackoffSeconds * Math.Pow(2, Math.Max(0, attempt - 1))));
 }

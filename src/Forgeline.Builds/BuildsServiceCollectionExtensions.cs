@@ -1,6 +1,7 @@
 using Forgeline.Builds.Artifacts;
 using Forgeline.Builds.Logs;
 using Forgeline.Builds.Queue;
+using Forgeline.Builds.Scheduling;
 using Forgeline.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +21,11 @@ public static class BuildsServiceCollectionExtensions
         services.AddSingleton<BuildMetrics>();
         services.AddScoped<BuildService>();
         services.AddScoped<JobService>();
+        services.AddSingleton<QueueBook>();
+        services.AddScoped<LeaseRecovery>();
+        services.AddScoped<QueueService>();
+        services.AddScoped<BuildCache>();
+        services.AddScoped<WorkerService>();
         services.AddSingleton<LeaseReaper>();
         if (runScheduler)
         {

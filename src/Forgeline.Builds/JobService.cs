@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Forgeline.Builds.Artifacts;
 using Forgeline.Builds.Logs;
 using Forgeline.Builds.Queue;
+using Forgeline.Builds.Scheduling;
 using Forgeline.Core.Builds;
 using Forgeline.Core.Workers;
 using Forgeline.Data;
@@ -23,22 +24,29 @@ public sealed partial class JobService(
     ArtifactStore store,
     BuildLogStore logs,
     QueueSignal queueSignal,
+    QueueBook book,
+    LeaseRecovery recovery,
     BuildMetrics metrics,
     IOptions<BuildsOptions> options,
     TimeProvider time,
     ILogger<JobService> logger)
 {
+    // Fallbacks tried when another scheduler replica claimed the chosen build first.
+    private const int Candidates = 4;
+
     private BuildsOptions Options => options.Value;
 
-    /// <summary>Hands the oldest queued build the worker can run to it, waiting up to the request's wait time for one.</summary>
+    /// <summary>Hands the worker the build the fair scheduler picks for it, waiting up to the request's wait time for one.</summary>
     public async Task<JobLease?> LeaseAsync(LeaseRequest request, CancellationToken cancellationToken)
     {
         var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(Math.Clamp(request.WaitSeconds, 0, 60));
-        await TouchWorkerAsync(request, cancellationToken);
+        var labels = NormalizeLabels(request.Labels);
+        var admin = await TouchWorkerAsync(request, labels, cancellationToken);
+        var offer = new WorkerOffer(request.Arch, labels.Length == 0 ? new HashSet<string>() : labels.Split(',').ToHashSet(StringComparer.Ordinal));
         while (true)
         {
             var wake = queueSignal.WaitAsync();
-            if (await TryClaimAsync(request, cancellationToken) is { } lease)
+            if (admin == WorkerAdmin.Enabled && await TryClaimAsync(request, offer, cancellationToken) is { } lease)
             {
                 return lease;
             }
@@ -49,49 +57,76 @@ public sealed partial class JobService(
                 return null;
             }
 
-            // Woken by a submit in this process; the periodic re-check covers submits to another server replica.
-            var recheck = left < TimeSpan.FromSeconds(2) ? left : TimeSpan.FromSeconds(2);
+            // Woken by a submit in this process; the periodic re-check covers submits to another server replica and
+            // builds whose retry backoff ends.
+            var recheck = left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1);
             await Task.WhenAny(wake, Task.Delay(recheck, time, cancellationToken));
             cancellationToken.ThrowIfCancellationRequested();
         }
     }
 
-    private async Task<JobLease?> TryClaimAsync(LeaseRequest request, CancellationToken cancellationToken)
+    /// <summary>Sorted, comma-separated labels, the form builds and workers are matched on.</summary>
+    public static string NormalizeLabels(IEnumerable<string>? labels) =>
+        string.Join(',', (labels ?? []).Select(l => l.Trim().ToLowerInvariant()).Where(l => l.Length > 0).Distinct().Order(StringComparer.Ordinal));
+
+    private async Task<JobLease?> TryClaimAsync(LeaseRequest request, WorkerOffer offer, CancellationToken cancellationToken)
     {
-        for (var tries = 0; tries < 5; tries++)
+        await book.RefreshAsync(db, cancellationToken);
+        for (var round = 0; round < 3; round++)
         {
-            var candidate = await db.Builds.AsNoTracking()
-                .Where(b => b.State == BuildState.Queued && b.Arch == request.Arch)
-                .OrderBy(b => b.Id).Select(b => (long?)b.Id).FirstOrDefaultAsync(cancellationToken);
-            if (candidate is not { } id)
+            var candidates = book.Candidates(offer, Candidates);
+            if (candidates.Count == 0)
             {
                 return null;
             }
 
-            var leaseId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-            var now = time.GetUtcNow().UtcDateTime;
-            var expires = now.AddSeconds(Options.LeaseSeconds);
-            // The state check in the WHERE makes the claim atomic: of two workers racing for a build, one updates a row.
-            var claimed = await db.Builds.Where(b => b.Id == id && b.State == BuildState.Queued).ExecuteUpdateAsync(s => s
-                .SetProperty(b => b.State, BuildState.Running)
-                .SetProperty(b => b.LeaseId, leaseId)
-                .SetProperty(b => b.LeaseExpiresAt, expires)
-                .SetProperty(b => b.WorkerName, request.Worker)
-                .SetProperty(b => b.StartedAt, now)
-                .SetProperty(b => b.Attempt, b => b.Attempt + 1), cancellationToken);
-            if (claimed == 0)
+            foreach (var candidate in candidates)
             {
-                continue;
-            }
+                if (await ClaimAsync(candidate.Id, request, cancellationToken) is { } lease)
+                {
+                    book.Started(candidate.Id, candidate.Owner);
+                    return lease;
+                }
 
-            var build = await db.Builds.AsNoTracking().FirstAsync(b => b.Id == id, cancellationToken);
-            await db.Artifacts.Where(a => a.BuildId == id).ExecuteDeleteAsync(cancellationToken);
-            logs.Reset(id, firstLine: null);
-            LogLeased(id, request.Worker, build.Attempt);
-            return new JobLease(id, leaseId, build.Attempt, build.Source, build.Arch, Options.TimeoutSeconds, Options.LogLimitBytes, Options.LeaseSeconds);
+                // Claimed by another replica, or canceled: either way no longer queued.
+                book.Removed(candidate.Id);
+            }
         }
 
         return null;
+    }
+
+    private async Task<JobLease?> ClaimAsync(long id, LeaseRequest request, CancellationToken cancellationToken)
+    {
+        var leaseId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var now = time.GetUtcNow().UtcDateTime;
+        var expires = now.AddSeconds(Options.LeaseSeconds);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // The state check in the WHERE makes the claim atomic: of two workers racing for a build, one updates a row.
+        var claimed = await db.Builds.Where(b => b.Id == id && b.State == BuildState.Queued).ExecuteUpdateAsync(s => s
+            .SetProperty(b => b.State, BuildState.Running)
+            .SetProperty(b => b.LeaseId, leaseId)
+            .SetProperty(b => b.LeaseExpiresAt, expires)
+            .SetProperty(b => b.WorkerName, request.Worker)
+            .SetProperty(b => b.Environment, request.Environment)
+            .SetProperty(b => b.StartedAt, now)
+            .SetProperty(b => b.NotBefore, (DateTime?)null)
+            .SetProperty(b => b.Attempt, b => b.Attempt + 1), cancellationToken);
+        if (claimed == 0)
+        {
+            return null;
+        }
+
+        await db.Artifacts.Where(a => a.BuildId == id).ExecuteDeleteAsync(cancellationToken);
+        var build = await db.Builds.AsNoTracking().FirstAsync(b => b.Id == id, cancellationToken);
+        BuildHistory.Record(db, id, BuildEventKinds.Started, BuildState.Running, now, request.Worker, $"attempt {build.Attempt}");
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        logs.Reset(id, firstLine: null);
+        LogLeased(id, request.Worker, build.Attempt);
+        var macros = build.Macros is { } json ? System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(json) : null;
+        return new JobLease(id, leaseId, build.Attempt, build.Source, build.Arch, Options.TimeoutSeconds, Options.LogLimitBytes, Options.LeaseSeconds, macros);
     }
 
     /// <summary>Renews a lease and says whether the user asked to cancel.</summary>
@@ -169,6 +204,16 @@ public sealed partial class JobService(
             return LeaseLost<BuildState>();
         }
 
+        if (request.Outcome == JobOutcome.Error)
+        {
+            // Not the package's fault: another attempt, after a backoff, on whichever worker comes next.
+            var lost = new LeaseRecovery.LostLease(build.Id, leaseId, build.Attempt, build.WorkerName, build.CancelRequested, build.Owner);
+            var why = $"worker {build.WorkerName} failed: {request.Reason ?? "no reason given"}";
+            return await recovery.TakeBackAsync(lost, why, LeaseRecovery.Mode.Retry, time.GetUtcNow().UtcDateTime, cancellationToken) is { } next
+                ? next
+                : LeaseLost<BuildState>();
+        }
+
         var hasRpms = await db.Artifacts.AnyAsync(a => a.BuildId == build.Id && a.Kind == "rpm", cancellationToken);
         var (state, reason) = request.Outcome switch
         {
@@ -183,19 +228,15 @@ public sealed partial class JobService(
     /// <summary>Takes a job back from a worker that is shutting down; it is queued again without counting an attempt.</summary>
     public async Task<ServiceResult<BuildState>> ReleaseAsync(string leaseId, CancellationToken cancellationToken)
     {
-        var released = await db.Builds.Where(b => b.LeaseId == leaseId && b.State == BuildState.Running).ExecuteUpdateAsync(s => s
-            .SetProperty(b => b.State, BuildState.Queued)
-            .SetProperty(b => b.LeaseId, (string?)null)
-            .SetProperty(b => b.LeaseExpiresAt, (DateTime?)null)
-            .SetProperty(b => b.StartedAt, (DateTime?)null)
-            .SetProperty(b => b.Attempt, b => b.Attempt - 1), cancellationToken);
-        if (released == 0)
+        if (await FindLeasedAsync(leaseId, cancellationToken) is not { } build)
         {
             return LeaseLost<BuildState>();
         }
 
-        queueSignal.Pulse();
-        return BuildState.Queued;
+        var lost = new LeaseRecovery.LostLease(build.Id, leaseId, build.Attempt, build.WorkerName, build.CancelRequested, build.Owner);
+        return await recovery.TakeBackAsync(lost, $"worker {build.WorkerName} is shutting down", LeaseRecovery.Mode.HandBack, time.GetUtcNow().UtcDateTime, cancellationToken) is { } state
+            ? state
+            : LeaseLost<BuildState>();
     }
 
     /// <summary>Moves a build to a final state if <paramref name="leaseId"/> still holds it; false when it does not.</summary>
@@ -223,10 +264,12 @@ public sealed partial class JobService(
         {
             await db.Artifacts.Where(a => a.BuildId == build.Id && a.Name == "build.log").ExecuteDeleteAsync(cancellationToken);
             db.Artifacts.Add(new ArtifactRecord { BuildId = build.Id, Name = "build.log", Kind = "log", Sha256 = blob.Sha256, Size = blob.Size });
-            await db.SaveChangesAsync(cancellationToken);
         }
 
+        BuildHistory.Record(db, build.Id, BuildEventKinds.Finished, state, now, build.WorkerName, reason);
+        await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        book.Ended(build.Owner);
         if (build.StartedAt is { } started)
         {
             metrics.RecordFinished(state, (now - started).TotalSeconds);
@@ -240,14 +283,20 @@ public sealed partial class JobService(
     private Task<BuildRecord?> FindLeasedAsync(string leaseId, CancellationToken cancellationToken) =>
         db.Builds.AsNoTracking().FirstOrDefaultAsync(b => b.LeaseId == leaseId && b.State == BuildState.Running, cancellationToken);
 
-    private async Task TouchWorkerAsync(LeaseRequest request, CancellationToken cancellationToken)
+    // Records the worker's contact and what it offers; returns what the admin decided for it.
+    private async Task<string> TouchWorkerAsync(LeaseRequest request, string labels, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var updated = await db.Workers.Where(w => w.Name == request.Worker).ExecuteUpdateAsync(s => s
-            .SetProperty(w => w.LastSeenAt, now).SetProperty(w => w.Arch, request.Arch).SetProperty(w => w.Slots, request.Slots), cancellationToken);
+            .SetProperty(w => w.LastSeenAt, now).SetProperty(w => w.Arch, request.Arch).SetProperty(w => w.Slots, request.Slots)
+            .SetProperty(w => w.Labels, labels).SetProperty(w => w.Environment, request.Environment), cancellationToken);
         if (updated == 0)
         {
-            db.Workers.Add(new WorkerRecord { Name = request.Worker, Arch = request.Arch, Slots = request.Slots, RegisteredAt = now, LastSeenAt = now, Session = request.Session });
+            db.Workers.Add(new WorkerRecord
+            {
+                Name = request.Worker, Arch = request.Arch, Slots = request.Slots, Labels = labels, Environment = request.Environment,
+                RegisteredAt = now, LastSeenAt = now, Session = request.Session,
+            });
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
@@ -258,7 +307,7 @@ public sealed partial class JobService(
                 db.ChangeTracker.Clear();
             }
 
-            return;
+            return WorkerAdmin.Enabled;
         }
 
         if (request.Session is { Length: > 0 } session)
@@ -269,18 +318,18 @@ public sealed partial class JobService(
                 .ExecuteUpdateAsync(s => s.SetProperty(w => w.Session, session), cancellationToken);
             if (restarted == 1)
             {
-                var orphans = await LeaseRecovery.FindAsync(db, b => b.WorkerName == request.Worker && b.StartedAt < now, cancellationToken);
-                foreach (var orphan in orphans)
+                foreach (var orphan in await recovery.FindAsync(b => b.WorkerName == request.Worker && b.StartedAt < now, cancellationToken))
                 {
                     var why = $"worker {request.Worker} restarted during attempt {orphan.Attempt}";
-                    if (await LeaseRecovery.TakeBackAsync(db, orphan, why, Options.MaxAttempts, now, cancellationToken) is { } state)
+                    if (await recovery.TakeBackAsync(orphan, why, LeaseRecovery.Mode.Restarted, now, cancellationToken) is { } state)
                     {
-                        logs.Notify(orphan.Id);
                         LogTakenBack(orphan.Id, request.Worker, state.ToApiName());
                     }
                 }
             }
         }
+
+        return await db.Workers.AsNoTracking().Where(w => w.Name == request.Worker).Select(w => w.Admin).FirstAsync(cancellationToken);
     }
 
     private static ServiceResult<T> LeaseLost<T>() =>

@@ -56,6 +56,7 @@ public sealed class ForgelineDbContext(DbContextOptions<ForgelineDbContext> opti
             b.HasIndex(x => x.InputDigest);
             b.HasIndex(x => x.LeaseId).IsUnique();
             b.HasMany(x => x.Artifacts).WithOne().HasForeignKey(a => a.BuildId).OnDelete(DeleteBehavior.Cascade);
+            b.HasMany(x => x.Events).WithOne().HasForeignKey(e => e.BuildId).OnDelete(DeleteBehavior.Cascade);
             b.Ignore(x => x.Source);
         });
         modelBuilder.Entity<ArtifactRecord>(a =>
@@ -84,7 +85,6 @@ public sealed class ForgelineDbContext(DbContextOptions<ForgelineDbContext> opti
             e.Property(x => x.State).HasMaxLength(16);
             e.HasIndex(x => new { x.BuildId, x.Id });
             e.HasIndex(x => x.BuildId).IsUnique().HasFilter("\"Kind\" = 'finished'").HasDatabaseName("IX_build_events_BuildId_finished");
-            e.HasOne<BuildRecord>().WithMany().HasForeignKey(x => x.BuildId).OnDelete(DeleteBehavior.Cascade);
         });
         modelBuilder.Entity<SigningKeyRecord>(k =>
         {

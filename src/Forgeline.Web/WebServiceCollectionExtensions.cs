@@ -27,7 +27,7 @@ public static class WebServiceCollectionExtensions
         });
         services.AddOpenApi("v1");
         services.AddRazorPages();
-        services.AddScoped<WorkerDirectory>();
+
         return services;
     }
 

@@ -64,6 +64,8 @@ public sealed class LeaseTests(PackagesFixture packages) : IClassFixture<Package
         requeued.State.ShouldBe("queued");
         requeued.Reason!.ShouldContain("worker-lost was lost");
 
+        (await LeaseAsync("worker-b")).ShouldBeNull("a retried build waits out its backoff first");
+        harness.Time.Advance(TimeSpan.FromSeconds(10));
         var next = (await LeaseAsync("worker-b"))!;
         next.BuildId.ShouldBe(id);
         next.Attempt.ShouldBe(2);
@@ -118,6 +120,7 @@ public sealed class LeaseTests(PackagesFixture packages) : IClassFixture<Package
         var id = await SubmitAsync();
         for (var attempt = 1; attempt <= 2; attempt++)
         {
+            harness.Time.Advance(TimeSpan.FromSeconds(10)); // the retry backoff
             (await LeaseAsync($"w{attempt}"))!.Attempt.ShouldBe(attempt);
             harness.Time.Advance(TimeSpan.FromSeconds(31));
             await harness.Reaper.ReapAsync(CancellationToken.None);

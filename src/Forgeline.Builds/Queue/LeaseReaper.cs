@@ -1,6 +1,4 @@
 using Forgeline.Core.Builds;
-using Forgeline.Data;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,8 +12,6 @@ namespace Forgeline.Builds.Queue;
 /// </summary>
 public sealed partial class LeaseReaper(
     IServiceScopeFactory scopes,
-    QueueSignal queueSignal,
-    Logs.BuildLogStore logs,
     IOptions<BuildsOptions> options,
     TimeProvider time,
     ILogger<LeaseReaper> logger) : BackgroundService
@@ -24,24 +20,18 @@ public sealed partial class LeaseReaper(
     public async Task<int> ReapAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ForgelineDbContext>();
+        var recovery = scope.ServiceProvider.GetRequiredService<LeaseRecovery>();
         var now = time.GetUtcNow().UtcDateTime;
-        var lapsed = await LeaseRecovery.FindAsync(db, b => b.LeaseExpiresAt < now, cancellationToken);
+        var lapsed = await recovery.FindAsync(b => b.LeaseExpiresAt < now, cancellationToken);
         var moved = 0;
         foreach (var build in lapsed)
         {
             var why = $"worker {build.WorkerName} was lost (its lease expired) during attempt {build.Attempt}";
-            if (await LeaseRecovery.TakeBackAsync(db, build, why, options.Value.MaxAttempts, now, cancellationToken) is { } state)
+            if (await recovery.TakeBackAsync(build, why, LeaseRecovery.Mode.Retry, now, cancellationToken) is { } state)
             {
                 moved++;
-                logs.Notify(build.Id);
                 LogReaped(build.Id, build.WorkerName, state.ToApiName());
             }
-        }
-
-        if (moved > 0)
-        {
-            queueSignal.Pulse();
         }
 
         return moved;

@@ -1,44 +1,86 @@
+using System.Linq.Expressions;
+using Forgeline.Builds.Logs;
+using Forgeline.Builds.Scheduling;
 using Forgeline.Core.Builds;
 using Forgeline.Data;
+using Forgeline.Data.Entities;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Forgeline.Builds.Queue;
 
 /// <summary>
-/// Takes a running build back from a worker that is gone (its lease lapsed, or it came back as a new process): queued
-/// again, or failed after the last attempt, or canceled when the user had asked. The one place this decision lives.
+/// Takes a running build back from a worker: queued again (after a backoff), failed after the last attempt, or
+/// canceled when the user had asked. Used when a worker is lost (lease lapsed), restarts, reports an error that is
+/// not the package's fault, shuts down, or is disabled. The one place this decision lives.
 /// </summary>
-public static class LeaseRecovery
+public sealed class LeaseRecovery(ForgelineDbContext db, QueueBook book, QueueSignal queueSignal, BuildLogStore logs, IOptions<BuildsOptions> options)
 {
     /// <summary>A running build as the recovery needs it.</summary>
-    public sealed record LostLease(long Id, string LeaseId, int Attempt, string? WorkerName, bool CancelRequested);
+    public sealed record LostLease(long Id, string LeaseId, int Attempt, string? WorkerName, bool CancelRequested, string Owner);
 
-    /// <summary>Running builds of <paramref name="worker"/> (all workers when null) matching <paramref name="filter"/>.</summary>
-    public static Task<List<LostLease>> FindAsync(ForgelineDbContext db, System.Linq.Expressions.Expression<Func<Data.Entities.BuildRecord, bool>> filter, CancellationToken cancellationToken) =>
+    /// <summary>How a build is taken back.</summary>
+    public enum Mode
+    {
+        /// <summary>Its worker failed: the attempt counts, and the build waits out a backoff before it runs again.</summary>
+        Retry,
+
+        /// <summary>Its worker came back as a new process: the attempt counts, but the build may start again at once.</summary>
+        Restarted,
+
+        /// <summary>Its worker handed it back (shutting down, or disabled by an admin): queued at once, the attempt does not count.</summary>
+        HandBack,
+    }
+
+    /// <summary>Running builds matching <paramref name="filter"/>.</summary>
+    public Task<List<LostLease>> FindAsync(Expression<Func<BuildRecord, bool>> filter, CancellationToken cancellationToken) =>
         db.Builds.AsNoTracking().Where(b => b.State == BuildState.Running && b.LeaseId != null).Where(filter)
-            .Select(b => new LostLease(b.Id, b.LeaseId!, b.Attempt, b.WorkerName, b.CancelRequested))
+            .Select(b => new LostLease(b.Id, b.LeaseId!, b.Attempt, b.WorkerName, b.CancelRequested, b.Owner))
             .ToListAsync(cancellationToken);
 
     /// <summary>Moves the build on; returns its new state, or null when the lease was renewed or completed first.</summary>
-    public static async Task<BuildState?> TakeBackAsync(ForgelineDbContext db, LostLease build, string why, int maxAttempts, DateTime now, CancellationToken cancellationToken)
+    public async Task<BuildState?> TakeBackAsync(LostLease build, string why, Mode mode, DateTime now, CancellationToken cancellationToken)
     {
         var (state, reason) = build switch
         {
             { CancelRequested: true } => (BuildState.Canceled, $"canceled; {why}"),
-            _ when build.Attempt >= maxAttempts => (BuildState.Failed, $"{why}; giving up after {build.Attempt} attempts"),
+            _ when mode != Mode.HandBack && build.Attempt >= options.Value.MaxAttempts => (BuildState.Failed, $"{why}; giving up after {build.Attempt} attempts"),
             _ => (BuildState.Queued, $"{why}; queued again"),
         };
+        DateTime? notBefore = state == BuildState.Queued && mode == Mode.Retry ? now + options.Value.RetryBackoff(build.Attempt) : null;
+        var attemptChange = mode == Mode.HandBack && state == BuildState.Queued ? -1 : 0;
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Matching the lease id makes this lose any race with a heartbeat or completion that got in first.
         var lease = db.Builds.Where(b => b.Id == build.Id && b.LeaseId == build.LeaseId && b.State == BuildState.Running);
-        var updated = state == BuildState.Queued
-            ? await lease.ExecuteUpdateAsync(s => s
-                .SetProperty(b => b.State, state).SetProperty(b => b.Reason, reason)
-                .SetProperty(b => b.LeaseId, (string?)null).SetProperty(b => b.LeaseExpiresAt, (DateTime?)null)
-                .SetProperty(b => b.StartedAt, (DateTime?)null), cancellationToken)
-            : await lease.ExecuteUpdateAsync(s => s
-                .SetProperty(b => b.State, state).SetProperty(b => b.Reason, reason)
-                .SetProperty(b => b.LeaseId, (string?)null).SetProperty(b => b.LeaseExpiresAt, (DateTime?)null)
-                .SetProperty(b => b.FinishedAt, now), cancellationToken);
-        return updated == 1 ? state : null;
+        var updated = await lease.ExecuteUpdateAsync(s => s
+            .SetProperty(b => b.State, state)
+            .SetProperty(b => b.Reason, reason)
+            .SetProperty(b => b.LeaseId, (string?)null)
+            .SetProperty(b => b.LeaseExpiresAt, (DateTime?)null)
+            .SetProperty(b => b.StartedAt, b => state == BuildState.Queued ? null : b.StartedAt)
+            .SetProperty(b => b.FinishedAt, state == BuildState.Queued ? null : now)
+            .SetProperty(b => b.QueuedAt, b => state == BuildState.Queued ? now : b.QueuedAt)
+            .SetProperty(b => b.NotBefore, notBefore)
+            .SetProperty(b => b.Attempt, b => b.Attempt + attemptChange), cancellationToken);
+        if (updated == 0)
+        {
+            return null;
+        }
+
+        BuildHistory.Record(db, build.Id, BuildHistory.KindOf(state), state, now, build.WorkerName, reason);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        book.Ended(build.Owner);
+        if (state == BuildState.Queued)
+        {
+            var requeued = await db.Builds.AsNoTracking().FirstAsync(b => b.Id == build.Id, cancellationToken);
+            book.Queued(QueueBook.Entry(requeued));
+            queueSignal.Pulse();
+        }
+
+        logs.Notify(build.Id);
+        return state;
     }
 }

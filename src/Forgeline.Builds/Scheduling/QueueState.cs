@@ -88,6 +88,17 @@ public sealed class QueueState
         }
     }
 
+    /// <summary>Carries over when <paramref name="owner"/> was last served from an earlier state of the queue.</summary>
+    public void Remember(string owner, long lastServed)
+    {
+        if (owners.TryGetValue(owner, out var queue))
+        {
+            queue.LastServed = lastServed;
+        }
+
+        serveCount = Math.Max(serveCount, lastServed);
+    }
+
     /// <summary>The running count and weight of <paramref name="owner"/>.</summary>
     public (int Running, int Weight, int Queued) ShareOf(string owner) =>
         owners.TryGetValue(owner, out var q) ? (q.Running, q.Weight, q.Queued) : (0, 1, 0);

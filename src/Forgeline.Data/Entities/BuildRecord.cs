@@ -95,6 +95,13 @@ public sealed class BuildRecord
     /// <summary>Files the build produced.</summary>
     public List<ArtifactRecord> Artifacts { get; set; } = [];
 
+    /// <summary>Its history, oldest first when ordered by id.</summary>
+    public List<BuildEventRecord> Events { get; set; } = [];
+
+    /// <summary>Records a step of its history, saved with the next <c>SaveChanges</c>.</summary>
+    public void Record(string kind, DateTime at, string? worker = null, string? detail = null) =>
+        Events.Add(new BuildEventRecord { BuildId = Id, Kind = kind, State = State.ToString(), At = at, Worker = worker, Detail = detail });
+
     /// <summary>The source as the API describes it.</summary>
     public BuildSource Source => new(SourceKind, SourceBlob, SourceFileName, GitUrl, GitRef, SpecPath);
 }

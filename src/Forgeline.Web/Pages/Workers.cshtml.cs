@@ -1,11 +1,11 @@
 using Forgeline.Core.Workers;
-using Forgeline.Web.Features.Workers;
+using Forgeline.Builds;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Forgeline.Web.Pages;
 
 /// <summary>The workers with their state and current job.</summary>
-public sealed class WorkersModel(WorkerDirectory workers) : PageModel
+public sealed class WorkersModel(WorkerService workers) : PageModel
 {
     /// <summary>The workers shown.</summary>
     public IReadOnlyList<WorkerDto> Workers { get; private set; } = [];

@@ -48,7 +48,7 @@ public static class OperationsEndpoints
             : TypedResults.Problem(title: "Not ready", detail: string.Join("; ", problems), statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static async Task<IResult> MetricsAsync(ForgelineDbContext db, WorkerDirectory workers, BuildMetrics metrics, CancellationToken cancellationToken)
+    private static async Task<IResult> MetricsAsync(ForgelineDbContext db, WorkerService workers, BuildMetrics metrics, CancellationToken cancellationToken)
     {
         var byState = await db.Builds.GroupBy(b => b.State).Select(g => new { State = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
         var output = new StringBuilder();

@@ -30,7 +30,7 @@ public static class WorkerEndpoints
         return app;
     }
 
-    private static Task<List<WorkerDto>> ListAsync(WorkerDirectory workers, CancellationToken cancellationToken) => workers.ListAsync(cancellationToken);
+    private static Task<List<WorkerDto>> ListAsync(WorkerService workers, CancellationToken cancellationToken) => workers.ListAsync(cancellationToken);
 
     private static async Task<Results<Ok<JobLease>, NoContent, ProblemHttpResult>> LeaseAsync(LeaseRequest request, JobService jobs, CancellationToken cancellationToken)
     {

@@ -1,0 +1,59 @@
+using System.Security.Cryptography;
+using System.Text;
+using Forgeline.Core.Builds;
+using Forgeline.Data;
+using Forgeline.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Forgeline.Builds;
+
+/// <summary>
+/// The global build cache: a build whose inputs are identical to a build that already succeeded in the same build
+/// environment is not built again; it reuses that build's artifacts. Inputs are the source's digest (an SRPM, a
+/// directory packed without times, or a git commit id — a branch name is not stable, so it is never cached), the
+/// arch, the labels and the macros; the environment is the fingerprint workers report of their toolchain.
+/// </summary>
+public sealed class BuildCache(ForgelineDbContext db)
+{
+    /// <summary>The digest of a build's inputs, or null when the source has none that is stable.</summary>
+    public static string? InputDigest(BuildSource source, string arch, string labels, IReadOnlyDictionary<string, string>? macros)
+    {
+        var identity = source.Kind switch
+        {
+            SourceKind.Srpm or SourceKind.Directory when source.Blob is { } blob => $"{source.Kind}:{blob}:{source.SpecPath}",
+            SourceKind.Git when source.Ref is { Length: 40 } commit && commit.All(char.IsAsciiHexDigitLower) => $"git:{source.Url}@{commit}:{source.SpecPath}",
+            _ => null,
+        };
+        if (identity is null)
+        {
+            return null;
+        }
+
+        var text = new StringBuilder("forgeline-build-inputs-v1\n").Append(identity).Append('\n').Append(arch).Append('\n').Append(labels).Append('\n');
+        foreach (var (name, value) in (macros ?? new Dictionary<string, string>()).OrderBy(m => m.Key, StringComparer.Ordinal))
+        {
+            text.Append(name).Append('=').Append(value.Length).Append(':').Append(value).Append('\n');
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    /// <summary>
+    /// The environment a build needing <paramref name="arch"/> and <paramref name="labels"/> would run in now: that of
+    /// the enabled worker able to run it that was seen last. Null when no such worker has reported one.
+    /// </summary>
+    public async Task<string?> CurrentEnvironmentAsync(string arch, string labels, CancellationToken cancellationToken)
+    {
+        var needed = labels.Length == 0 ? [] : labels.Split(',');
+        var workers = await db.Workers.AsNoTracking()
+            .Where(w => w.Arch == arch && w.Admin == WorkerAdmin.Enabled && w.Environment != null)
+            .OrderByDescending(w => w.LastSeenAt).Select(w => new { w.Labels, w.Environment }).ToListAsync(cancellationToken);
+        return workers.FirstOrDefault(w => needed.All(w.Labels.Split(',').Contains))?.Environment;
+    }
+
+    /// <summary>The latest successful build with these inputs in <paramref name="environment"/>, with its artifacts.</summary>
+    public Task<BuildRecord?> FindAsync(string inputDigest, string environment, CancellationToken cancellationToken) =>
+        db.Builds.AsNoTracking().Include(b => b.Artifacts)
+            .Where(b => b.InputDigest == inputDigest && b.Environment == environment && b.State == BuildState.Succeeded)
+            .OrderByDescending(b => b.Id).FirstOrDefaultAsync(cancellationToken);
+}
