@@ -223,9 +223,17 @@ public sealed partial class BuildService(
         return new BuildPage(items.Take(limit).Select(x => x.ToDto()).ToList(), next);
     }
 
-    /// <summary>Cancels a queued build at once, or asks the worker of a running one to stop.</summary>
-    public async Task<ServiceResult<BuildDto>> CancelAsync(long id, string who, CancellationToken cancellationToken)
+    /// <summary>
+    /// Cancels a queued build at once, or asks the worker of a running one to stop (it learns within a heartbeat).
+    /// With <paramref name="owner"/> set (not an admin), only that owner's builds may be canceled.
+    /// </summary>
+    public async Task<ServiceResult<BuildDto>> CancelAsync(long id, string who, string? owner, CancellationToken cancellationToken)
     {
+        if (owner is not null && await db.Builds.AsNoTracking().Where(b => b.Id == id).Select(b => b.Owner).FirstOrDefaultAsync(cancellationToken) is { } buildOwner && buildOwner != owner)
+        {
+            return ServiceResult<BuildDto>.Fail(ServiceError.Forbidden, $"build {id} belongs to {buildOwner}; only its owner or an admin may cancel it");
+        }
+
         var now = time.GetUtcNow().UtcDateTime;
         var reason = $"canceled by {who}";
         int queued;

@@ -4,6 +4,7 @@ using Forgeline.Web.Features.Builds;
 using Forgeline.Web.Features.Operations;
 using Forgeline.Web.Features.Signing;
 using Forgeline.Web.Features.Tokens;
+using Forgeline.Web.Features.Queue;
 using Forgeline.Web.Features.Workers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -61,6 +62,7 @@ public static class WebServiceCollectionExtensions
         {
             app.MapBuildEndpoints();
             app.MapWorkerEndpoints();
+            app.MapQueueEndpoints();
         }
 
         app.MapTokenEndpoints();

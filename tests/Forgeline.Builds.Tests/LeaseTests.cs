@@ -136,20 +136,27 @@ public sealed class LeaseTests(PackagesFixture packages) : IClassFixture<Package
     public async Task Cancel_of_a_queued_build_is_immediate_and_of_a_running_one_reaches_the_worker()
     {
         var queued = await SubmitAsync();
-        (await harness.Builds(b => b.CancelAsync(queued, "alice", default))).Value!.State.ShouldBe("canceled");
+        (await harness.Builds(b => b.CancelAsync(queued, "alice", null, default))).Value!.State.ShouldBe("canceled");
 
         var running = await SubmitAsync();
         var lease = (await LeaseAsync("w"))!;
         lease.BuildId.ShouldBe(running);
-        (await harness.Builds(b => b.CancelAsync(running, "alice", default))).Value!.State.ShouldBe("running");
+        (await harness.Builds(b => b.CancelAsync(running, "alice", null, default))).Value!.State.ShouldBe("running");
         (await harness.Jobs(j => j.HeartbeatAsync(lease.LeaseId, default))).Value!.CancelRequested.ShouldBeTrue();
         await harness.Jobs(j => j.CompleteAsync(lease.LeaseId, new CompleteJobRequest(JobOutcome.Canceled, null, null), default));
         var build = await GetAsync(running);
         build.State.ShouldBe("canceled");
         build.Reason.ShouldBe("canceled by alice");
 
-        (await harness.Builds(b => b.CancelAsync(running, "alice", default))).Error.ShouldBe(ServiceError.Conflict);
-        (await harness.Builds(b => b.CancelAsync(999_999, "alice", default))).Error.ShouldBe(ServiceError.NotFound);
+        (await harness.Builds(b => b.CancelAsync(running, "alice", null, default))).Error.ShouldBe(ServiceError.Conflict);
+        (await harness.Builds(b => b.CancelAsync(999_999, "alice", null, default))).Error.ShouldBe(ServiceError.NotFound);
+
+        var theirs = await SubmitAsync();
+        var refused = await harness.Builds(b => b.CancelAsync(theirs, "mallory", "mallory", default));
+        refused.Error.ShouldBe(ServiceError.Forbidden);
+        refused.Message!.ShouldContain("belongs to tester");
+        (await GetAsync(theirs)).State.ShouldBe("queued");
+        (await harness.Builds(b => b.CancelAsync(theirs, "tester-ci", "tester", default))).Value!.State.ShouldBe("canceled", "another token of the same owner may");
     }
 
     [Fact]
@@ -157,7 +164,7 @@ public sealed class LeaseTests(PackagesFixture packages) : IClassFixture<Package
     {
         var id = await SubmitAsync();
         await LeaseAsync("w");
-        await harness.Builds(b => b.CancelAsync(id, "bob", default));
+        await harness.Builds(b => b.CancelAsync(id, "bob", null, default));
         harness.Time.Advance(TimeSpan.FromMinutes(5));
         await harness.Reaper.ReapAsync(CancellationToken.None);
         (await GetAsync(id)).State.ShouldBe("canceled");

@@ -169,7 +169,7 @@ public sealed class SchedulingTests(PackagesFixture packages) : IClassFixture<Pa
     public async Task A_build_ends_only_once_even_if_something_tries_to_record_a_second_end()
     {
         var id = await SubmitAsync("a", new SubmitBuildRequest(Source(), Arch, NoCache: true));
-        (await harness.Builds(b => b.CancelAsync(id, "a", default))).IsSuccess.ShouldBeTrue();
+        (await harness.Builds(b => b.CancelAsync(id, "a", null, default))).IsSuccess.ShouldBeTrue();
 
         await harness.InScopeAsync<int>(async sp =>
         {

@@ -21,6 +21,12 @@ public static class AuthServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Name of the authenticated token (the owner of what it does).</summary>
+    /// <summary>Claim carrying who the token's builds belong to in the queue.</summary>
+    public const string OwnerClaim = "forgeline:owner";
+
+    /// <summary>Who the token's builds belong to: its owner (a user or group) or, without one, its name.</summary>
+    public static string QueueOwner(this System.Security.Claims.ClaimsPrincipal user) => user.FindFirst(OwnerClaim)?.Value ?? user.TokenName();
+
+    /// <summary>Name of the authenticated token (who did something).</summary>
     public static string TokenName(this System.Security.Claims.ClaimsPrincipal user) => user.Identity?.Name ?? "anonymous";
 }

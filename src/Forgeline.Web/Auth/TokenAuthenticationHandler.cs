@@ -36,7 +36,7 @@ public sealed class TokenAuthenticationHandler(IOptionsMonitor<AuthenticationSch
             return AuthenticateResult.Fail("the token is unknown or revoked");
         }
 
-        var claims = new List<Claim> { new(ClaimTypes.Name, token.Name) };
+        var claims = new List<Claim> { new(ClaimTypes.Name, token.Name), new(AuthServiceCollectionExtensions.OwnerClaim, token.Owner ?? token.Name) };
         claims.AddRange(token.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(s => new Claim(Scopes.ClaimType, s)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));

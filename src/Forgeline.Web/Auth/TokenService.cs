@@ -13,12 +13,13 @@ public sealed class TokenService(ForgelineDbContext db, TimeProvider time)
     public const string Prefix = "flt_";
 
     /// <summary>Creates a token; the secret is returned once and never stored.</summary>
-    public async Task<(ApiTokenRecord Token, string Secret)> CreateAsync(string name, IEnumerable<string> scopes, CancellationToken cancellationToken)
+    public async Task<(ApiTokenRecord Token, string Secret)> CreateAsync(string name, IEnumerable<string> scopes, CancellationToken cancellationToken, string? owner = null)
     {
         var secret = Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
         var record = new ApiTokenRecord
         {
             Name = name,
+            Owner = string.IsNullOrWhiteSpace(owner) || owner == name ? null : owner,
             Hash = HashOf(secret),
             Scopes = string.Join(' ', scopes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)),
             CreatedAt = time.GetUtcNow().UtcDateTime,

@@ -17,12 +17,28 @@ public static class BuildCommand
         var spec = new Option<string?>("--spec") { Description = "Path of the spec file inside the directory or repository" };
         var arch = new Option<string?>("--arch") { Description = "Architecture to build for (default: the server's)" };
         var follow = new Option<bool>("--follow", "-f") { Description = "Stream the build log and wait for the result" };
-        var command = new Command("build", "Submit a build") { source, gitRef, spec, arch, follow };
+        var priority = new Option<string>("--priority") { Description = "high, normal or low: order among your own queued builds", DefaultValueFactory = _ => "normal" };
+        var labels = new Option<string[]>("--label") { Description = "A worker label the build needs, e.g. kvm (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var defines = new Option<string[]>("--define", "-D") { Description = "An RPM macro for the build: 'NAME VALUE' (repeatable)" };
+        var noCache = new Option<bool>("--no-cache") { Description = "Build even if an identical build already succeeded" };
+        var command = new Command("build", "Submit a build") { source, gitRef, spec, arch, follow, priority, labels, defines, noCache };
         command.SetAction((parse, cancellationToken) => ForgelineCommandLine.RunClientAsync(parse, async client =>
         {
             var json = parse.GetValue(ForgelineCommandLine.JsonOption);
             var buildSource = await PrepareSourceAsync(client, parse.GetValue(source)!, parse.GetValue(gitRef), parse.GetValue(spec), cancellationToken);
-            var build = await client.SubmitBuildAsync(new SubmitBuildRequest(buildSource, parse.GetValue(arch)), cancellationToken);
+            var request = new SubmitBuildRequest(
+                buildSource,
+                parse.GetValue(arch),
+                BuildPriorities.Parse(parse.GetValue(priority)) ?? throw new CliException($"--priority must be high, normal or low, not '{parse.GetValue(priority)}'"),
+                parse.GetValue(labels),
+                ParseDefines(parse.GetValue(defines)),
+                parse.GetValue(noCache));
+            var build = await client.SubmitBuildAsync(request, cancellationToken);
+            if (build.CachedFrom is { } cachedFrom && !json)
+            {
+                await Console.Error.WriteLineAsync($"forgeline: build {build.Id} is cached from build {cachedFrom}: same inputs, same build environment; nothing was rebuilt (--no-cache builds anyway)");
+            }
+
             if (!parse.GetValue(follow))
             {
                 if (json)
@@ -40,6 +56,28 @@ public static class BuildCommand
             return await BuildOutput.FollowAsync(client, build.Id, json, cancellationToken);
         }));
         return command;
+    }
+
+    private static Dictionary<string, string>? ParseDefines(string[]? defines)
+    {
+        if (defines is not { Length: > 0 })
+        {
+            return null;
+        }
+
+        var macros = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var define in defines)
+        {
+            var parts = define.Trim().Split(' ', 2, StringSplitOptions.TrimEntries);
+            if (parts.Length != 2 || parts[0].Length == 0)
+            {
+                throw new CliException($"--define takes 'NAME VALUE' (e.g. --define 'dist .oe2403'), not '{define}'");
+            }
+
+            macros[parts[0].TrimStart('%')] = parts[1];
+        }
+
+        return macros;
     }
 
     private static async Task<BuildSource> PrepareSourceAsync(ForgelineClient client, string source, string? gitRef, string? spec, CancellationToken cancellationToken)

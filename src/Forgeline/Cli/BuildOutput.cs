@@ -35,6 +35,12 @@ public static class BuildOutput
         grid.AddRow("[grey]Source[/]", Markup.Escape(b.Source.Describe()));
         grid.AddRow("[grey]Arch[/]", Markup.Escape(b.Arch));
         grid.AddRow("[grey]Owner[/]", Markup.Escape(b.Owner));
+        grid.AddRow("[grey]Priority[/]", b.Priority.ToApiName() + (b.Labels is { Count: > 0 } labels ? $"  [grey]labels[/] {Markup.Escape(string.Join(", ", labels))}" : ""));
+        if (b.CachedFrom is { } cachedFrom)
+        {
+            grid.AddRow("[grey]Cached[/]", $"from build {cachedFrom} (same inputs and build environment; nothing was rebuilt)");
+        }
+
         grid.AddRow("[grey]Worker[/]", Markup.Escape(b.Worker ?? "-") + (b.Attempt > 1 ? $" (attempt {b.Attempt})" : ""));
         grid.AddRow("[grey]Duration[/]", DurationText.Format(b.Duration));
         if (b.Reason is not null)
@@ -90,12 +96,15 @@ public static class BuildOutput
     }
 
     /// <summary>The state coloured.</summary>
-    public static string StateMarkup(string state) => state switch
+    public static string StateMarkup(string state) => $"[{StateColor(state)}]{Markup.Escape(state)}[/]";
+
+    /// <summary>The colour a state is shown in.</summary>
+    public static string StateColor(string state) => state switch
     {
-        "succeeded" => "[green]succeeded[/]",
-        "failed" => "[red]failed[/]",
-        "running" => "[blue]running[/]",
-        "queued" => "[yellow]queued[/]",
-        _ => $"[grey]{Markup.Escape(state)}[/]",
+        "succeeded" => "green",
+        "failed" => "red",
+        "running" => "blue",
+        "queued" => "yellow",
+        _ => "grey",
     };
 }

@@ -39,7 +39,7 @@ public static class BuildEndpoints
     private static async Task<Results<Created<BuildDto>, ProblemHttpResult>> SubmitAsync(
         SubmitBuildRequest request, HttpContext context, BuildService builds, CancellationToken cancellationToken)
     {
-        var result = await builds.SubmitAsync(context.User.TokenName(), request, cancellationToken);
+        var result = await builds.SubmitAsync(context.User.QueueOwner(), request, cancellationToken);
         return result.IsSuccess ? TypedResults.Created($"/api/v1/builds/{result.Value!.Id}", result.Value) : Problem(result);
     }
 
@@ -51,7 +51,7 @@ public static class BuildEndpoints
         OkOrProblem(await builds.GetAsync(id, cancellationToken));
 
     private static async Task<Results<Ok<BuildDto>, ProblemHttpResult>> CancelAsync(long id, HttpContext context, BuildService builds, CancellationToken cancellationToken) =>
-        OkOrProblem(await builds.CancelAsync(id, context.User.TokenName(), cancellationToken));
+        OkOrProblem(await builds.CancelAsync(id, context.User.TokenName(), context.User.HasClaim(Scopes.ClaimType, Scopes.Admin) ? null : context.User.QueueOwner(), cancellationToken));
 
     private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> DownloadAsync(
         long id, string name, HttpContext context, BuildService builds, CancellationToken cancellationToken)

@@ -21,7 +21,7 @@ public static class TokenEndpoints
         api.MapGet("", ListAsync).WithSummary("List API tokens (names and scopes, never secrets)");
         api.MapDelete("/{name}", RevokeAsync).WithSummary("Revoke a token");
         app.MapGet("/api/v1/whoami", (System.Security.Claims.ClaimsPrincipal user) => TypedResults.Ok(new WhoAmIDto(
-                user.TokenName(), user.FindAll(Scopes.ClaimType).Select(c => c.Value).ToList())))
+                user.TokenName(), user.FindAll(Scopes.ClaimType).Select(c => c.Value).ToList(), user.QueueOwner())))
             .RequireAuthorization().WithTags("Tokens").WithSummary("The name and scopes of the token presented");
         return app;
     }
@@ -31,6 +31,11 @@ public static class TokenEndpoints
         if (!ResourceName.IsValid(request.Name))
         {
             return TypedResults.Problem(title: "Invalid request", detail: $"name must be {ResourceName.Rule}", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (request.Owner is { Length: > 0 } owner && !ResourceName.IsValid(owner))
+        {
+            return TypedResults.Problem(title: "Invalid request", detail: $"owner must be {ResourceName.Rule}", statusCode: StatusCodes.Status400BadRequest);
         }
 
         if (request.Scopes is not { Count: > 0 } || request.Scopes.FirstOrDefault(s => !Scopes.All.Contains(s)) is { } bad && bad is not null)
@@ -43,13 +48,13 @@ public static class TokenEndpoints
             return TypedResults.Problem(title: "Conflict", detail: $"a token named '{request.Name}' exists; choose another name", statusCode: StatusCodes.Status409Conflict);
         }
 
-        var (token, secret) = await tokens.CreateAsync(request.Name, request.Scopes, cancellationToken);
+        var (token, secret) = await tokens.CreateAsync(request.Name, request.Scopes, cancellationToken, request.Owner);
         return TypedResults.Created($"/api/v1/tokens/{token.Name}", new CreatedTokenDto(token.Name, token.Scopes.Split(' '), secret));
     }
 
     private static async Task<List<TokenDto>> ListAsync(ForgelineDbContext db, CancellationToken cancellationToken) =>
         (await db.ApiTokens.AsNoTracking().OrderBy(t => t.Name).ToListAsync(cancellationToken))
-        .Select(t => new TokenDto(t.Name, t.Scopes.Split(' '), new DateTimeOffset(t.CreatedAt), t.LastUsedAt is { } u ? new DateTimeOffset(u) : null, t.RevokedAt is not null))
+        .Select(t => new TokenDto(t.Name, t.Scopes.Split(' '), new DateTimeOffset(t.CreatedAt), t.LastUsedAt is { } u ? new DateTimeOffset(u) : null, t.RevokedAt is not null, t.Owner))
         .ToList();
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(string name, TokenService tokens, CancellationToken cancellationToken) =>

@@ -18,7 +18,9 @@ public static class WorkerEndpoints
     public static IEndpointRouteBuilder MapWorkerEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1").WithTags("Workers");
-        api.MapGet("/workers", ListAsync).WithSummary("List workers with their state and current builds");
+        api.MapGet("/workers", ListAsync).WithSummary("List workers with their state, labels, current and recent builds");
+        api.MapPost("/workers/{name}/{action:regex(^(drain|disable|enable)$)}", ApplyAsync).RequireAuthorization(Scopes.Admin)
+            .WithSummary("Drain (finish running builds, take no new ones), disable (hand running builds back now) or enable a worker");
         var worker = api.MapGroup("").RequireAuthorization(Scopes.Worker);
         worker.MapPost("/workers/lease", LeaseAsync).WithSummary("Long-poll for a job; 204 when none came within waitSeconds");
         worker.MapPost("/jobs/{lease}/heartbeat", HeartbeatAsync).WithSummary("Renew a lease; says whether the build was canceled");
@@ -31,6 +33,9 @@ public static class WorkerEndpoints
     }
 
     private static Task<List<WorkerDto>> ListAsync(WorkerService workers, CancellationToken cancellationToken) => workers.ListAsync(cancellationToken);
+
+    private static async Task<Results<Ok<WorkerDto>, ProblemHttpResult>> ApplyAsync(string name, string action, WorkerService workers, System.Security.Claims.ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        OkOrProblem(await workers.ApplyAsync(name, action, user.TokenName(), cancellationToken));
 
     private static async Task<Results<Ok<JobLease>, NoContent, ProblemHttpResult>> LeaseAsync(LeaseRequest request, JobService jobs, CancellationToken cancellationToken)
     {
