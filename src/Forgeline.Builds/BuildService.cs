@@ -198,6 +198,18 @@ public sealed partial class BuildService(
         return build is null ? NotFound(id) : build.ToDto();
     }
 
+    /// <summary>A build's history, oldest first.</summary>
+    public async Task<ServiceResult<List<BuildEventDto>>> HistoryAsync(long id, CancellationToken cancellationToken)
+    {
+        if (!await db.Builds.AnyAsync(b => b.Id == id, cancellationToken))
+        {
+            return ServiceResult<List<BuildEventDto>>.Fail(ServiceError.NotFound, NotFound(id).Message!);
+        }
+
+        var events = await db.BuildEvents.AsNoTracking().Where(e => e.BuildId == id).OrderBy(e => e.Id).ToListAsync(cancellationToken);
+        return events.Select(e => new BuildEventDto(new DateTimeOffset(e.At), e.Kind, e.State.ToLowerInvariant(), e.Worker, e.Detail)).ToList();
+    }
+
     /// <summary>Builds, newest first, in pages of <paramref name="limit"/> before id <paramref name="before"/>.</summary>
     public async Task<ServiceResult<BuildPage>> ListAsync(string? state, int limit, long? before, CancellationToken cancellationToken)
     {

@@ -82,3 +82,11 @@ public sealed record BuildPage(IReadOnlyList<BuildDto> Items, long? NextBefore);
 
 /// <summary>Answer to an upload: the digest the blob is stored under.</summary>
 public sealed record UploadResult(string Sha256, long Size, string Kind);
+
+/// <summary>A step of a build's life: queued, started, requeued, finished.</summary>
+/// <param name="At">When.</param>
+/// <param name="Kind"><c>queued</c>, <c>started</c>, <c>requeued</c> or <c>finished</c>; a build has one <c>finished</c> at most.</param>
+/// <param name="State">The state after the step.</param>
+/// <param name="Worker">The worker involved.</param>
+/// <param name="Detail">Why, for people.</param>
+public sealed record BuildEventDto(DateTimeOffset At, string Kind, string State, string? Worker, string? Detail);

@@ -91,6 +91,13 @@ public sealed partial class ForgelineClient : IDisposable
         await DownloadVerifiedAsync(response, artifact.Sha256, destination, cancellationToken);
     }
 
+    /// <summary>A build's history, oldest first.</summary>
+    public async Task<List<BuildEventDto>> GetBuildHistoryAsync(long id, CancellationToken cancellationToken = default)
+    {
+        using var response = await http.GetAsync($"api/v1/builds/{id}/history", cancellationToken);
+        return await ReadAsync<List<BuildEventDto>>(response, cancellationToken);
+    }
+
     /// <summary>The workers the server knows.</summary>
     public async Task<IReadOnlyList<WorkerDto>> ListWorkersAsync(CancellationToken cancellationToken = default)
     {

@@ -61,6 +61,18 @@ public static class BuildOutput
         }
     }
 
+    /// <summary>A build's history as a table.</summary>
+    public static void History(IEnumerable<BuildEventDto> events)
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("When", "Step", "State", "Worker", "Detail");
+        foreach (var e in events)
+        {
+            table.AddRow(e.At.ToLocalTime().ToString("HH:mm:ss"), e.Kind, StateMarkup(e.State), Markup.Escape(e.Worker ?? "-"), Markup.Escape(e.Detail ?? ""));
+        }
+
+        AnsiConsole.Write(table);
+    }
+
     /// <summary>Streams a build's log until it ends, then prints the result; exit code 0 only when it succeeded.</summary>
     public static async Task<int> FollowAsync(ForgelineClient client, long id, bool json, CancellationToken cancellationToken)
     {

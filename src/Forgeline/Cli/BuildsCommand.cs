@@ -44,17 +44,23 @@ public static class BuildsCommand
     private static Command Show()
     {
         var id = IdArgument();
-        var command = new Command("show", "Show one build and its artifacts") { id };
+        var history = new Option<bool>("--history") { Description = "Also show its history: queued, started, requeued, finished" };
+        var command = new Command("show", "Show one build and its artifacts") { id, history };
         command.SetAction((parse, ct) => ForgelineCommandLine.RunClientAsync(parse, async client =>
         {
             var build = await client.GetBuildAsync(parse.GetValue(id), ct);
+            var events = parse.GetValue(history) ? await client.GetBuildHistoryAsync(build.Id, ct) : null;
             if (parse.GetValue(ForgelineCommandLine.JsonOption))
             {
-                BuildOutput.Json(build);
+                BuildOutput.Json<object>(events is null ? build : new { build, history = events });
             }
             else
             {
                 BuildOutput.Details(build);
+                if (events is not null)
+                {
+                    BuildOutput.History(events);
+                }
             }
 
             return 0;

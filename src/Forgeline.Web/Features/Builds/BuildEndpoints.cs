@@ -23,6 +23,8 @@ public static class BuildEndpoints
         api.MapPost("/builds", SubmitAsync).RequireAuthorization(Scopes.Build).WithSummary("Submit a build");
         api.MapGet("/builds", ListAsync).WithSummary("List builds, newest first");
         api.MapGet("/builds/{id:long}", GetAsync).WithSummary("Show one build");
+        api.MapGet("/builds/{id:long}/history", async (long id, BuildService builds, CancellationToken ct) => OkOrProblem(await builds.HistoryAsync(id, ct)))
+            .WithSummary("A build's history: queued, started, requeued, finished");
         api.MapPost("/builds/{id:long}/cancel", CancelAsync).RequireAuthorization(Scopes.Build).WithSummary("Cancel a queued or running build");
         api.MapGet("/builds/{id:long}/log", BuildLogStreamer.StreamAsync).WithSummary("The build log as text; follow=true streams it live until the build ends");
         api.MapGet("/builds/{id:long}/artifacts/{name}", DownloadAsync).WithSummary("Download an artifact; X-Checksum-Sha256 carries its digest");
