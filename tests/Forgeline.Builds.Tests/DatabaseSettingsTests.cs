@@ -74,12 +74,12 @@ public sealed class DatabaseSettingsTests
     }
 
     [Fact]
-    public void An_ipv6_host_and_libpq_parameters_are_understood()
+    public void An_ipv6_host_libpq_parameters_and_npgsql_keywords_are_understood()
     {
         var connection = new NpgsqlConnectionStringBuilder(
-            Parse("postgres://u:pw@[::1]:5433/farm?sslmode=verify-full&sslrootcert=/etc/ssl/ca.pem&application_name=forgeline-api&connect_timeout=7").ConnectionString);
-        (connection.Host, connection.Port, connection.SslMode, connection.RootCertificate, connection.ApplicationName, connection.Timeout)
-            .ShouldBe(("::1", 5433, SslMode.VerifyFull, "/etc/ssl/ca.pem", "forgeline-api", 7));
+            Parse("postgres://u:pw@[::1]:5433/farm?sslmode=verify-full&sslrootcert=/etc/ssl/ca.pem&application_name=forgeline-api&connect_timeout=7&Maximum%20Pool%20Size=50").ConnectionString);
+        (connection.Host, connection.Port, connection.SslMode, connection.RootCertificate, connection.ApplicationName, connection.Timeout, connection.MaxPoolSize)
+            .ShouldBe(("::1", 5433, SslMode.VerifyFull, "/etc/ssl/ca.pem", "forgeline-api", 7, 50));
     }
 
     [Fact]
