@@ -1,20 +1,35 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace Forgeline.Data;
 
 /// <summary>Builds the EF Core options for a Forgeline database from its connection setting.</summary>
 public static class ForgelineDatabase
 {
-    /// <summary>Configures <paramref name="builder"/> for SQLite at <paramref name="sqlitePath"/>.</summary>
-    public static TBuilder UseForgelineSqlite<TBuilder>(this TBuilder builder, string sqlitePath)
+    /// <summary>Configures <paramref name="builder"/> for the database <paramref name="settings"/> name, SQLite or PostgreSQL.</summary>
+    public static TBuilder UseForgelineDatabase<TBuilder>(this TBuilder builder, DatabaseSettings settings)
         where TBuilder : DbContextOptionsBuilder
     {
-        builder
-            .UseSqlite($"Data Source={sqlitePath};Pooling=True;Default Timeout=30")
-            .AddInterceptors(new SqlitePragmas())
-            // Migrations are written by hand (no design-time tooling here), so there is no model snapshot to compare with.
-            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+        if (settings.IsPostgres)
+        {
+            builder.UseNpgsql(settings.ConnectionString);
+        }
+        else
+        {
+            builder.UseSqlite(settings.ConnectionString).AddInterceptors(new SqlitePragmas());
+        }
+
+        // Migrations are written by hand (no design-time tooling here), so there is no model snapshot to compare with.
+        builder.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
         return builder;
     }
+
+    /// <summary>Configures <paramref name="builder"/> for SQLite at <paramref name="sqlitePath"/>.</summary>
+    public static TBuilder UseForgelineSqlite<TBuilder>(this TBuilder builder, string sqlitePath)
+        where TBuilder : DbContextOptionsBuilder =>
+        builder.UseForgelineDatabase(DatabaseSettings.Sqlite(sqlitePath));
+
+    /// <summary>True when the context runs on PostgreSQL, for the few places that need provider-specific SQL.</summary>
+    public static bool IsPostgres(this DatabaseFacade database) => database.IsNpgsql();
 }

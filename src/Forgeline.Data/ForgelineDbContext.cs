@@ -34,7 +34,8 @@ public sealed class ForgelineDbContext(DbContextOptions<ForgelineDbContext> opti
     /// <inheritdoc />
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        // SQLite hands DateTime back with Kind=Unspecified; every time Forgeline stores is UTC.
+        // Every time Forgeline stores is UTC. SQLite hands DateTime back with Kind=Unspecified, and Npgsql writes only
+        // Kind=Utc to its 'timestamp with time zone' columns: the converter makes both sides agree.
         configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
         configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
     }

@@ -11,21 +11,22 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Forgeline.Builds.Tests;
 
-/// <summary>The build farm's services wired as in the server, on a fresh SQLite database and a fake clock.</summary>
+/// <summary>The build farm's services wired as in the server, on a fresh database (SQLite or PostgreSQL) and a fake clock.</summary>
 public sealed class BuildsHarness : IAsyncDisposable
 {
     private readonly TempDirectory home = new("forgeline-builds");
     private readonly ServiceProvider services;
 
-    private BuildsHarness(Dictionary<string, string?> settings)
+    private BuildsHarness(TestDatabase database, Dictionary<string, string?> settings)
     {
+        Database = database;
         Paths = new ForgelinePaths(home["data"]);
         Directory.CreateDirectory(Paths.Root);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var collection = new ServiceCollection();
         collection.AddLogging();
         collection.AddSingleton<TimeProvider>(Time);
-        collection.AddDbContext<ForgelineDbContext>(o => o.UseForgelineSqlite(Paths.Database));
+        collection.AddDbContext<ForgelineDbContext>(o => o.UseForgelineDatabase(database.Settings));
         collection.AddForgelineBuilds(configuration, Paths);
         services = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
     }
@@ -33,7 +34,10 @@ public sealed class BuildsHarness : IAsyncDisposable
     /// <summary>The fake clock every service reads.</summary>
     public FakeTimeProvider Time { get; } = new();
 
-    /// <summary>The data directory.</summary>
+    /// <summary>The database, of its own for this harness.</summary>
+    public TestDatabase Database { get; }
+
+    /// <summary>The data directory (artifacts and logs; the database is apart, as with PostgreSQL).</summary>
     public ForgelinePaths Paths { get; }
 
     /// <summary>Scratch space for test inputs.</summary>
@@ -48,10 +52,10 @@ public sealed class BuildsHarness : IAsyncDisposable
     /// <summary>The lease reaper.</summary>
     public LeaseReaper Reaper => services.GetRequiredService<LeaseReaper>();
 
-    /// <summary>A harness with migrated database; settings as in Forgeline:Builds:*.</summary>
-    public static async Task<BuildsHarness> CreateAsync(Dictionary<string, string?>? settings = null)
+    /// <summary>A harness with a migrated database on <paramref name="engine"/>; settings as in Forgeline:Builds:*.</summary>
+    public static async Task<BuildsHarness> CreateAsync(DatabaseEngine engine, Dictionary<string, string?>? settings = null)
     {
-        var harness = new BuildsHarness(settings ?? []);
+        var harness = new BuildsHarness(await TestDatabase.CreateAsync(engine), settings ?? []);
         await using var scope = harness.services.CreateAsyncScope();
         await DatabaseMigrator.MigrateAsync(scope.ServiceProvider.GetRequiredService<ForgelineDbContext>());
         return harness;
@@ -74,7 +78,7 @@ public sealed class BuildsHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await services.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await Database.DisposeAsync();
         home.Dispose();
     }
 }

@@ -1,15 +1,16 @@
 using Forgeline.Core;
 using Forgeline.Core.Builds;
 using Forgeline.Core.Workers;
+using Forgeline.Data;
 
 namespace Forgeline.Builds.Tests;
 
-/// <summary>Leases on fake time: expiry, requeue, stale workers, cancellation, release.</summary>
-public sealed class LeaseTests(PackagesFixture packages) : IClassFixture<PackagesFixture>, IAsyncLifetime
+/// <summary>Leases on fake time: expiry, requeue, stale workers, cancellation, release; on each database engine.</summary>
+public abstract class LeaseTests(PackagesFixture packages, DatabaseEngine engine) : IClassFixture<PackagesFixture>, IAsyncLifetime
 {
     private BuildsHarness harness = null!;
 
-    public async Task InitializeAsync() => harness = await BuildsHarness.CreateAsync(new()
+    public async Task InitializeAsync() => harness = await BuildsHarness.CreateAsync(engine, new()
     {
         ["Forgeline:Builds:LeaseSeconds"] = "30",
         ["Forgeline:Builds:MaxAttempts"] = "2",
@@ -230,4 +231,10 @@ public sealed class LeaseTests(PackagesFixture packages) : IClassFixture<Package
         });
         result.IsSuccess.ShouldBeTrue(result.Message);
     }
+
+    /// <summary>On SQLite.</summary>
+    public sealed class OnSqlite(PackagesFixture packages) : LeaseTests(packages, DatabaseEngine.Sqlite);
+
+    /// <summary>On PostgreSQL.</summary>
+    public sealed class OnPostgres(PackagesFixture packages) : LeaseTests(packages, DatabaseEngine.Postgres);
 }

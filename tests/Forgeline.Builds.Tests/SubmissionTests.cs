@@ -1,15 +1,16 @@
 using Forgeline.Core;
 using System.Security.Cryptography;
 using Forgeline.Core.Builds;
+using Forgeline.Data;
 
 namespace Forgeline.Builds.Tests;
 
-/// <summary>What a user may submit, and the clear errors for what they may not; bad uploads leave nothing behind.</summary>
-public sealed class SubmissionTests(PackagesFixture packages) : IClassFixture<PackagesFixture>, IAsyncLifetime
+/// <summary>What a user may submit, and the clear errors for what they may not; bad uploads leave nothing behind. On each database engine.</summary>
+public abstract class SubmissionTests(PackagesFixture packages, DatabaseEngine engine) : IClassFixture<PackagesFixture>, IAsyncLifetime
 {
     private BuildsHarness harness = null!;
 
-    public async Task InitializeAsync() => harness = await BuildsHarness.CreateAsync();
+    public async Task InitializeAsync() => harness = await BuildsHarness.CreateAsync(engine);
 
     public async Task DisposeAsync() => await harness.DisposeAsync();
 
@@ -66,7 +67,7 @@ public sealed class SubmissionTests(PackagesFixture packages) : IClassFixture<Pa
     [Fact]
     public async Task An_oversized_upload_is_refused()
     {
-        await using var small = await BuildsHarness.CreateAsync(new() { ["Forgeline:Builds:MaxUploadBytes"] = "2048" });
+        await using var small = await BuildsHarness.CreateAsync(engine, new() { ["Forgeline:Builds:MaxUploadBytes"] = "2048" });
         var result = await small.Builds(b => b.UploadSourceAsync(File.OpenRead(packages.Srpm), "srpm", null, default));
         result.Error.ShouldBe(ServiceError.TooLarge);
         Directory.EnumerateFiles(small.Paths.Artifacts, "*", SearchOption.AllDirectories).ShouldBeEmpty();
@@ -121,4 +122,10 @@ public sealed class SubmissionTests(PackagesFixture packages) : IClassFixture<Pa
         harness.Builds(b => b.UploadSourceAsync(new MemoryStream(bytes), kind, Convert.ToHexStringLower(SHA256.HashData(bytes)), default));
 
     private IEnumerable<string> StoredBlobs() => Directory.EnumerateFiles(harness.Paths.Artifacts, "*", SearchOption.AllDirectories);
+
+    /// <summary>On SQLite.</summary>
+    public sealed class OnSqlite(PackagesFixture packages) : SubmissionTests(packages, DatabaseEngine.Sqlite);
+
+    /// <summary>On PostgreSQL.</summary>
+    public sealed class OnPostgres(PackagesFixture packages) : SubmissionTests(packages, DatabaseEngine.Postgres);
 }

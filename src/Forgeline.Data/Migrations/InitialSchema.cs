@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 namespace Forgeline.Data.Migrations;
 
@@ -15,7 +16,8 @@ public sealed class InitialSchema : Migration
             name: "builds",
             columns: t => new
             {
-                Id = t.Column<long>(nullable: false).Annotation("Sqlite:Autoincrement", true),
+                Id = t.Column<long>(nullable: false).Annotation("Sqlite:Autoincrement", true)
+                    .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                 State = t.Column<string>(maxLength: 16, nullable: false),
                 Owner = t.Column<string>(maxLength: 128, nullable: false),
                 SourceKind = t.Column<string>(maxLength: 16, nullable: false),
@@ -44,7 +46,8 @@ public sealed class InitialSchema : Migration
             name: "artifacts",
             columns: t => new
             {
-                Id = t.Column<long>(nullable: false).Annotation("Sqlite:Autoincrement", true),
+                Id = t.Column<long>(nullable: false).Annotation("Sqlite:Autoincrement", true)
+                    .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                 BuildId = t.Column<long>(nullable: false),
                 Name = t.Column<string>(nullable: false),
                 Kind = t.Column<string>(nullable: false),
@@ -75,7 +78,8 @@ public sealed class InitialSchema : Migration
             name: "api_tokens",
             columns: t => new
             {
-                Id = t.Column<long>(nullable: false).Annotation("Sqlite:Autoincrement", true),
+                Id = t.Column<long>(nullable: false).Annotation("Sqlite:Autoincrement", true)
+                    .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                 Name = t.Column<string>(nullable: false),
                 Hash = t.Column<string>(nullable: false),
                 Scopes = t.Column<string>(nullable: false),

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 namespace Forgeline.Data.Migrations;
 
@@ -15,7 +16,8 @@ public sealed class SigningKeys : Migration
             name: "signing_keys",
             columns: t => new
             {
-                Id = t.Column<long>(nullable: false).Annotation("Sqlite:Autoincrement", true),
+                Id = t.Column<long>(nullable: false).Annotation("Sqlite:Autoincrement", true)
+                    .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                 Name = t.Column<string>(nullable: false),
                 Kind = t.Column<string>(nullable: false),
                 Algorithm = t.Column<string>(nullable: false),
@@ -39,7 +41,8 @@ public sealed class SigningKeys : Migration
             name: "signatures",
             columns: t => new
             {
-                Id = t.Column<long>(nullable: false).Annotation("Sqlite:Autoincrement", true),
+                Id = t.Column<long>(nullable: false).Annotation("Sqlite:Autoincrement", true)
+                    .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                 KeyName = t.Column<string>(nullable: false),
                 Signer = t.Column<string>(nullable: false),
                 Format = t.Column<string>(nullable: false),

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Data.Common;
 using Forgeline.Core;
+using Forgeline.Data;
 using Forgeline.Server;
 using Forgeline.Web;
 
@@ -32,13 +34,24 @@ public static class ServerCommand
                 targets &= ~ServerTargets.Worker;
             }
 
-            var app = ServerHost.Build(parse.UnmatchedTokens.ToArray(), paths, parse.GetValue(urls), targets);
+            WebApplication app;
+            try
+            {
+                app = ServerHost.Build(parse.UnmatchedTokens.ToArray(), paths, parse.GetValue(urls), targets);
+            }
+            catch (CliException e)
+            {
+                await Console.Error.WriteLineAsync($"forgeline: {e.Message}");
+                return 2;
+            }
+
+            var database = app.Services.GetRequiredService<DatabaseSettings>();
             try
             {
                 var adminToken = await ServerHost.PrepareAsync(app, cancellationToken);
                 await app.StartAsync(cancellationToken);
                 var url = app.Urls.First();
-                Welcome(url, paths, adminToken);
+                Welcome(url, paths, database, adminToken);
                 await app.WaitForShutdownAsync(CancellationToken.None);
                 return 0;
             }
@@ -46,6 +59,13 @@ public static class ServerCommand
             {
                 await Console.Error.WriteLineAsync($"forgeline: {e.Message}");
                 return 2;
+            }
+            catch (Exception e) when ((e as DbException ?? e.InnerException as DbException) is { } failure)
+            {
+                // Npgsql reports an unreachable server wrapped as a transient failure. The description names engine,
+                // host and database but never the password.
+                await Console.Error.WriteLineAsync($"forgeline: cannot use the database ({database}): {failure.Message}; check {DatabaseSettings.EnvironmentVariable}");
+                return 1;
             }
             finally
             {
@@ -55,11 +75,11 @@ public static class ServerCommand
         return command;
     }
 
-    private static void Welcome(string url, ForgelinePaths paths, string? adminToken)
+    private static void Welcome(string url, ForgelinePaths paths, DatabaseSettings database, string? adminToken)
     {
         // The banner goes to stderr, unwrapped so it can be copied: stdout carries the JSON log lines.
         var banner = new System.Text.StringBuilder();
-        banner.AppendLine($"Forgeline is listening on {url}  (data: {paths.Root})");
+        banner.AppendLine($"Forgeline is listening on {url}  (data: {paths.Root}; database: {database})");
         banner.AppendLine(adminToken is null
             ? $"The admin token is in {paths.AdminToken}."
             : $"Admin token (shown once; also in {paths.AdminToken}, mode 0600):\n  {adminToken}");

@@ -23,7 +23,9 @@ public static class ServerHost
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton(paths);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddDbContext<ForgelineDbContext>(o => o.UseForgelineSqlite(paths.Database));
+        var database = DatabaseSettingsFrom(builder.Configuration, paths);
+        builder.Services.AddSingleton(database);
+        builder.Services.AddDbContext<ForgelineDbContext>(o => o.UseForgelineDatabase(database));
         builder.Services.AddForgelineBuilds(builder.Configuration, paths, runScheduler: targets.HasFlag(ServerTargets.Scheduler));
         builder.Services.AddForgelineSigning(builder.Configuration, paths);
         builder.Services.AddForgelineWeb();
@@ -39,6 +41,27 @@ public static class ServerHost
         var app = builder.Build();
         app.MapForgelineWeb(targets);
         return app;
+    }
+
+    /// <summary>
+    /// The database from <c>FORGELINE_DATABASE</c>, else <c>Forgeline:Database</c>, else SQLite under the data directory;
+    /// throws <see cref="Cli.CliException"/> with a message naming the setting when the value is not understood.
+    /// </summary>
+    public static DatabaseSettings DatabaseSettingsFrom(IConfiguration configuration, ForgelinePaths paths)
+    {
+        var value = configuration[DatabaseSettings.EnvironmentVariable] is { Length: > 0 } fromEnvironment ? fromEnvironment : configuration[DatabaseSettings.ConfigurationKey];
+        var (settings, problem) = DatabaseSettings.Parse(value, paths.Database);
+        if (settings is null)
+        {
+            throw new Cli.CliException(problem!);
+        }
+
+        if (settings.FilePath is { } file && Path.GetDirectoryName(file) is { Length: > 0 } directory)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        return settings;
     }
 
     /// <summary>Migrates the database and creates the first admin token; returns its secret when it was just created.</summary>
