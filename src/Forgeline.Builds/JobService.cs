@@ -72,7 +72,8 @@ public sealed partial class JobService(
     private async Task<JobLease?> TryClaimAsync(LeaseRequest request, WorkerOffer offer, CancellationToken cancellationToken)
     {
         await book.RefreshAsync(db, cancellationToken);
-        for (var round = 0; round < 3; round++)
+        // Every failed claim drops a stale entry from the book, so this ends; the cap only bounds a pathological race.
+        for (var round = 0; round < 50; round++)
         {
             var candidates = book.Candidates(offer, Candidates);
             if (candidates.Count == 0)
@@ -102,6 +103,17 @@ public sealed partial class JobService(
         var now = time.GetUtcNow().UtcDateTime;
         var expires = now.AddSeconds(Options.LeaseSeconds);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (db.Database.IsPostgres())
+        {
+            // Several scheduler replicas: a row another one is claiming is skipped at once instead of waited for.
+            var free = await db.Database.SqlQuery<long>($"""SELECT "Id" AS "Value" FROM builds WHERE "Id" = {id} AND "State" = 'Queued' FOR UPDATE SKIP LOCKED""")
+                .ToListAsync(cancellationToken);
+            if (free.Count == 0)
+            {
+                return null;
+            }
+        }
+
         // The state check in the WHERE makes the claim atomic: of two workers racing for a build, one updates a row.
         var claimed = await db.Builds.Where(b => b.Id == id && b.State == BuildState.Queued).ExecuteUpdateAsync(s => s
             .SetProperty(b => b.State, BuildState.Running)

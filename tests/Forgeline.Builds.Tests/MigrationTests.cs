@@ -175,7 +175,7 @@ public abstract class MigrationTests(DatabaseEngine engine) : IAsyncLifetime
 
             await ScalarAsync(replica, $"SELECT pg_advisory_unlock({DatabaseMigrator.PostgresLockKey})");
             await migrating.WaitAsync(TimeSpan.FromSeconds(60));
-            (await db.Database.GetAppliedMigrationsAsync()).Count().ShouldBe(3);
+            (await db.Database.GetAppliedMigrationsAsync()).Count().ShouldBe(DatabaseMigrator.KnownMigrations(db).Count);
             (await ScalarAsync(replica, waiting.Replace("NOT l.granted", "l.granted", StringComparison.Ordinal))).ShouldBe(0L, "the migrator let go of the lock");
         }
 

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Forgeline.Builds.Tests;
 
 /// <summary>The scheduler through the services and the database: fairness, matching, retries, the build cache, history, worker admin.</summary>
-public sealed class SchedulingTests(PackagesFixture packages) : IClassFixture<PackagesFixture>, IAsyncLifetime
+public abstract class SchedulingTests(PackagesFixture packages, DatabaseEngine engine) : IClassFixture<PackagesFixture>, IAsyncLifetime
 {
     private const string Arch = "x86_64";
     private const string Environment = "debian-12-test";
@@ -18,7 +18,7 @@ public sealed class SchedulingTests(PackagesFixture packages) : IClassFixture<Pa
 
     public async Task InitializeAsync()
     {
-        harness = await BuildsHarness.CreateAsync(new()
+        harness = await BuildsHarness.CreateAsync(engine, new()
         {
             ["Forgeline:Builds:LeaseSeconds"] = "30",
             ["Forgeline:Builds:MaxAttempts"] = "3",
@@ -240,4 +240,10 @@ public sealed class SchedulingTests(PackagesFixture packages) : IClassFixture<Pa
 
     private Task<List<string>> HistoryAsync(long id) => harness.InScopeAsync(sp =>
         sp.GetRequiredService<ForgelineDbContext>().BuildEvents.Where(e => e.BuildId == id).OrderBy(e => e.Id).Select(e => e.Kind).ToListAsync());
+
+    /// <summary>On SQLite.</summary>
+    public sealed class OnSqlite(PackagesFixture packages) : SchedulingTests(packages, DatabaseEngine.Sqlite);
+
+    /// <summary>On PostgreSQL.</summary>
+    public sealed class OnPostgres(PackagesFixture packages) : SchedulingTests(packages, DatabaseEngine.Postgres);
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 namespace Forgeline.Data.Migrations;
 
@@ -47,7 +48,7 @@ public sealed class FairQueues : Migration
             {
                 Id = t.Column<long>(nullable: false)
                     .Annotation("Sqlite:Autoincrement", true)
-                    .Annotation("Npgsql:ValueGenerationStrategy", "IdentityByDefaultColumn"),
+                    .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                 BuildId = t.Column<long>(nullable: false),
                 At = t.Column<DateTime>(nullable: false),
                 Kind = t.Column<string>(maxLength: 16, nullable: false),
