@@ -41,11 +41,13 @@ public sealed partial class JobService(
     {
         var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(Math.Clamp(request.WaitSeconds, 0, 60));
         var labels = NormalizeLabels(request.Labels);
-        var admin = await TouchWorkerAsync(request, labels, cancellationToken);
+        await TouchWorkerAsync(request, labels, cancellationToken);
         var offer = new WorkerOffer(request.Arch, labels.Length == 0 ? new HashSet<string>() : labels.Split(',').ToHashSet(StringComparer.Ordinal));
         while (true)
         {
             var wake = queueSignal.WaitAsync();
+            // Read each time: an admin may drain or disable the worker while its request waits.
+            var admin = await db.Workers.AsNoTracking().Where(w => w.Name == request.Worker).Select(w => w.Admin).FirstOrDefaultAsync(cancellationToken);
             if (admin == WorkerAdmin.Enabled && await TryClaimAsync(request, offer, cancellationToken) is { } lease)
             {
                 return lease;
@@ -295,8 +297,8 @@ public sealed partial class JobService(
     private Task<BuildRecord?> FindLeasedAsync(string leaseId, CancellationToken cancellationToken) =>
         db.Builds.AsNoTracking().FirstOrDefaultAsync(b => b.LeaseId == leaseId && b.State == BuildState.Running, cancellationToken);
 
-    // Records the worker's contact and what it offers; returns what the admin decided for it.
-    private async Task<string> TouchWorkerAsync(LeaseRequest request, string labels, CancellationToken cancellationToken)
+    // Records the worker's contact and what it offers.
+    private async Task TouchWorkerAsync(LeaseRequest request, string labels, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var updated = await db.Workers.Where(w => w.Name == request.Worker).ExecuteUpdateAsync(s => s
@@ -319,7 +321,7 @@ public sealed partial class JobService(
                 db.ChangeTracker.Clear();
             }
 
-            return WorkerAdmin.Enabled;
+            return;
         }
 
         if (request.Session is { Length: > 0 } session)
@@ -340,8 +342,6 @@ public sealed partial class JobService(
                 }
             }
         }
-
-        return await db.Workers.AsNoTracking().Where(w => w.Name == request.Worker).Select(w => w.Admin).FirstAsync(cancellationToken);
     }
 
     private static ServiceResult<T> LeaseLost<T>() =>

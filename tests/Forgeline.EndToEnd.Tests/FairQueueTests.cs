@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Forgeline.Core;
+using Forgeline.Core.Builds;
+using Forgeline.Core.Tokens;
+using Forgeline.Testing;
+
+namespace Forgeline.EndToEnd.Tests;
+
+/// <summary>The fair queue, the build cache, worker admin and cancellation through the CLI against a real server and workers.</summary>
+public sealed class FairQueueTests
+{
+    [Fact]
+    public async Task A_users_build_overtakes_a_queued_mass_rebuild_and_the_queue_shows_it()
+    {
+        await using var server = await ForgelineServer.StartAsync(embeddedWorker: false);
+        using var admin = server.Client();
+        var mass = (await admin.CreateTokenAsync(new CreateTokenRequest("rebuild-bot", ["build"], Owner: "mass"))).Token;
+        var alice = (await admin.CreateTokenAsync(new CreateTokenRequest("alice", ["build"]))).Token;
+        await server.StartWorkerAsync("only");
+
+        var dir = TestPackages.WriteSpecDirectory(server.Home["in"], "massive", buildScript: "echo mass; sleep 4");
+        var massIds = new List<long>();
+        for (var i = 0; i < 4; i++)
+        {
+            massIds.Add(await SubmitAsync(server, mass, dir, "--no-cache", "--priority", "low"));
+        }
+
+        await server.WaitForLogAsync(massIds[0], "mass");
+        var mine = await SubmitAsync(server, alice, TestPackages.WriteSpecDirectory(server.Home["in"], "urgent"));
+
+        using var client = server.Client();
+        var queue = await client.GetQueueAsync();
+        queue.Items[0].Id.ShouldBe(mine, "alice has nothing running; the mass rebuild has a build running");
+        queue.Owners.Single(o => o.Owner == "mass").ShouldBe(new QueueOwnerDto("mass", 1, 1, 3, 2));
+        var shown = await server.CliAsync("queue");
+        shown.ExitCode.ShouldBe(0, shown.Stderr);
+        shown.Stdout.ShouldContain("alice");
+        shown.Stdout.ShouldContain("mass");
+
+        var done = await server.WaitForFinalAsync(mine);
+        done.State.ShouldBe("succeeded", done.Reason);
+        done.Owner.ShouldBe("alice");
+        var later = await Task.WhenAll(massIds.Skip(1).Select(id => client.GetBuildAsync(id)));
+        later.ShouldAllBe(b => b.StartedAt == null || b.StartedAt > done.StartedAt, "no second mass build started before alice's");
+
+        // Only the owner (any of its tokens) or an admin may cancel.
+        var refused = await server.CliAsync(["builds", "cancel", massIds[3].ToString()], alice);
+        refused.ExitCode.ShouldNotBe(0);
+        refused.Stderr.ShouldContain("belongs to mass");
+        (await client.GetBuildAsync(massIds[3])).State.ShouldBe("queued");
+        foreach (var id in massIds.Skip(1))
+        {
+            (await server.CliAsync(["builds", "cancel", id.ToString()], mass)).ExitCode.ShouldBe(0);
+        }
+    }
+
+    [Fact]
+    public async Task An_unchanged_package_is_served_from_the_build_cache_at_once_and_no_cache_rebuilds_it()
+    {
+        await using var server = await ForgelineServer.StartAsync(embeddedWorker: true);
+        var dir = TestPackages.WriteSpecDirectory(server.Home["in"], "cachable", buildScript: "echo compiling; sleep 1");
+        var first = await server.CliAsync("build", dir, "--follow");
+        first.ExitCode.ShouldBe(0, first.Stderr);
+        using var client = server.Client();
+        var built = (await client.ListBuildsAsync()).Items.Single();
+
+        var clock = Stopwatch.StartNew();
+        var again = await server.CliAsync("build", dir, "--follow");
+        clock.Stop();
+        again.ExitCode.ShouldBe(0, again.Stderr);
+        again.Stderr.ShouldContain($"cached from build {built.Id}");
+        var cached = (await client.ListBuildsAsync()).Items[0];
+        cached.CachedFrom.ShouldBe(built.Id);
+        cached.State.ShouldBe("succeeded");
+        cached.Artifacts.Where(a => a.Kind == "rpm").Select(a => a.Sha256).ShouldBe(built.Artifacts.Where(a => a.Kind == "rpm").Select(a => a.Sha256));
+        (await server.CliAsync("builds", "show", cached.Id.ToString())).Stdout.ShouldContain($"from build {built.Id}");
+
+        var rebuilt = await server.CliAsync("build", dir, "--no-cache", "--follow");
+        rebuilt.ExitCode.ShouldBe(0, rebuilt.Stderr);
+        rebuilt.Stdout.ShouldContain("compiling");
+        var fresh = (await client.ListBuildsAsync()).Items[0];
+        fresh.CachedFrom.ShouldBeNull();
+        fresh.Attempt.ShouldBe(1);
+
+        File.AppendAllText(Path.Combine(dir, "cachable.txt"), "a change\n");
+        var changed = await server.CliAsync("build", dir, "--follow");
+        changed.Stderr.ShouldNotContain("cached from");
+        changed.Stdout.ShouldContain("compiling");
+    }
+
+    [Fact]
+    public async Task A_drained_worker_takes_no_new_build_until_enabled_and_only_admins_may_drain()
+    {
+        await using var server = await ForgelineServer.StartAsync(embeddedWorker: false);
+        await server.StartWorkerAsync("w1");
+        using var client = server.Client();
+        while ((await client.ListWorkersAsync()).Count == 0)
+        {
+            await Task.Delay(100); // the worker registers with its first lease request
+        }
+
+        var drain = await server.CliAsync("workers", "drain", "w1");
+        drain.Stdout.ShouldContain("w1: drained", customMessage: drain.Stderr);
+
+        var id = await server.SubmitAsync(TestPackages.WriteSpecDirectory(server.Home["in"], "patient"));
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        (await client.GetBuildAsync(id)).State.ShouldBe("queued");
+        var listed = await server.CliAsync("workers");
+        listed.Stdout.ShouldContain("drained");
+
+        using var admin = server.Client();
+        var builder = (await admin.CreateTokenAsync(new CreateTokenRequest("builder", ["build"]))).Token;
+        var refused = await server.CliAsync(["workers", "enable", "w1"], builder);
+        refused.ExitCode.ShouldNotBe(0);
+
+        (await server.CliAsync("workers", "enable", "w1")).ExitCode.ShouldBe(0);
+        (await server.WaitForFinalAsync(id)).State.ShouldBe("succeeded");
+        var workers = JsonSerializer.Deserialize<List<Core.Workers.WorkerDto>>((await server.CliAsync("workers", "--json")).Stdout, ForgelineJson.Options)!;
+        workers.Single().RecentBuilds!.Select(b => b.Id).ShouldBe([id]);
+    }
+
+    [Fact]
+    public async Task A_cancel_reaches_a_running_build_within_seconds()
+    {
+        await using var server = await ForgelineServer.StartAsync(embeddedWorker: true);
+        var id = await server.SubmitAsync(TestPackages.WriteSpecDirectory(server.Home["in"], "endless", buildScript: "echo forever; sleep 600"));
+        await server.WaitForLogAsync(id, "forever");
+
+        var clock = Stopwatch.StartNew();
+        (await server.CliAsync("builds", "cancel", id.ToString())).ExitCode.ShouldBe(0);
+        var build = await server.WaitForFinalAsync(id, TimeSpan.FromSeconds(30));
+        clock.Stop();
+
+        build.State.ShouldBe("canceled");
+        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(6), "the worker learns at its next heartbeat and kills the build");
+        using var client = server.Client();
+        (await client.GetBuildHistoryAsync(id)).Select(e => e.Kind).ShouldBe(["queued", "started", "finished"]);
+    }
+
+    private static async Task<long> SubmitAsync(ForgelineServer server, string token, string dir, params string[] options)
+    {
+        var (code, stdout, stderr) = await server.CliAsync(["build", dir, .. options], token);
+        code.ShouldBe(0, stderr);
+        return long.Parse(stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
