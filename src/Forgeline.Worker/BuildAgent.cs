@@ -211,7 +211,14 @@ public sealed partial class BuildAgent(IOptions<WorkerOptions> options, Func<For
         else if (outcome is not null)
         {
             await client.CompleteAsync(lease.LeaseId, outcome, CancellationToken.None);
-            LogJobFinished(lease.BuildId, outcome.Outcome.ToString(), outcome.Reason);
+            if (outcome.Reason is null)
+            {
+                LogJobFinished(lease.BuildId, outcome.Outcome.ToString());
+            }
+            else
+            {
+                LogJobFinishedBecause(lease.BuildId, outcome.Outcome.ToString(), outcome.Reason);
+            }
         }
         else if (stoppingToken.IsCancellationRequested)
         {
@@ -249,8 +256,11 @@ public sealed partial class BuildAgent(IOptions<WorkerOptions> options, Func<For
     [LoggerMessage(Level = LogLevel.Information, Message = "Build {BuildId} attempt {Attempt} started")]
     private partial void LogJobStarted(long buildId, int attempt);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Build {BuildId} finished: {Outcome} {Reason}")]
-    private partial void LogJobFinished(long buildId, string outcome, string? reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Build {BuildId} finished: {Outcome}")]
+    private partial void LogJobFinished(long buildId, string outcome);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Build {BuildId} finished: {Outcome} ({Reason})")]
+    private partial void LogJobFinishedBecause(long buildId, string outcome, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Build {BuildId}: the server took the lease back; the result is dropped")]
     private partial void LogLeaseLost(long buildId);
