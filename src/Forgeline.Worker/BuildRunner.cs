@@ -1,4 +1,3 @@
-using System.Text;
 using Forgeline.Core.Builds;
 using Forgeline.Core.Client;
 using Forgeline.Core.Sources;
@@ -251,39 +250,6 @@ public sealed class BuildRunner(IJobTransfer transfer, BubblewrapSandbox sandbox
         catch (Exception e) when (e is HttpRequestException or ForgelineApiException && !stop.IsCancellationRequested)
         {
             throw new JobErrorException($"could not upload {Path.GetFileName(path)} to the server: {e.Message}", e);
-        }
-    }
-
-    /// <summary>The last bytes of a step's output, as text.</summary>
-    private sealed class OutputTail(int capacity)
-    {
-        private readonly byte[] buffer = new byte[capacity];
-        private int length;
-
-        public void Add(ReadOnlySpan<byte> bytes)
-        {
-            lock (buffer)
-            {
-                if (bytes.Length >= capacity)
-                {
-                    bytes[^capacity..].CopyTo(buffer);
-                    length = capacity;
-                    return;
-                }
-
-                var keep = Math.Min(length, capacity - bytes.Length);
-                buffer.AsSpan(length - keep, keep).CopyTo(buffer);
-                bytes.CopyTo(buffer.AsSpan(keep));
-                length = keep + bytes.Length;
-            }
-        }
-
-        public override string ToString()
-        {
-            lock (buffer)
-            {
-                return Encoding.UTF8.GetString(buffer, 0, length);
-            }
         }
     }
 }
