@@ -76,10 +76,18 @@ public sealed class CompilerCache(string directory)
             return null;
         }
 
-        using var file = info.OpenRead();
-        var bytes = new byte[(int)Math.Min(info.Length, MaxStatsLogBytes)];
-        var read = file.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
-        return CompilerCacheStats.Parse(System.Text.Encoding.UTF8.GetString(bytes, 0, read).Split('\n'));
+        try
+        {
+            using var file = info.OpenRead();
+            var bytes = new byte[(int)Math.Min(info.Length, MaxStatsLogBytes)];
+            var read = file.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+            return CompilerCacheStats.Parse(System.Text.Encoding.UTF8.GetString(bytes, 0, read).Split('\n'));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Statistics are a courtesy: never let them hide how the build itself ended.
+            return null;
+        }
     }
 
     private const int MaxStatsLogBytes = 16 * 1024 * 1024;

@@ -46,11 +46,34 @@ public sealed class WorkerOnceTests(WorkerlessServerFixture fixture) : IClassFix
     public async Task Once_with_no_job_waits_and_exits_0()
     {
         var token = await Server.CreateWorkerTokenAsync("idle");
+        var cache = Server.Home["cache-idle"];
 
-        var (code, stdout, stderr) = await Server.CliAsync(["worker", "--once", "--wait", "2", "--name", "once-idle", "--work-dir", Server.Home["work-idle"]], token);
+        var (code, stdout, stderr) = await Server.CliAsync(
+            ["worker", "--once", "--wait", "2", "--name", "once-idle", "--work-dir", Server.Home["work-idle"], "--no-ccache", "--ccache-dir", cache], token);
 
         code.ShouldBe(0, stderr + stdout);
         stderr.ShouldContain("no job came within 2s");
+        stdout.ShouldContain("ccache off (--no-ccache)");
+        Directory.Exists(cache).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Sigterm_during_a_once_build_hands_the_build_back_and_exits_0()
+    {
+        var id = await Server.SubmitAsync(TestPackages.WriteSpecDirectory(Server.Home["in"], "interrupted", buildScript: "echo interrupted-started; sleep 600"));
+        var token = await Server.CreateWorkerTokenAsync("term");
+        await using var worker = ForgelineProcess.Start(
+            ["worker", "--once", "--wait", "30", "--name", "once-term", "--work-dir", Server.Home["work-term"], "--server", Server.Url.ToString(), "--token", token],
+            Server.Environment.ToDictionary());
+        await Server.WaitForLogAsync(id, "interrupted-started");
+
+        (await worker.StopAsync()).ShouldBe(0, worker.Output);
+
+        worker.Output.ShouldContain($"Build {id} handed back to the queue at shutdown");
+        using var client = Server.Client();
+        var build = await client.GetBuildAsync(id);
+        build.State.ShouldBe("queued", build.Reason);
+        await client.CancelBuildAsync(id); // leave nothing queued for the other tests of this server
     }
 
     [Fact]
