@@ -2,6 +2,7 @@ using System.Net;
 using Forgeline.Core.Client;
 using Forgeline.Core.Workers;
 using Forgeline.Worker.Sandbox;
+using Forgeline.Worker.Toolchain;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,22 +13,104 @@ namespace Forgeline.Worker;
 /// The worker's main loop, one per slot: long-poll the server for a job, run it while heartbeating its lease, report
 /// the outcome. A job's failure never ends the loop; on shutdown the running job is handed back to the queue.
 /// </summary>
-public sealed partial class BuildAgent(IOptions<WorkerOptions> options, Func<ForgelineClient> clientFactory, ILogger<BuildAgent> logger) : BackgroundService
+/// <param name="options">The worker's settings.</param>
+/// <param name="clientFactory">Makes a client of the server (one per slot).</param>
+/// <param name="logger">The worker's log.</param>
+/// <param name="environmentProbe">Reads the toolchain for the environment's name; the host's by default.</param>
+public sealed partial class BuildAgent(IOptions<WorkerOptions> options, Func<ForgelineClient> clientFactory, ILogger<BuildAgent> logger, IBuildEnvironmentProbe? environmentProbe = null)
+    : BackgroundService
 {
+    // The longest a lease request may wait on the server (LeaseRequest.WaitSeconds).
+    private const int MaxLeaseWaitSeconds = 60;
+
     // New for every worker process, so the server can tell a restart from a slow heartbeat.
     private readonly string session = Guid.NewGuid().ToString("N");
+    private readonly SemaphoreSlim preparing = new(1, 1);
+    private Prepared? prepared;
 
     private WorkerOptions Options => options.Value;
 
-    /// <inheritdoc />
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>The build environment's name, once the agent has started (computed, or as configured).</summary>
+    public string? Environment => prepared?.Environment;
+
+    /// <summary>Leases at most one job, waiting up to <paramref name="wait"/> for it, runs it and reports it.</summary>
+    public async Task<SingleJobResult> RunOnceAsync(TimeSpan wait, CancellationToken stoppingToken)
     {
-        Directory.CreateDirectory(Options.WorkDirectory);
-        LogStarted(Options.Name, Options.Arch, Options.Slots, clientFactory().Server);
-        return Task.WhenAll(Enumerable.Range(0, Options.Slots).Select(slot => Task.Run(() => SlotLoopAsync(stoppingToken), CancellationToken.None)));
+        var setup = await PrepareAsync(stoppingToken);
+        using var client = clientFactory();
+        var deadline = DateTimeOffset.UtcNow + wait;
+        var backoff = TimeSpan.FromSeconds(1);
+        string? unreachable = null;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var left = deadline - DateTimeOffset.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                break;
+            }
+
+            try
+            {
+                var waitSeconds = (int)Math.Clamp(Math.Ceiling(left.TotalSeconds), 1, MaxLeaseWaitSeconds);
+                var lease = await client.LeaseAsync(LeaseRequest(setup, waitSeconds), stoppingToken);
+                unreachable = null;
+                if (lease is not null)
+                {
+                    await RunJobAsync(client, lease, setup, stoppingToken);
+                    return SingleJobResult.RanJob;
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e) when (e is HttpRequestException or ForgelineApiException or IOException or TaskCanceledException)
+            {
+                unreachable = e.Message;
+                LogServerUnreachable(e.Message, backoff.TotalSeconds);
+                await Task.Delay(backoff < left ? backoff : left, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                backoff = TimeSpan.FromSeconds(Math.Min(30, backoff.TotalSeconds * 2));
+            }
+        }
+
+        return unreachable is null ? SingleJobResult.NoJob : SingleJobResult.ServerUnreachable;
     }
 
-    private async Task SlotLoopAsync(CancellationToken stoppingToken)
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var setup = await PrepareAsync(stoppingToken);
+        LogStarted(Options.Name, Options.Arch, Options.Slots, clientFactory().Server);
+        await Task.WhenAll(Enumerable.Range(0, Options.Slots).Select(slot => Task.Run(() => SlotLoopAsync(setup, stoppingToken), CancellationToken.None)));
+    }
+
+    /// <summary>Once per process: the work directory, the environment's name and the compiler cache.</summary>
+    private async Task<Prepared> PrepareAsync(CancellationToken cancellationToken)
+    {
+        await preparing.WaitAsync(cancellationToken);
+        try
+        {
+            if (prepared is null)
+            {
+                Directory.CreateDirectory(Options.WorkDirectory);
+                var environment = Options.Environment ?? await BuildEnvironment.ComputeAsync(environmentProbe ?? new HostBuildEnvironmentProbe(), cancellationToken);
+                var (cache, cacheStatus) = CompilerCache.ForWorker(Options, environment);
+                LogEnvironment(environment, Options.Environment is null ? "computed from the toolchain" : "configured", Options.Labels.Count == 0 ? "none" : string.Join(", ", Options.Labels), cacheStatus);
+                prepared = new Prepared(environment, cache);
+            }
+
+            return prepared;
+        }
+        finally
+        {
+            preparing.Release();
+        }
+    }
+
+    private LeaseRequest LeaseRequest(Prepared setup, int waitSeconds) =>
+        new(Options.Name, Options.Arch, Options.Slots, waitSeconds, session, Options.Labels, setup.Environment);
+
+    private async Task SlotLoopAsync(Prepared setup, CancellationToken stoppingToken)
     {
         using var client = clientFactory();
         var backoff = TimeSpan.FromSeconds(1);
@@ -35,11 +118,11 @@ public sealed partial class BuildAgent(IOptions<WorkerOptions> options, Func<For
         {
             try
             {
-                var lease = await client.LeaseAsync(new LeaseRequest(Options.Name, Options.Arch, Options.Slots, WaitSeconds: 25, session), stoppingToken);
+                var lease = await client.LeaseAsync(LeaseRequest(setup, waitSeconds: 25), stoppingToken);
                 backoff = TimeSpan.FromSeconds(1);
                 if (lease is not null)
                 {
-                    await RunJobAsync(client, lease, stoppingToken);
+                    await RunJobAsync(client, lease, setup, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -55,103 +138,57 @@ public sealed partial class BuildAgent(IOptions<WorkerOptions> options, Func<For
         }
     }
 
-    private async Task RunJobAsync(ForgelineClient client, JobLease lease, CancellationToken stoppingToken)
+    private async Task RunJobAsync(ForgelineClient client, JobLease lease, Prepared setup, CancellationToken stoppingToken)
     {
+        // Made by the runner, so that failing to make it (disk full) is reported like any other failure.
         var workDirectory = Path.Combine(Options.WorkDirectory, $"build-{lease.BuildId}-{lease.Attempt}-{Guid.NewGuid():N}"[..40]);
-        Directory.CreateDirectory(workDirectory);
-        using var job = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var canceledByUser = false;
-        var leaseLost = false;
-        using var beatStop = new CancellationTokenSource();
-        var heartbeat = Task.Run(async () =>
-        {
-            var interval = TimeSpan.FromSeconds(Math.Clamp(lease.LeaseSeconds / 4.0, 0.5, 5));
-            while (!beatStop.IsCancellationRequested)
-            {
-                try
-                {
-                    await Task.Delay(interval, beatStop.Token);
-                    var beat = await client.HeartbeatAsync(lease.LeaseId, beatStop.Token);
-                    if (beat.CancelRequested)
-                    {
-                        canceledByUser = true;
-                        await job.CancelAsync();
-                    }
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-                catch (ForgelineApiException e) when (e.Status == HttpStatusCode.Conflict)
-                {
-                    leaseLost = true;
-                    await job.CancelAsync();
-                    return;
-                }
-                catch (Exception e) when (e is HttpRequestException or ForgelineApiException)
-                {
-                    LogHeartbeatFailed(lease.BuildId, e.Message);
-                }
-            }
-        }, CancellationToken.None);
-
-        var log = new JobLog(client, lease.LeaseId, initialLength: 0);
         CompleteJobRequest? outcome = null;
+        var heartbeat = new LeaseHeartbeat(client, lease, logger, stoppingToken);
         try
         {
             LogJobStarted(lease.BuildId, lease.Attempt);
-            await using (log)
+            await using (var log = new JobLog(client, lease.LeaseId, initialLength: 0))
             {
-                await log.LineAsync($"worker {Options.Name} ({Options.Arch}) building {lease.Source.Describe()}, attempt {lease.Attempt}");
+                await log.LineAsync($"worker {Options.Name} ({Options.Arch}, environment {setup.Environment}) building {lease.Source.Describe()}, attempt {lease.Attempt}");
                 try
                 {
-                    var runner = new BuildRunner(client, new BubblewrapSandbox(Options.Bubblewrap), lease, log, workDirectory);
-                    var package = await runner.RunAsync(job.Token);
+                    var runner = new BuildRunner(new ServerJobTransfer(client, lease.LeaseId), new BubblewrapSandbox(Options.Bubblewrap), lease, log, workDirectory, setup.CompilerCache);
+                    var package = await runner.RunAsync(heartbeat.JobToken);
                     await log.LineAsync("build succeeded");
                     outcome = new CompleteJobRequest(JobOutcome.Succeeded, null, package);
                 }
-                catch (JobFailedException failure)
-                {
-                    await log.LineAsync($"build failed: {failure.Message}");
-                    outcome = new CompleteJobRequest(JobOutcome.Failed, failure.Message, null);
-                }
-                catch (OperationCanceledException) when (canceledByUser)
+                catch (OperationCanceledException) when (heartbeat.CancelRequested)
                 {
                     await log.LineAsync("build canceled by the user");
                     outcome = new CompleteJobRequest(JobOutcome.Canceled, null, null);
                 }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested && !leaseLost)
+                catch (Exception) when (heartbeat.LeaseLost)
+                {
+                    // Whatever broke, the job is someone else's now: no outcome is reported.
+                    await log.LineAsync("the server took the lease back; stopping");
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
                     // No outcome: below, the job is released and queued again for the next worker.
                     await log.LineAsync($"worker {Options.Name} is shutting down; the build goes back to the queue");
                 }
-                catch (Exception e) when (e is not OperationCanceledException && !leaseLost)
+                catch (Exception e)
                 {
-                    // A bug or an unexpected environment problem: fail this build with the reason, keep the worker alive.
-                    LogJobCrashed(e, lease.BuildId);
-                    await log.LineAsync($"worker error: {e.Message}");
-                    outcome = new CompleteJobRequest(JobOutcome.Failed, $"worker error: {e.Message}", null);
+                    var (result, reason, unexpected) = JobFailure.Classify(e);
+                    if (unexpected)
+                    {
+                        LogJobCrashed(e, lease.BuildId);
+                    }
+
+                    await log.LineAsync(result == JobOutcome.Failed ? $"build failed: {reason}" : $"build error (not the package's fault; it will be retried): {reason}");
+                    outcome = new CompleteJobRequest(result, reason, null);
                 }
 
                 await log.FlushAsync();
             }
 
-            await beatStop.CancelAsync();
-            await heartbeat;
-            if (leaseLost)
-            {
-                LogLeaseLost(lease.BuildId);
-            }
-            else if (outcome is not null)
-            {
-                await client.CompleteAsync(lease.LeaseId, outcome, CancellationToken.None);
-                LogJobFinished(lease.BuildId, outcome.Outcome.ToString());
-            }
-            else if (stoppingToken.IsCancellationRequested)
-            {
-                await client.ReleaseAsync(lease.LeaseId, CancellationToken.None);
-                LogJobReleased(lease.BuildId);
-            }
+            await heartbeat.DisposeAsync();
+            await ReportAsync(client, lease, outcome, heartbeat.LeaseLost, stoppingToken);
         }
         catch (Exception e) when (e is HttpRequestException or ForgelineApiException)
         {
@@ -160,8 +197,33 @@ public sealed partial class BuildAgent(IOptions<WorkerOptions> options, Func<For
         }
         finally
         {
-            await beatStop.CancelAsync();
+            await heartbeat.DisposeAsync();
             TryDelete(workDirectory);
+        }
+    }
+
+    private async Task ReportAsync(ForgelineClient client, JobLease lease, CompleteJobRequest? outcome, bool leaseLost, CancellationToken stoppingToken)
+    {
+        if (leaseLost)
+        {
+            LogLeaseLost(lease.BuildId);
+        }
+        else if (outcome is not null)
+        {
+            await client.CompleteAsync(lease.LeaseId, outcome, CancellationToken.None);
+            if (outcome.Reason is null)
+            {
+                LogJobFinished(lease.BuildId, outcome.Outcome.ToString());
+            }
+            else
+            {
+                LogJobFinishedBecause(lease.BuildId, outcome.Outcome.ToString(), outcome.Reason);
+            }
+        }
+        else if (stoppingToken.IsCancellationRequested)
+        {
+            await client.ReleaseAsync(lease.LeaseId, CancellationToken.None);
+            LogJobReleased(lease.BuildId);
         }
     }
 
@@ -179,8 +241,14 @@ public sealed partial class BuildAgent(IOptions<WorkerOptions> options, Func<For
         }
     }
 
+    /// <summary>What every job of this process shares.</summary>
+    private sealed record Prepared(string Environment, CompilerCache? CompilerCache);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Worker {Worker} ({Arch}, {Slots} slots) asking {Server} for work")]
     private partial void LogStarted(string worker, string arch, int slots, Uri server);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Build environment {Environment} ({How}); labels: {Labels}; {CompilerCache}")]
+    private partial void LogEnvironment(string environment, string how, string labels, string compilerCache);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Server unreachable ({Error}); retrying in {Seconds}s")]
     private partial void LogServerUnreachable(string error, double seconds);
@@ -191,14 +259,14 @@ public sealed partial class BuildAgent(IOptions<WorkerOptions> options, Func<For
     [LoggerMessage(Level = LogLevel.Information, Message = "Build {BuildId} finished: {Outcome}")]
     private partial void LogJobFinished(long buildId, string outcome);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Build {BuildId} finished: {Outcome} ({Reason})")]
+    private partial void LogJobFinishedBecause(long buildId, string outcome, string reason);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Build {BuildId}: the server took the lease back; the result is dropped")]
     private partial void LogLeaseLost(long buildId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Build {BuildId} handed back to the queue at shutdown")]
     private partial void LogJobReleased(long buildId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Build {BuildId}: heartbeat failed ({Error})")]
-    private partial void LogHeartbeatFailed(long buildId, string error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Build {BuildId}: unexpected worker error")]
     private partial void LogJobCrashed(Exception exception, long buildId);

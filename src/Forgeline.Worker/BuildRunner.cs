@@ -1,4 +1,3 @@
-using Forgeline.Core;
 using Forgeline.Core.Builds;
 using Forgeline.Core.Client;
 using Forgeline.Core.Sources;
@@ -9,16 +8,31 @@ namespace Forgeline.Worker;
 
 /// <summary>
 /// Runs one leased job: fetches the sources, turns a directory or git checkout into an SRPM, rebuilds it with rpmbuild,
-/// all inside the sandbox, and uploads the results. Expected failures become <see cref="JobFailedException"/>.
+/// all inside the sandbox, and uploads the results. A failure that is the package's fault becomes
+/// <see cref="JobFailedException"/>; one that is not (network, sandbox, disk) becomes <see cref="JobErrorException"/>.
 /// </summary>
-public sealed class BuildRunner(ForgelineClient client, BubblewrapSandbox sandbox, JobLease lease, JobLog log, string workDirectory)
+/// <param name="transfer">Where the sources come from and the results go.</param>
+/// <param name="sandbox">Runs every step.</param>
+/// <param name="lease">The job.</param>
+/// <param name="log">The build log.</param>
+/// <param name="workDirectory">A fresh directory for this job only.</param>
+/// <param name="compilerCache">The worker's ccache, or null to build without one.</param>
+public sealed class BuildRunner(IJobTransfer transfer, BubblewrapSandbox sandbox, JobLease lease, IBuildLog log, string workDirectory, CompilerCache? compilerCache = null)
 {
+    // Only the end of a failed step's output is searched for the cause.
+    private const int TailBytes = 8 * 1024;
+
     private readonly DateTimeOffset deadline = DateTimeOffset.UtcNow.AddSeconds(lease.TimeoutSeconds);
     private long logBytes;
 
     /// <summary>Builds and uploads; returns the package's name-version-release.</summary>
     public async Task<string> RunAsync(CancellationToken stop)
     {
+        if (RpmMacros.FindProblem(lease.Macros) is { } badMacro)
+        {
+            throw new JobFailedException(badMacro);
+        }
+
         Directory.CreateDirectory(Path.Combine(workDirectory, "src"));
         var fetchClock = System.Diagnostics.Stopwatch.StartNew();
         var srpm = lease.Source.Kind switch
@@ -31,7 +45,7 @@ public sealed class BuildRunner(ForgelineClient client, BubblewrapSandbox sandbo
 
         var srpmName = Path.GetFileName(srpm);
         await log.LineAsync($"sources ready after {fetchClock.Elapsed.TotalSeconds:0.00}s; rebuilding {srpmName}");
-        await RunStepAsync("rpmbuild", ["rpmbuild", "--rebuild", "--nodeps", "--define", "_topdir /build/rpmbuild", "--define", "_tmppath /tmp", "--define", "_buildhost forgeline-build", $"/build/{Path.GetRelativePath(workDirectory, srpm)}"], network: false, stop);
+        await RebuildAsync(srpm, stop);
 
         var rpms = Directory.EnumerateFiles(Path.Combine(workDirectory, "rpmbuild", "RPMS"), "*.rpm", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
         if (rpms.Count == 0)
@@ -51,18 +65,43 @@ public sealed class BuildRunner(ForgelineClient client, BubblewrapSandbox sandbo
         return srpmName[..^".src.rpm".Length];
     }
 
+    private async Task RebuildAsync(string srpm, CancellationToken stop)
+    {
+        var command = new List<string> { "rpmbuild", "--rebuild", "--nodeps" };
+        command.AddRange(WorkerDefines());
+        command.Add($"/build/{Path.GetRelativePath(workDirectory, srpm)}");
+        if (compilerCache is null)
+        {
+            await RunStepAsync("rpmbuild", [.. command], network: false, stop);
+            return;
+        }
+
+        Directory.CreateDirectory(compilerCache.Directory);
+        try
+        {
+            await RunStepAsync("rpmbuild", [.. command], network: false, stop, [compilerCache.Bind], compilerCache.Environment);
+        }
+        finally
+        {
+            if (CompilerCache.ReadStats(workDirectory) is { } stats)
+            {
+                await log.LineAsync(stats.ToString());
+            }
+        }
+    }
+
     private async Task<string> FetchSrpmAsync(CancellationToken stop)
     {
         var name = lease.Source.FileName is { Length: > 0 } given && given.EndsWith(".src.rpm", StringComparison.Ordinal) ? Path.GetFileName(given) : "source.src.rpm";
         var path = Path.Combine(workDirectory, "src", name);
-        await client.DownloadBlobAsync(lease.Source.Blob!, path, stop);
+        await DownloadSourcesAsync(path, stop);
         return path;
     }
 
     private async Task<string> PrepareDirectoryAsync(CancellationToken stop)
     {
         var archive = Path.Combine(workDirectory, "source.tar.gz");
-        await client.DownloadBlobAsync(lease.Source.Blob!, archive, stop);
+        await DownloadSourcesAsync(archive, stop);
         // The server checked it on upload; check again: a worker trusts nothing it is handed.
         await using (var file = File.OpenRead(archive))
         {
@@ -77,12 +116,25 @@ public sealed class BuildRunner(ForgelineClient client, BubblewrapSandbox sandbo
         return await BuildSrpmAsync(stop);
     }
 
+    private async Task DownloadSourcesAsync(string path, CancellationToken stop)
+    {
+        try
+        {
+            await transfer.DownloadSourceAsync(lease.Source.Blob!, path, stop);
+        }
+        catch (Exception e) when (e is HttpRequestException or ForgelineApiException or IOException or InvalidDataException && !JobFailure.IsOutOfSpace(e) && !stop.IsCancellationRequested)
+        {
+            throw new JobErrorException($"could not download the sources from the server: {e.Message}", e);
+        }
+    }
+
     private async Task<string> PrepareGitAsync(CancellationToken stop)
     {
         var url = lease.Source.Url!;
         await log.LineAsync($"cloning {url}" + (lease.Source.Ref is { Length: > 0 } r ? $" at {r}" : ""));
         // Only this step has the network: it fetches the sources, and nothing of the package runs during it.
-        await RunStepAsync("git clone", ["git", "-c", "protocol.file.allow=never", "clone", "--quiet", "--no-checkout", "--", url, "/build/src"], network: true, stop);
+        await RunStepAsync("git clone", ["git", "-c", "protocol.file.allow=never", "clone", "--quiet", "--no-checkout", "--", url, "/build/src"], network: true, stop,
+            notThePackagesFault: GitNetworkFailure.Find);
         var gitRef = lease.Source.Ref is { Length: > 0 } wanted ? wanted : "HEAD";
         await RunStepAsync("git checkout", ["git", "-C", "/build/src", "-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", gitRef, "--"], network: false, stop);
         await RunStepAsync("git log", ["git", "-C", "/build/src", "log", "-1", "--format=forgeline: commit %H %s"], network: false, stop);
@@ -96,11 +148,17 @@ public sealed class BuildRunner(ForgelineClient client, BubblewrapSandbox sandbo
         var specDir = Path.GetDirectoryName(spec)!;
         var inside = "/build/" + Path.GetRelativePath(workDirectory, specDir);
         await log.LineAsync($"making the source RPM from {Path.GetRelativePath(Path.Combine(workDirectory, "src"), spec)}");
-        await RunStepAsync("rpmbuild -bs", ["rpmbuild", "-bs", "--nodeps", "--define", "_topdir /build/rpmbuild", "--define", "_tmppath /tmp", "--define", "_buildhost forgeline-build",
-            "--define", $"_sourcedir {inside}", "--define", $"_specdir {inside}", "--define", "_srcrpmdir /build/srpm", $"{inside}/{Path.GetFileName(spec)}"], network: false, stop);
+        var command = new List<string> { "rpmbuild", "-bs", "--nodeps" };
+        command.AddRange(WorkerDefines());
+        command.AddRange(["--define", $"_sourcedir {inside}", "--define", $"_specdir {inside}", "--define", "_srcrpmdir /build/srpm", $"{inside}/{Path.GetFileName(spec)}"]);
+        await RunStepAsync("rpmbuild -bs", [.. command], network: false, stop);
         var srpms = Directory.Exists(Path.Combine(workDirectory, "srpm")) ? Directory.GetFiles(Path.Combine(workDirectory, "srpm"), "*.src.rpm") : [];
         return srpms.Length == 1 ? srpms[0] : throw new JobFailedException("rpmbuild -bs did not produce a source RPM");
     }
+
+    /// <summary>The build's own macros, then the worker's, which it may not override (checked in <see cref="RpmMacros"/>).</summary>
+    private IEnumerable<string> WorkerDefines() =>
+        RpmMacros.Defines(lease.Macros).Concat(["--define", "_topdir /build/rpmbuild", "--define", "_tmppath /tmp", "--define", "_buildhost forgeline-build"]);
 
     private string FindSpec()
     {
@@ -125,7 +183,15 @@ public sealed class BuildRunner(ForgelineClient client, BubblewrapSandbox sandbo
         };
     }
 
-    private async Task RunStepAsync(string step, string[] command, bool network, CancellationToken stop)
+    /// <param name="step">The step's name in messages.</param>
+    /// <param name="command">What runs in the sandbox.</param>
+    /// <param name="network">Whether it may use the network.</param>
+    /// <param name="stop">Cancel, lease lost or shutdown.</param>
+    /// <param name="binds">Extra read-write mounts.</param>
+    /// <param name="environment">Extra variables.</param>
+    /// <param name="notThePackagesFault">Given the end of a failed step's output, the reason when the failure is not the package's fault.</param>
+    private async Task RunStepAsync(string step, string[] command, bool network, CancellationToken stop,
+        IReadOnlyList<SandboxBind>? binds = null, IReadOnlyDictionary<string, string>? environment = null, Func<string, string?>? notThePackagesFault = null)
     {
         var left = deadline - DateTimeOffset.UtcNow;
         if (left <= TimeSpan.Zero)
@@ -133,13 +199,20 @@ public sealed class BuildRunner(ForgelineClient client, BubblewrapSandbox sandbo
             throw new JobFailedException($"timed out after {lease.TimeoutSeconds}s");
         }
 
-        var request = new SandboxRequest(workDirectory, command, network, left, lease.LogLimitBytes - logBytes);
+        var request = new SandboxRequest(workDirectory, command, network, left, lease.LogLimitBytes - logBytes, binds, environment);
+        var tail = new OutputTail(TailBytes);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var result = await sandbox.RunAsync(request, log.WriteAsync, stop);
+        var result = await sandbox.RunAsync(request, async bytes =>
+        {
+            tail.Add(bytes.Span);
+            await log.WriteAsync(bytes);
+        }, stop);
         logBytes += result.OutputBytes;
         await log.LineAsync($"{step} took {clock.Elapsed.TotalSeconds:0.00}s");
         switch (result.Outcome)
         {
+            case SandboxOutcome.FailedToStart:
+                throw new JobErrorException($"the sandbox could not start for {step}: {result.StartProblem}");
             case SandboxOutcome.TimedOut:
                 throw new JobFailedException($"timed out after {lease.TimeoutSeconds}s during {step}; the build was stopped");
             case SandboxOutcome.OutputLimitExceeded:
@@ -148,13 +221,35 @@ public sealed class BuildRunner(ForgelineClient client, BubblewrapSandbox sandbo
                 stop.ThrowIfCancellationRequested();
                 throw new OperationCanceledException(stop);
             case SandboxOutcome.Exited when result.ExitCode != 0:
+                var output = tail.ToString();
+                if (notThePackagesFault?.Invoke(output) is { } reason)
+                {
+                    throw new JobErrorException($"{step} failed: {reason}");
+                }
+
+                if (output.Contains("No space left on device", StringComparison.Ordinal) || output.Contains("Disk quota exceeded", StringComparison.Ordinal))
+                {
+                    throw new JobErrorException($"{step} failed: the worker ran out of disk space");
+                }
+
                 throw new JobFailedException($"{step} failed with exit code {result.ExitCode}; the end of the build log says why");
         }
     }
 
     private async Task UploadAsync(string kind, string path, CancellationToken stop)
     {
-        var sha = await Sha256Hex.OfFileAsync(path, stop);
-        await client.UploadArtifactAsync(lease.LeaseId, kind, path, sha, stop);
+        try
+        {
+            await transfer.UploadArtifactAsync(kind, path, stop);
+        }
+        catch (ForgelineApiException e) when ((int)e.Status is >= 400 and < 500 && e.Status != System.Net.HttpStatusCode.Conflict)
+        {
+            // Refused for what it is (too large, not an RPM): uploading it again elsewhere would not help.
+            throw new JobFailedException($"the server refused {Path.GetFileName(path)}: {e.Message}");
+        }
+        catch (Exception e) when (e is HttpRequestException or ForgelineApiException && !stop.IsCancellationRequested)
+        {
+            throw new JobErrorException($"could not upload {Path.GetFileName(path)} to the server: {e.Message}", e);
+        }
     }
 }

@@ -7,7 +7,7 @@ namespace Forgeline.Worker;
 /// The log of one job: output is buffered and sent to the server in batches at least every
 /// <see cref="FlushInterval"/>, each at the offset it belongs, so a resent batch is never duplicated.
 /// </summary>
-public sealed class JobLog : IAsyncDisposable
+public sealed class JobLog : IBuildLog, IAsyncDisposable
 {
     /// <summary>Longest time a line waits before it is sent.</summary>
     public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(200);

@@ -1,4 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using Forgeline.Core;
+using Forgeline.Core.Workers;
+using Forgeline.Worker.Toolchain;
 
 namespace Forgeline.Worker;
 
@@ -16,15 +19,11 @@ public sealed class WorkerOptions
 
     /// <summary>Unique name of this worker; the host name by default.</summary>
     [Required]
-    public string Name { get; set; } = Environment.MachineName.ToLowerInvariant();
+    public string Name { get; set; } = System.Environment.MachineName.ToLowerInvariant();
 
     /// <summary>Architecture this worker builds for.</summary>
     [Required]
-    public string Arch { get; set; } = System.Runtime.InteropServices.RuntimeInformation.OSArchitecture switch
-    {
-        System.Runtime.InteropServices.Architecture.Arm64 => "aarch64",
-        _ => "x86_64",
-    };
+    public string Arch { get; set; } = BuildEnvironment.MachineArch;
 
     /// <summary>Builds run at once.</summary>
     [Range(1, 256)]
@@ -37,4 +36,38 @@ public sealed class WorkerOptions
     /// <summary>The bubblewrap binary.</summary>
     [Required]
     public string Bubblewrap { get; set; } = "bwrap";
+
+    /// <summary>Capabilities of this worker (<c>kvm</c>, <c>big</c>…); builds that ask for labels only go to workers that have them all.</summary>
+    public List<string> Labels { get; set; } = [];
+
+    /// <summary>Name of the build environment, sent with every lease request; computed from the toolchain when empty.</summary>
+    public string? Environment { get; set; }
+
+    /// <summary>Whether builds use a compiler cache (ccache) shared by the builds of this worker, when ccache is installed.</summary>
+    public bool Ccache { get; set; } = true;
+
+    /// <summary>The compiler cache directory; <c>&lt;work-dir&gt;/ccache-&lt;environment&gt;</c> when empty.</summary>
+    public string? CcacheDirectory { get; set; }
+
+    /// <summary>Every problem with these settings, each naming the setting and saying what is allowed.</summary>
+    public IReadOnlyList<string> FindProblems()
+    {
+        var problems = new List<string>();
+        if (Slots is < 1 or > 256)
+        {
+            problems.Add($"slots must be between 1 and 256, not {Slots} (--slots, Forgeline:Worker:Slots)");
+        }
+
+        foreach (var label in Labels.Where(l => !WorkerLabel.IsValid(l)))
+        {
+            problems.Add($"label '{label}' is not valid: use {WorkerLabel.Rule} (--label, Forgeline:Worker:Labels)");
+        }
+
+        if (Environment is not null && !ResourceName.IsValid(Environment))
+        {
+            problems.Add($"environment '{Environment}' is not valid: use {ResourceName.Rule} (--environment, Forgeline:Worker:Environment)");
+        }
+
+        return problems;
+    }
 }

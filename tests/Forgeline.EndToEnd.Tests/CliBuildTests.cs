@@ -94,15 +94,26 @@ public sealed class CliBuildTests(ServerFixture fixture) : IClassFixture<ServerF
     [Fact]
     public async Task A_running_build_can_be_canceled_from_the_cli()
     {
-        var dir = TestPackages.WriteSpecDirectory(Server.Home["in"], "slow", buildScript: "echo slow-started; sleep 600");
+        // A sleep no other command line has, so pgrep finds exactly the build's process.
+        var seconds = "600." + Random.Shared.NextInt64(100_000_000, 999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var dir = TestPackages.WriteSpecDirectory(Server.Home["in"], "slow", buildScript: $"echo slow-started; sleep {seconds}");
         var id = await Server.SubmitAsync(dir);
         await Server.WaitForLogAsync(id, "slow-started");
+        (await ProcessRunner.RunAsync("pgrep", ["-f", $"sleep {seconds}"])).ExitCode.ShouldBe(0, "the build's sleep is running");
 
         var cancel = await Server.CliAsync("builds", "cancel", id.ToString());
         cancel.ExitCode.ShouldBe(0, cancel.Stderr);
         var build = await Server.WaitForFinalAsync(id, TimeSpan.FromSeconds(30));
         build.State.ShouldBe("canceled");
         build.Reason.ShouldBe("canceled by admin");
+
+        // The next heartbeat brings the cancel and the worker kills the sandbox; the sleep does not live on.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await ProcessRunner.RunAsync("pgrep", ["-f", $"sleep {seconds}"])).ExitCode == 0)
+        {
+            DateTime.UtcNow.ShouldBeLessThan(deadline, "the canceled build's process is still running");
+            await Task.Delay(100);
+        }
     }
 
     [Fact]

@@ -78,13 +78,19 @@ public sealed class ForgelineServer : IAsyncDisposable
     /// <summary>A client with the admin token (or another).</summary>
     public ForgelineClient Client(string? token = null) => new(Url, token ?? AdminToken);
 
+    /// <summary>A new token with the worker scope.</summary>
+    public async Task<string> CreateWorkerTokenAsync(string name)
+    {
+        using var admin = Client();
+        return (await admin.CreateTokenAsync(new Core.Tokens.CreateTokenRequest($"worker-{name}-{Guid.NewGuid():N}"[..30], ["worker"]))).Token;
+    }
+
     /// <summary>Starts <c>forgeline worker</c> as its own process with a worker token.</summary>
     public async Task<ForgelineProcess> StartWorkerAsync(string name, int slots = 1)
     {
-        using var admin = Client();
-        var token = await admin.CreateTokenAsync(new Core.Tokens.CreateTokenRequest($"worker-{name}-{Guid.NewGuid():N}"[..30], ["worker"]));
+        var token = await CreateWorkerTokenAsync(name);
         var worker = ForgelineProcess.Start(
-            ["worker", "--server", Url.ToString(), "--token", token.Token, "--name", name, "--slots", slots.ToString(System.Globalization.CultureInfo.InvariantCulture), "--work-dir", Home[$"work-{name}"]],
+            ["worker", "--server", Url.ToString(), "--token", token, "--name", name, "--slots", slots.ToString(System.Globalization.CultureInfo.InvariantCulture), "--work-dir", Home[$"work-{name}"]],
             environment);
         workers.Add(worker);
         await worker.WaitForOutputAsync("asking", TimeSpan.FromSeconds(60));

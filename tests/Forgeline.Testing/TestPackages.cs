@@ -40,7 +40,62 @@ public static class TestPackages
     public static async Task<string> MakeSrpmAsync(string parent, string name, string version = "1.0", string buildScript = "echo building", string release = "1")
     {
         var dir = WriteSpecDirectory(Path.Combine(parent, "specs"), name, version, buildScript, release);
-        var top = Path.Combine(parent, "rpmbuild-" + name);
+        return await PackSrpmAsync(parent, dir, name, version, release);
+    }
+
+    /// <summary>
+    /// Writes a directory with a small C program: <c>hello.c</c> compiled by <c>make</c> (as <c>cc</c>), <c>greet.c</c>
+    /// by <c>%{__cc}</c>, then linked; <paramref name="comment"/> goes into the spec only. Returns its path.
+    /// </summary>
+    public static string WriteCSpecDirectory(string parent, string name, string release = "1", string comment = "", string buildScript = "")
+    {
+        var dir = Path.Combine(parent, name);
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "hello.c"), "#include <stdio.h>\nint greet(void);\nint main(void) { puts(\"hello\"); return greet(); }\n");
+        File.WriteAllText(Path.Combine(dir, "greet.c"), "#include <stdio.h>\nint greet(void) { puts(\"greetings\"); return 0; }\n");
+        File.WriteAllText(Path.Combine(dir, "Makefile"), "hello.o: hello.c\n\t$(CC) $(CFLAGS) -c hello.c -o hello.o\n");
+        File.WriteAllText(Path.Combine(dir, $"{name}.spec"), $"""
+            # {comment}
+            Name:           {name}
+            Version:        1.0
+            Release:        {release}
+            Summary:        C test package {name}
+            License:        MIT
+            Source0:        hello.c
+            Source1:        greet.c
+            Source2:        Makefile
+
+            %description
+            C test package {name}, made by the Forgeline test suite.
+
+            %prep
+            cp %{"{"}SOURCE0{"}"} %{"{"}SOURCE1{"}"} %{"{"}SOURCE2{"}"} .
+
+            %build
+            {buildScript}
+            make CFLAGS="%{"{"}optflags{"}"}" hello.o
+            %{"{"}__cc{"}"} %{"{"}optflags{"}"} -c greet.c -o greet.o
+            %{"{"}__cc{"}"} hello.o greet.o -o {name}
+
+            %install
+            install -D -m 0755 {name} %{"{"}buildroot{"}"}%{"{"}_bindir{"}"}/{name}
+
+            %files
+            %{"{"}_bindir{"}"}/{name}
+            """);
+        return dir;
+    }
+
+    /// <summary>Makes a source RPM of the C package of <see cref="WriteCSpecDirectory"/>; returns its path.</summary>
+    public static async Task<string> MakeCSrpmAsync(string parent, string name, string release = "1", string comment = "", string buildScript = "")
+    {
+        var dir = WriteCSpecDirectory(Path.Combine(parent, $"specs-{release}"), name, release, comment, buildScript);
+        return await PackSrpmAsync(parent, dir, name, "1.0", release);
+    }
+
+    private static async Task<string> PackSrpmAsync(string parent, string dir, string name, string version, string release)
+    {
+        var top = Path.Combine(parent, $"rpmbuild-{name}-{release}");
         await ProcessRunner.RunCheckedAsync("rpmbuild", "-bs", "--nodeps", "--define", $"_topdir {top}", "--define", $"_sourcedir {dir}",
             "--define", $"_srcrpmdir {parent}", "--define", "_buildhost forgeline-test", Path.Combine(dir, $"{name}.spec"));
         return Path.Combine(parent, $"{name}-{version}-{release}.src.rpm");

@@ -43,4 +43,25 @@ public sealed class ArgumentsTests
         separator.ShouldBeGreaterThan(bind);
         args.TakeLast(3).ShouldBe(["rpmbuild", "--rebuild", "x.src.rpm"]);
     }
+
+    [Fact]
+    public void Extra_binds_and_variables_come_only_when_asked_and_a_variable_can_replace_the_default_path()
+    {
+        var request = Request(network: false) with
+        {
+            Binds = [new SandboxBind("/srv/cache/ccache-debian-12", "/ccache")],
+            Environment = new Dictionary<string, string> { ["PATH"] = "/usr/lib/ccache:/usr/bin:/bin", ["CCACHE_DIR"] = "/ccache" },
+        };
+
+        var args = BubblewrapSandbox.Arguments(request).ToList();
+
+        args.Count(a => a == "--bind").ShouldBe(2);
+        var cache = args.LastIndexOf("--bind");
+        args.Skip(cache + 1).Take(2).ShouldBe(["/srv/cache/ccache-debian-12", "/ccache"]);
+        var variables = Enumerable.Range(0, args.Count).Where(i => args[i] == "--setenv").ToDictionary(i => args[i + 1], i => args[i + 2]);
+        variables["PATH"].ShouldBe("/usr/lib/ccache:/usr/bin:/bin");
+        variables["CCACHE_DIR"].ShouldBe("/ccache");
+        variables["HOME"].ShouldBe("/build");
+        args.IndexOf("--clearenv").ShouldBeLessThan(args.IndexOf("--setenv"));
+    }
 }

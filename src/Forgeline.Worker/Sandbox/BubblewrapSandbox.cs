@@ -1,4 +1,6 @@
+using System.ComponentModel;
 using System.Diagnostics;
+using System.Text;
 
 namespace Forgeline.Worker.Sandbox;
 
@@ -11,6 +13,18 @@ public sealed class BubblewrapSandbox(string bwrapPath = "bwrap")
     private static readonly string[] RootLinks = ["bin", "sbin", "lib", "lib32", "lib64", "libx32"];
     private static readonly string[] HiddenFiles = ["/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/sudoers"];
     private static readonly string[] HiddenDirectories = ["/etc/ssh", "/etc/ssl/private", "/etc/sudoers.d"];
+
+    private static readonly Dictionary<string, string> DefaultEnvironment = new(StringComparer.Ordinal)
+    {
+        ["PATH"] = "/usr/bin:/bin:/usr/sbin:/sbin",
+        ["HOME"] = "/build",
+        ["LANG"] = "C.UTF-8",
+        ["TMPDIR"] = "/tmp",
+        ["SOURCE_DATE_EPOCH_FROM_CHANGELOG"] = "1",
+    };
+
+    // Inside, the command's stderr is joined to its stdout: what arrives on bwrap's stderr is bwrap's own (setup errors).
+    private const int StartErrorCapture = 2048;
 
     /// <summary>The bwrap arguments for <paramref name="request"/>, ending with the command.</summary>
     public static IReadOnlyList<string> Arguments(SandboxRequest request)
@@ -49,9 +63,24 @@ public sealed class BubblewrapSandbox(string bwrapPath = "bwrap")
         }
 
         args.AddRange(["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/var", "--dir", "/var/tmp"]);
-        args.AddRange(["--bind", request.WorkDirectory, "/build", "--chdir", "/build"]);
-        args.AddRange(["--clearenv", "--setenv", "PATH", "/usr/bin:/bin:/usr/sbin:/sbin", "--setenv", "HOME", "/build",
-            "--setenv", "LANG", "C.UTF-8", "--setenv", "TMPDIR", "/tmp", "--setenv", "SOURCE_DATE_EPOCH_FROM_CHANGELOG", "1"]);
+        args.AddRange(["--bind", request.WorkDirectory, "/build"]);
+        foreach (var bind in request.Binds ?? [])
+        {
+            args.AddRange(["--bind", bind.HostPath, bind.SandboxPath]);
+        }
+
+        args.AddRange(["--chdir", "/build", "--clearenv"]);
+        var environment = new Dictionary<string, string>(DefaultEnvironment, StringComparer.Ordinal);
+        foreach (var (name, value) in request.Environment ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            args.AddRange(["--setenv", name, value]);
+        }
+
         // stderr joins stdout inside the sandbox so the log keeps the order the build wrote in.
         args.AddRange(["--", "/bin/sh", "-c", "exec \"$@\" 2>&1", "sh"]);
         args.AddRange(request.Command);
@@ -73,20 +102,36 @@ public sealed class BubblewrapSandbox(string bwrapPath = "bwrap")
             start.ArgumentList.Add(arg);
         }
 
-        using var process = await SandboxLauncher.StartAsync(start);
+        Process started;
+        try
+        {
+            started = await SandboxLauncher.StartAsync(start);
+        }
+        catch (Win32Exception e)
+        {
+            return new SandboxResult(SandboxOutcome.FailedToStart, -1, 0, $"could not run {bwrapPath}: {e.Message}");
+        }
+
+        using var process = started;
         process.StandardInput.Close();
         using var timeout = new CancellationTokenSource(request.Timeout);
         using var limit = new CancellationTokenSource();
         using var any = CancellationTokenSource.CreateLinkedTokenSource(stop, timeout.Token, limit.Token);
         long total = 0;
         var gate = new SemaphoreSlim(1, 1);
+        var ownErrors = new MemoryStream();
 
-        async Task PumpAsync(Stream stream)
+        async Task PumpAsync(Stream stream, MemoryStream? capture)
         {
             var buffer = new byte[16 * 1024];
             int read;
             while ((read = await stream.ReadAsync(buffer, CancellationToken.None)) > 0)
             {
+                if (capture is not null && capture.Length < StartErrorCapture)
+                {
+                    capture.Write(buffer, 0, (int)Math.Min(read, StartErrorCapture - capture.Length));
+                }
+
                 await gate.WaitAsync(CancellationToken.None);
                 try
                 {
@@ -110,7 +155,7 @@ public sealed class BubblewrapSandbox(string bwrapPath = "bwrap")
             }
         }
 
-        var pumps = Task.WhenAll(PumpAsync(process.StandardOutput.BaseStream), PumpAsync(process.StandardError.BaseStream));
+        var pumps = Task.WhenAll(PumpAsync(process.StandardOutput.BaseStream, null), PumpAsync(process.StandardError.BaseStream, ownErrors));
         try
         {
             await process.WaitForExitAsync(any.Token);
@@ -133,7 +178,20 @@ public sealed class BubblewrapSandbox(string bwrapPath = "bwrap")
             return new SandboxResult(SandboxOutcome.OutputLimitExceeded, process.ExitCode, total);
         }
 
+        if (process.ExitCode != 0 && SetupError(ownErrors) is { } problem)
+        {
+            return new SandboxResult(SandboxOutcome.FailedToStart, process.ExitCode, total, problem);
+        }
+
         return new SandboxResult(SandboxOutcome.Exited, process.ExitCode, total);
+    }
+
+    /// <summary>bwrap reports its own failures (before the command runs) as a line starting with "bwrap: ".</summary>
+    private static string? SetupError(MemoryStream ownErrors)
+    {
+        var text = Encoding.UTF8.GetString(ownErrors.GetBuffer(), 0, (int)ownErrors.Length);
+        var line = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+        return line is not null && line.StartsWith("bwrap: ", StringComparison.Ordinal) ? line : null;
     }
 
     private static void Kill(Process process)

@@ -1,12 +1,21 @@
 namespace Forgeline.Worker.Sandbox;
 
 /// <summary>One command to run in the sandbox, with its limits.</summary>
-/// <param name="WorkDirectory">Host directory mounted read-write at <c>/build</c>; nothing else is writable but a private /tmp.</param>
+/// <param name="WorkDirectory">Host directory mounted read-write at <c>/build</c>; nothing else is writable but a private /tmp and <paramref name="Binds"/>.</param>
 /// <param name="Command">The program and its arguments, as seen inside the sandbox.</param>
 /// <param name="Network">Whether the command may use the network (only to fetch sources; builds never).</param>
 /// <param name="Timeout">Wall-clock limit.</param>
 /// <param name="OutputLimit">The command is stopped when its output passes this many bytes.</param>
-public sealed record SandboxRequest(string WorkDirectory, IReadOnlyList<string> Command, bool Network, TimeSpan Timeout, long OutputLimit);
+/// <param name="Binds">More host directories mounted read-write (the compiler cache); none by default.</param>
+/// <param name="Environment">Variables set in the sandbox on top of (or instead of) its own PATH, HOME, LANG and TMPDIR.</param>
+public sealed record SandboxRequest(
+    string WorkDirectory,
+    IReadOnlyList<string> Command,
+    bool Network,
+    TimeSpan Timeout,
+    long OutputLimit,
+    IReadOnlyList<SandboxBind>? Binds = null,
+    IReadOnlyDictionary<string, string>? Environment = null);
 
 /// <summary>How a sandboxed command ended.</summary>
 public enum SandboxOutcome
@@ -22,10 +31,17 @@ public enum SandboxOutcome
 
     /// <summary>It was stopped from outside (cancel or shutdown).</summary>
     Stopped,
+
+    /// <summary>The sandbox itself could not be set up (bwrap missing, namespaces refused…); the command never ran.</summary>
+    FailedToStart,
 }
 
 /// <summary>The result of a sandboxed command.</summary>
-public sealed record SandboxResult(SandboxOutcome Outcome, int ExitCode, long OutputBytes)
+/// <param name="Outcome">How it ended.</param>
+/// <param name="ExitCode">Exit status of bwrap, which is the command's own once it ran.</param>
+/// <param name="OutputBytes">Bytes the command printed.</param>
+/// <param name="StartProblem">For <see cref="SandboxOutcome.FailedToStart"/>: what went wrong, e.g. bwrap's own error line.</param>
+public sealed record SandboxResult(SandboxOutcome Outcome, int ExitCode, long OutputBytes, string? StartProblem = null)
 {
     /// <summary>Exited with status 0.</summary>
     public bool Succeeded => Outcome == SandboxOutcome.Exited && ExitCode == 0;

@@ -1,0 +1,97 @@
+using Forgeline.Testing;
+
+namespace Forgeline.EndToEnd.Tests;
+
+/// <summary>A server without a worker of its own, for the tests of <c>forgeline worker</c> run by hand.</summary>
+public sealed class WorkerlessServerFixture : IAsyncLifetime
+{
+    /// <summary>The server.</summary>
+    public ForgelineServer Server { get; private set; } = null!;
+
+    /// <inheritdoc />
+    public async Task InitializeAsync() => Server = await ForgelineServer.StartAsync(embeddedWorker: false);
+
+    /// <inheritdoc />
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+}
+
+/// <summary><c>forgeline worker --once</c>, as a Kubernetes Job pod runs it, and the worker's flags as typed.</summary>
+public sealed class WorkerOnceTests(WorkerlessServerFixture fixture) : IClassFixture<WorkerlessServerFixture>
+{
+    private ForgelineServer Server => fixture.Server;
+
+    [Fact]
+    public async Task Once_leases_the_queued_build_runs_it_reports_it_and_exits_0()
+    {
+        var id = await Server.SubmitAsync(TestPackages.WriteSpecDirectory(Server.Home["in"], "oneshot", buildScript: "echo one-shot-build"));
+        var token = await Server.CreateWorkerTokenAsync("once");
+
+        var (code, stdout, stderr) = await Server.CliAsync(
+            ["worker", "--once", "--wait", "30", "--name", "once-1", "--label", "big", "--label", "kvm", "--work-dir", Server.Home["work-once"]], token);
+
+        code.ShouldBe(0, stderr + stdout);
+        stdout.ShouldContain("Build environment ");
+        stdout.ShouldContain("labels: big, kvm");
+        var build = await Server.WaitForFinalAsync(id);
+        build.State.ShouldBe("succeeded", build.Reason);
+        build.Worker.ShouldBe("once-1");
+        var log = (await Server.CliAsync("builds", "log", id.ToString())).Stdout;
+        log.ShouldContain("one-shot-build");
+        log.ShouldMatch(@"worker once-1 \(x86_64, environment [a-z0-9.-]+-[0-9a-f]{12}\)");
+        // The build's work directory is gone; the compiler cache (if ccache is installed) stays for the next build.
+        Directory.EnumerateDirectories(Server.Home["work-once"], "build-*").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Once_with_no_job_waits_and_exits_0()
+    {
+        var token = await Server.CreateWorkerTokenAsync("idle");
+        var cache = Server.Home["cache-idle"];
+
+        var (code, stdout, stderr) = await Server.CliAsync(
+            ["worker", "--once", "--wait", "2", "--name", "once-idle", "--work-dir", Server.Home["work-idle"], "--no-ccache", "--ccache-dir", cache], token);
+
+        code.ShouldBe(0, stderr + stdout);
+        stderr.ShouldContain("no job came within 2s");
+        stdout.ShouldContain("ccache off (--no-ccache)");
+        Directory.Exists(cache).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Sigterm_during_a_once_build_hands_the_build_back_and_exits_0()
+    {
+        var id = await Server.SubmitAsync(TestPackages.WriteSpecDirectory(Server.Home["in"], "interrupted", buildScript: "echo interrupted-started; sleep 600"));
+        var token = await Server.CreateWorkerTokenAsync("term");
+        await using var worker = ForgelineProcess.Start(
+            ["worker", "--once", "--wait", "30", "--name", "once-term", "--work-dir", Server.Home["work-term"], "--server", Server.Url.ToString(), "--token", token],
+            Server.Environment.ToDictionary());
+        await Server.WaitForLogAsync(id, "interrupted-started");
+
+        (await worker.StopAsync()).ShouldBe(0, worker.Output);
+
+        worker.Output.ShouldContain($"Build {id} handed back to the queue at shutdown");
+        using var client = Server.Client();
+        var build = await client.GetBuildAsync(id);
+        build.State.ShouldBe("queued", build.Reason);
+        await client.CancelBuildAsync(id); // leave nothing queued for the other tests of this server
+    }
+
+    [Fact]
+    public async Task Once_against_a_server_that_is_not_there_exits_1_with_the_reason()
+    {
+        var (code, _, stderr) = await Server.CliAsync(["worker", "--once", "--wait", "2", "--server", "http://127.0.0.1:9/", "--work-dir", Server.Home["work-nowhere"]], "flt_unused");
+
+        code.ShouldBe(1, stderr);
+        stderr.ShouldContain("the server could not be reached within 2s");
+    }
+
+    [Fact]
+    public async Task Bad_labels_and_environment_names_are_refused_at_start_with_exit_2()
+    {
+        var (code, _, stderr) = await Server.CliAsync(["worker", "--once", "--label", "kvm", "--label", "Big Iron", "--environment", "../x"], "flt_unused");
+
+        code.ShouldBe(2);
+        stderr.ShouldContain("forgeline: label 'Big Iron' is not valid: use 1-63 lower-case letters, digits, '-', '_' or '.' (--label, Forgeline:Worker:Labels)");
+        stderr.ShouldContain("forgeline: environment '../x' is not valid");
+    }
+}
