@@ -41,6 +41,19 @@ public sealed class SourceArchiveTests
         File.SetUnixFileMode(Path.Combine(tree, "pkg.txt"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
         Packed(tree).ShouldNotBe(withMode, "modes are part of the archive");
 
+        // Another process (the CLI of another run) must pack the same bytes: nothing of the writer's process goes in,
+        // such as the process id PAX extended headers are named after.
+        using var archive = new MemoryStream();
+        SourceArchive.Pack(tree, archive);
+        archive.Position = 0;
+        using var tar = new MemoryStream();
+        using (var gzip = new GZipStream(archive, CompressionMode.Decompress))
+        {
+            gzip.CopyTo(tar);
+        }
+
+        System.Text.Encoding.ASCII.GetString(tar.ToArray()).ShouldNotContain("PaxHeaders");
+
         static string Packed(string tree)
         {
             using var archive = new MemoryStream();

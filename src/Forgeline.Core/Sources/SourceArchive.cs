@@ -17,7 +17,7 @@ public static class SourceArchive
     {
         var root = Path.GetFullPath(directory);
         using var gzip = new GZipStream(destination, CompressionLevel.Fastest, leaveOpen: true);
-        using var writer = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true);
+        using var writer = new TarWriter(gzip, TarEntryFormat.Gnu, leaveOpen: true);
         foreach (var path in Directory.EnumerateFileSystemEntries(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }).Order(StringComparer.Ordinal))
         {
             var relative = Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/');
@@ -34,19 +34,20 @@ public static class SourceArchive
         }
     }
 
-    // Names, modes, contents and link targets only: no times, owners or access times, so packing the same tree twice
-    // gives the same bytes, and an unchanged package hits the build cache.
-    private static PaxTarEntry DeterministicEntry(string path, string name)
+    // Names, modes, contents and link targets only: no times, owners or process ids (a PAX header names the writing
+    // process, so the GNU format is used), so packing the same tree twice gives the same bytes, and an unchanged
+    // package hits the build cache.
+    private static GnuTarEntry DeterministicEntry(string path, string name)
     {
         var info = new FileInfo(path);
         var entry = info switch
         {
-            { LinkTarget: { } target } => new PaxTarEntry(TarEntryType.SymbolicLink, name) { LinkName = target },
-            { Attributes: var a } when a.HasFlag(FileAttributes.Directory) => new PaxTarEntry(TarEntryType.Directory, name),
-            _ => new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = info.OpenRead() },
+            { LinkTarget: { } target } => new GnuTarEntry(TarEntryType.SymbolicLink, name) { LinkName = target },
+            { Attributes: var a } when a.HasFlag(FileAttributes.Directory) => new GnuTarEntry(TarEntryType.Directory, name),
+            _ => new GnuTarEntry(TarEntryType.RegularFile, name) { DataStream = info.OpenRead() },
         };
         entry.Mode = info.UnixFileMode;
-        entry.ModificationTime = DateTimeOffset.UnixEpoch;
+        entry.ModificationTime = entry.AccessTime = entry.ChangeTime = DateTimeOffset.UnixEpoch;
         return entry;
     }
 
