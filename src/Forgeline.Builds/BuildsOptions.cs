@@ -44,6 +44,10 @@ public sealed class BuildsOptions
     [Range(5, 3600)]
     public int WorkerOfflineAfterSeconds { get; set; } = 90;
 
+    /// <summary><c>fair</c> (the default: fair share across owners, priority within one) or <c>fifo</c> (oldest first; for comparison only).</summary>
+    [RegularExpression("^(fair|fifo)$")]
+    public string Scheduler { get; set; } = "fair";
+
     /// <summary>A waiting build rises one priority level per this many seconds, so low priority never means never.</summary>
     [Range(1, 86400)]
     public int AgingSeconds { get; set; } = 600;

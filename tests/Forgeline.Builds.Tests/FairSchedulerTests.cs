@@ -186,6 +186,23 @@ public sealed class FairSchedulerTests
         FairScheduler.Candidates(state, X86, T0, Aging, 5).Select(b => b.Owner).ShouldBe(["b", "a"]);
     }
 
+    [Fact]
+    public void Plain_fifo_the_baseline_serves_the_oldest_build_whoever_owns_it()
+    {
+        var state = new QueueState();
+        for (var i = 0; i < 50; i++)
+        {
+            state.Add(Build("mass"));
+        }
+
+        var mine = Build("alice", BuildPriority.High);
+        state.Add(mine);
+        state.Started("mass");
+
+        FairScheduler.FifoCandidates(state, X86, T0).Single().Id.ShouldBe(1);
+        FairScheduler.Pick(state, X86, T0, Aging).ShouldBe(mine);
+    }
+
     private QueuedBuild Build(string owner, BuildPriority priority = BuildPriority.Normal, string arch = "x86_64", string labels = "", DateTime? submittedAt = null, DateTime? notBefore = null) =>
         new(nextId++, owner, priority, arch, labels, submittedAt ?? T0, notBefore);
 

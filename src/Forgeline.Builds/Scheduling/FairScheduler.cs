@@ -53,6 +53,18 @@ public static class FairScheduler
         return ranked.Take(count).Select(r => r.Build).ToList();
     }
 
+    /// <summary>
+    /// Plain first-in-first-out: the oldest build the worker can run, whoever owns it, whatever its priority. Not used
+    /// by the farm (<see cref="BuildsOptions.Scheduler"/> <c>fifo</c> selects it); it is the baseline the fairness
+    /// benchmark compares against.
+    /// </summary>
+    public static IReadOnlyList<QueuedBuild> FifoCandidates(QueueState state, WorkerOffer worker, DateTime now, int count = 1) =>
+        state.Owners.Where(o => o.Queued > 0)
+            .SelectMany(o => o.Lanes.Where(l => l.Arch == worker.Arch && worker.Covers(l.Labels)))
+            .SelectMany(l => new[] { l.Head(BuildPriority.High), l.Head(BuildPriority.Normal), l.Head(BuildPriority.Low) }.Concat(l.Delayed.Where(d => d.NotBefore <= now)))
+            .OfType<QueuedBuild>()
+            .OrderBy(b => b.Id).Take(count).ToList();
+
     /// <summary>The build <paramref name="worker"/> should get next, or null when it can run none of the queued builds.</summary>
     public static QueuedBuild? Pick(QueueState state, WorkerOffer worker, DateTime now, TimeSpan agingStep) =>
         Candidates(state, worker, now, agingStep) is [var first, ..] ? first : null;

@@ -78,7 +78,9 @@ public sealed partial class QueueBook(IOptions<BuildsOptions> options, TimeProvi
         var now = time.GetUtcNow().UtcDateTime;
         lock (gate)
         {
-            return FairScheduler.Candidates(state, worker, now, AgingStep, count);
+            return options.Value.Scheduler == "fifo"
+                ? FairScheduler.FifoCandidates(state, worker, now, count)
+                : FairScheduler.Candidates(state, worker, now, AgingStep, count);
         }
     }
 
