@@ -120,6 +120,70 @@ public sealed class ResilienceTests
         (await server.WaitForFinalAsync(id, TimeSpan.FromSeconds(30))).State.ShouldBe("canceled");
     }
 
+    [Fact]
+    public async Task Kill_9_of_the_server_and_workers_at_random_moments_loses_no_build_and_ends_each_exactly_once()
+    {
+        var seed = Environment.TickCount;
+        var random = new Random(seed);
+        var settings = new Dictionary<string, string?>(ShortLeases)
+        {
+            ["Forgeline__Builds__RetryBackoffSeconds"] = "1",
+            ["Forgeline__Builds__MaxAttempts"] = "50",
+        };
+        await using var server = await ForgelineServer.StartAsync(embeddedWorker: false, settings);
+        var workers = new Dictionary<string, ForgelineProcess> { ["w1"] = await server.StartWorkerAsync("w1"), ["w2"] = await server.StartWorkerAsync("w2") };
+        var sources = Enumerable.Range(0, 3)
+            .Select(i => TestPackages.WriteSpecDirectory(server.Home["in"], $"chaos{i}", buildScript: $"echo chaos{i}; sleep 0.{3 + (3 * i)}"))
+            .ToList();
+        var acknowledged = new List<long>();
+        var kills = new List<string>();
+
+        for (var round = 0; round < 8; round++)
+        {
+            // Submissions while the server may be down: a refused one is retried, only answered ones are counted.
+            for (var i = 0; i < 2; i++)
+            {
+                var (code, stdout, _) = await server.CliAsync("build", sources[random.Next(sources.Count)], "--no-cache");
+                if (code == 0)
+                {
+                    acknowledged.Add(long.Parse(stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+
+            await Task.Delay(random.Next(300, 1500));
+            if (random.Next(3) == 0)
+            {
+                kills.Add("server");
+                await server.Process.KillAsync();
+                await Task.Delay(random.Next(0, 500));
+                await server.StartProcessAsync();
+            }
+            else
+            {
+                var name = random.Next(2) == 0 ? "w1" : "w2";
+                kills.Add(name);
+                await workers[name].KillAsync();
+                workers[name] = await server.StartWorkerAsync(name);
+            }
+        }
+
+        using var client = server.Client();
+        var all = (await client.ListBuildsAsync(limit: 500)).Items.Select(b => b.Id).ToList();
+        all.ShouldBe(acknowledged.Order().ToList(), ignoreOrder: true, $"seed {seed}: every acknowledged build exists and nothing else does");
+        foreach (var id in all)
+        {
+            var build = await server.WaitForFinalAsync(id, TimeSpan.FromMinutes(2));
+            build.State.ShouldBe("succeeded", $"seed {seed}, kills {string.Join(",", kills)}: {build.Reason}");
+            build.Artifacts.Count(a => a.Kind == "rpm").ShouldBe(1);
+            var history = await client.GetBuildHistoryAsync(id);
+            history.Count(e => e.Kind == "finished").ShouldBe(1, $"seed {seed}: build {id} ended once");
+            history[^1].Kind.ShouldBe("finished");
+            history.Count(e => e.Kind == "started").ShouldBe(build.Attempt + history.Count(e => e.Detail?.Contains("shutting down", StringComparison.Ordinal) == true));
+        }
+
+        acknowledged.Count.ShouldBeGreaterThan(10);
+    }
+
     private static async Task WaitForAsync(ForgelineServer server, long id, Func<BuildDto, bool> condition)
     {
         using var client = server.Client();
