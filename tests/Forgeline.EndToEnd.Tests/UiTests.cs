@@ -61,4 +61,35 @@ public sealed class UiTests(ServerFixture fixture) : IClassFixture<ServerFixture
         await Assertions.Expect(page.Locator("#workers")).ToContainTextAsync("-embedded");
         await Assertions.Expect(page.Locator("#workers")).ToContainTextAsync("x86_64");
     }
+
+    [Fact]
+    public async Task The_queue_page_shows_owners_shares_and_the_order_builds_will_start_in()
+    {
+        await using var server = await ForgelineServer.StartAsync(embeddedWorker: false);
+        using var admin = server.Client();
+        var bot = (await admin.CreateTokenAsync(new Core.Tokens.CreateTokenRequest("rebuild-bot", ["build"], Owner: "mass"))).Token;
+        var dir = TestPackages.WriteSpecDirectory(server.Home["in"], "waiting");
+        var massIds = new List<long>();
+        for (var i = 0; i < 3; i++)
+        {
+            var (code, stdout, stderr) = await server.CliAsync(["build", dir, "--no-cache", "--priority", "low"], bot);
+            code.ShouldBe(0, stderr);
+            massIds.Add(long.Parse(stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var mine = await server.SubmitAsync(dir, "--no-cache");
+
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync($"{server.Url}queue");
+        await Assertions.Expect(page.Locator("#queue-summary")).ToContainTextAsync("4 queued");
+        await Assertions.Expect(page.Locator("#owners tr[data-owner=mass]")).ToContainTextAsync("0 running · 3 queued");
+        await Assertions.Expect(page.Locator("#owners tr[data-owner=admin] .bars .wait")).ToHaveCountAsync(1);
+        // Neither owner runs anything: they take turns, admin first (never served, alphabetical among equals).
+        var order = await page.Locator("#queue tbody tr td:nth-child(2)").AllInnerTextsAsync();
+        order.ShouldBe([$"#{mine}", $"#{massIds[0]}", $"#{massIds[1]}", $"#{massIds[2]}"]);
+
+        await page.Locator("#owners a", new() { HasText = "mass" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#queue tbody tr")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.Locator("#queue tbody tr").First).ToContainTextAsync("low");
+    }
 }
