@@ -40,8 +40,10 @@ public interface IEventBus
     /// <summary>
     /// Competes with every other consumer of <paramref name="queueName"/> in every process: runs <paramref name="handler"/> on up
     /// to <paramref name="prefetch"/> messages at once and acknowledges each when its handler returns. A message whose handler
-    /// throws is handed back for another delivery; so is one in flight when the consumer is disposed (its handler's token is
-    /// cancelled) or its process dies. Completes once the consumer is registered; dispose the result to stop.
+    /// throws is handed back for another delivery; so is one in flight when the consumer is disposed or its process dies. The
+    /// handler's token is cancelled when the consumer is disposed and when its broker connection drops (the broker then hands
+    /// the message to a consumer again, so finishing would be wasted). Completes once the consumer is registered; dispose the
+    /// result to stop.
     /// </summary>
     ValueTask<IAsyncDisposable> ConsumeAsync(
         string queueName, int prefetch, Func<QueuedMessage, CancellationToken, Task> handler, CancellationToken cancellationToken = default);

@@ -43,6 +43,26 @@ internal static class BrokerErrors
         return new EventBusException(message, exception);
     }
 
+    /// <summary>The connection opened but setting up the exchange and the publisher channel failed.</summary>
+    public static EventBusException SetupFailed(BrokerSettings broker, Exception exception, TimeSpan timeout)
+    {
+        var code = ReplyCode(Chain(exception));
+        if (code == NotAllowed || IsConnectFailure(exception))
+        {
+            return ConnectFailed(broker, exception, timeout);
+        }
+
+        var where = $"the RabbitMQ broker at {broker.Host}:{broker.Port} ({broker.Setting} = {broker})";
+        return new EventBusException(
+            code == AccessRefused
+                ? $"{where} does not let user '{broker.UserName}' declare the exchange '{RabbitMqEventBus.ExchangeName}' on vhost '{broker.VirtualHost}': " +
+                  "give the user configure, write and read permissions there (rabbitmqctl set_permissions)"
+                : $"{where} accepted the login but setting up the exchange '{RabbitMqEventBus.ExchangeName}' failed: {Scrub(Describe(exception), broker)}",
+            exception);
+
+        static bool IsConnectFailure(Exception e) => Chain(e).Any(c => c is AuthenticationFailureException or SocketException);
+    }
+
     /// <summary>The broker took the connection but said no to a message (nack) or had no queue for it (return).</summary>
     public static EventBusException Refused(BrokerSettings broker, string what, PublishException exception) =>
         new(exception.IsReturn

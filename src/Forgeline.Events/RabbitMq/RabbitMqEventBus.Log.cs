@@ -18,4 +18,7 @@ public sealed partial class RabbitMqEventBus
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Event bus: {Operation} waits for the broker connection ({Reason})")]
     private partial void LogRetrying(string operation, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event bus: closing the connection to {Broker} did not finish cleanly ({Reason})")]
+    private partial void LogCloseIncomplete(string broker, string reason);
 }

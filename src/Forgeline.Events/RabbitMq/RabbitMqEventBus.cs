@@ -100,13 +100,14 @@ public sealed partial class RabbitMqEventBus : IEventBus, IEventBusHealth, IAsyn
         {
             try
             {
-                await connection.CloseAsync(TimeSpan.FromSeconds(5));
+                // Bounded: the client waits for running handlers, and one that ignores its token must not hold up shutdown.
+                await connection.CloseAsync(TimeSpan.FromSeconds(5)).WaitAsync(TimeSpan.FromSeconds(options.StopTimeoutSeconds + 5), timeProvider);
+                await connection.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(options.StopTimeoutSeconds), timeProvider);
             }
             catch (Exception ex) when (BrokerErrors.IsConnectivity(ex))
             {
+                LogCloseIncomplete(broker.ToString(), BrokerErrors.Describe(ex));
             }
-
-            await connection.DisposeAsync();
         }
 
         SetHealth(false, "stopped");
@@ -167,12 +168,10 @@ public sealed partial class RabbitMqEventBus : IEventBus, IEventBusHealth, IAsyn
 
                 publisher = await CreatePublisherAsync(opened, cancellationToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 await opened.DisposeAsync();
-                throw new EventBusException(
-                    $"the RabbitMQ broker at {broker.Host}:{broker.Port} took the connection but refused to declare the exchange '{ExchangeName}' " +
-                    $"({BrokerErrors.Describe(ex)}): give user '{broker.UserName}' configure and write permissions on vhost '{broker.VirtualHost}'", ex);
+                throw BrokerErrors.SetupFailed(broker, ex, timeout);
             }
 
             opened.ConnectionShutdownAsync += OnConnectionLostAsync;

@@ -23,6 +23,7 @@ internal sealed partial class RabbitMqQueueConsumer : IAsyncDisposable
     private readonly Action<RabbitMqQueueConsumer> onDisposed;
     private readonly CancellationTokenSource stopping = new();
     private readonly ConcurrentDictionary<Task, byte> running = new();
+    private CancellationTokenSource channelAlive = new();
     private int disposed;
 
     private RabbitMqQueueConsumer(
@@ -52,6 +53,7 @@ internal sealed partial class RabbitMqQueueConsumer : IAsyncDisposable
             await RabbitMqEventBus.DeclareWorkQueueAsync(channel, queue, cancellationToken);
             await channel.BasicQosAsync(0, concurrency, global: false, cancellationToken);
             var consumer = new RabbitMqQueueConsumer(channel, queue, consumerTag, handler, options, timeProvider, logger, onDisposed);
+            channel.ChannelShutdownAsync += consumer.OnChannelShutdownAsync;
             var basic = new AsyncEventingBasicConsumer(channel);
             basic.ReceivedAsync += consumer.OnReceivedAsync;
             await channel.BasicConsumeAsync(queue, autoAck: false, consumerTag, noLocal: false, exclusive: false, arguments: null, basic, cancellationToken);
@@ -64,7 +66,10 @@ internal sealed partial class RabbitMqQueueConsumer : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops taking messages, cancels running handlers, waits for them (up to the stop timeout) and closes the channel.</summary>
+    /// <summary>
+    /// Stops taking messages, cancels running handlers and waits for them, then closes the channel; each wait is bounded by
+    /// the stop timeout, so a handler that ignores its token cannot hold up shutdown (the broker gets its message back anyway).
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref disposed, 1) != 0)
@@ -72,36 +77,47 @@ internal sealed partial class RabbitMqQueueConsumer : IAsyncDisposable
             return;
         }
 
+        var timeout = TimeSpan.FromSeconds(options.StopTimeoutSeconds);
         await stopping.CancelAsync();
-        try
-        {
-            await channel.BasicCancelAsync(consumerTag);
-        }
-        catch (Exception ex) when (BrokerErrors.IsConnectivity(ex))
-        {
-            // Connection gone: the broker has handed our messages back already.
-        }
-
-        try
-        {
-            await Task.WhenAll(running.Keys).WaitAsync(TimeSpan.FromSeconds(options.StopTimeoutSeconds), timeProvider);
-        }
-        catch (TimeoutException)
+        await BoundedAsync(channel.BasicCancelAsync(consumerTag), timeout);
+        var drained = await BoundedAsync(Task.WhenAll(running.Keys), timeout);
+        if (!drained)
         {
             LogStopTimedOut(queue, running.Count);
         }
 
+        // Whatever is still unacknowledged goes back to the queue when the channel closes. The client waits for running
+        // handlers after the broker confirmed the close, so with a stuck handler this stops waiting and leaves the channel be.
+        await BoundedAsync(channel.CloseAsync(), timeout);
+        if (drained)
+        {
+            await BoundedAsync(channel.DisposeAsync().AsTask(), timeout);
+        }
+
+        onDisposed(this);
+    }
+
+    /// <summary>Waits for <paramref name="task"/> up to <paramref name="timeout"/>; false when it did not finish, or failed because the connection is gone.</summary>
+    private async Task<bool> BoundedAsync(Task task, TimeSpan timeout)
+    {
         try
         {
-            // Whatever is still unacknowledged goes back to the queue when the channel closes.
-            await channel.CloseAsync();
+            await task.WaitAsync(timeout, timeProvider);
+            return true;
         }
         catch (Exception ex) when (BrokerErrors.IsConnectivity(ex))
         {
+            return false;
         }
+    }
 
-        await channel.DisposeAsync();
-        onDisposed(this);
+    private Task OnChannelShutdownAsync(object sender, ShutdownEventArgs reason)
+    {
+        // The broker takes back every unacknowledged delivery of a closed channel and hands it out again: running handlers
+        // work for nothing, so they are told to stop. Deliveries after a reconnect get a fresh token.
+        var dead = Interlocked.Exchange(ref channelAlive, new CancellationTokenSource());
+        dead.Cancel();
+        return Task.CompletedTask;
     }
 
     private async Task OnReceivedAsync(object sender, BasicDeliverEventArgs delivery)
@@ -128,11 +144,12 @@ internal sealed partial class RabbitMqQueueConsumer : IAsyncDisposable
             return;
         }
 
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token, Volatile.Read(ref channelAlive).Token);
         try
         {
-            await handler(new QueuedMessage(queue, messageId, delivery.Body, delivery.Redelivered), stopping.Token);
+            await handler(new QueuedMessage(queue, messageId, delivery.Body, delivery.Redelivered), cancel.Token);
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
             await SettleAsync(delivery.DeliveryTag, messageId, ack: false);
             return;
@@ -142,7 +159,7 @@ internal sealed partial class RabbitMqQueueConsumer : IAsyncDisposable
             LogHandlerFailed(ex, queue, messageId);
             try
             {
-                await Task.Delay(TimeSpan.FromSeconds(options.RetryDelaySeconds), timeProvider, stopping.Token);
+                await Task.Delay(TimeSpan.FromSeconds(options.RetryDelaySeconds), timeProvider, cancel.Token);
             }
             catch (OperationCanceledException)
             {
