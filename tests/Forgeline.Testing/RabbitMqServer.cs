@@ -105,6 +105,26 @@ public sealed class RabbitMqServer : IAsyncLifetime
     /// <summary>Closes every client connection on <paramref name="virtualHost"/> from the broker's side, as a network failure would.</summary>
     public Task CloseConnectionsAsync(string virtualHost) => CtlAsync("close_all_connections", "-p", virtualHost, "closed by a Forgeline test");
 
+    /// <summary>
+    /// Closes, from the broker's side, the one connection whose client-provided name contains <paramref name="clientName"/>:
+    /// to the broker this is the same as the client process dying.
+    /// </summary>
+    public async Task CloseConnectionAsync(string clientName)
+    {
+        // One line per connection: its pid (as close_connection takes it), then the client properties holding the name.
+        var listing = await CtlAsync("list_connections", "--no-table-headers", "pid", "client_properties");
+        var pids = listing.Split('\n')
+            .Where(line => line.Contains(clientName, StringComparison.Ordinal))
+            .Select(line => line.Split('\t')[0].Trim())
+            .ToList();
+        if (pids.Count != 1)
+        {
+            throw new InvalidOperationException($"expected one connection named like '{clientName}', found {pids.Count}:\n{listing}");
+        }
+
+        await CtlAsync("close_connection", pids[0], "closed by a Forgeline test");
+    }
+
     /// <summary>Starts epmd and the node and waits for <c>rabbitmqctl await_startup</c>.</summary>
     public async Task InitializeAsync()
     {
@@ -141,8 +161,8 @@ public sealed class RabbitMqServer : IAsyncLifetime
         epmd = StartProcess("epmd", ["-address", "127.0.0.1", "-port", epmdPort.ToString(CultureInfo.InvariantCulture)], null);
         watchdog = StartProcess(
             "bash",
-            ["-c", "tail --pid=\"$0\" -f /dev/null; \"$1\" -q -n \"$2\" stop >/dev/null 2>&1; kill \"$3\" 2>/dev/null",
-                Environment.ProcessId.ToString(CultureInfo.InvariantCulture), Path.Combine(sbin, "rabbitmqctl"), NodeName, epmd.Id.ToString(CultureInfo.InvariantCulture)],
+            ["-c", "tail --pid=\"$0\" -f /dev/null; \"$1\" -q -n \"$2\" stop >/dev/null 2>&1; kill \"$3\" 2>/dev/null; rm -rf \"$4\"",
+                Environment.ProcessId.ToString(CultureInfo.InvariantCulture), Path.Combine(sbin, "rabbitmqctl"), NodeName, epmd.Id.ToString(CultureInfo.InvariantCulture), home.Path],
             environment);
         await WaitForPortAsync(epmdPort, epmd, "epmd");
 
