@@ -8,9 +8,10 @@ namespace Forgeline.Events;
 /// The subscribers in this process and the hand-off to them, shared by both buses. Each subscriber has its own bounded buffer
 /// and its own loop, so a slow or failing handler delays no one else and the publisher never waits.
 /// </summary>
-internal sealed partial class LocalSubscribers(int bufferSize, ILogger logger)
+internal sealed partial class LocalSubscribers(int bufferSize, TimeSpan stopTimeout, ILogger logger)
 {
     private readonly int bufferSize = bufferSize;
+    private readonly TimeSpan stopTimeout = stopTimeout;
     private readonly Lock gate = new();
     private volatile LocalSubscription[] subscriptions = [];
     private long nextId;
@@ -62,6 +63,9 @@ internal sealed partial class LocalSubscribers(int bufferSize, ILogger logger)
     [LoggerMessage(Level = LogLevel.Warning, Message = "Subscriber {SubscriptionId} is too slow: {Dropped} event(s) dropped so far, the latest a {Kind} event (buffer {BufferSize})")]
     private partial void LogDropped(long subscriptionId, long dropped, string kind, int bufferSize);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscriber {SubscriptionId} did not stop within {Seconds}s of being disposed; its handler ignores cancellation")]
+    private partial void LogStopTimedOut(long subscriptionId, double seconds);
+
     /// <summary>One subscriber: its kinds, its buffer and the loop that calls its handler.</summary>
     internal sealed class LocalSubscription : IAsyncDisposable
     {
@@ -112,8 +116,16 @@ internal sealed partial class LocalSubscribers(int bufferSize, ILogger logger)
             owner.Remove(this);
             buffer.Writer.TryComplete();
             await stopping.CancelAsync();
-            await loop;
-            stopping.Dispose();
+            try
+            {
+                await loop.WaitAsync(owner.stopTimeout);
+            }
+            catch (TimeoutException)
+            {
+                // A handler that ignores its token keeps running on its own; it gets no more events.
+                owner.LogStopTimedOut(Id, owner.stopTimeout.TotalSeconds);
+            }
+
             if (onDisposed is not null)
             {
                 await onDisposed(this);

@@ -4,6 +4,7 @@ using Forgeline.Events.RabbitMq;
 using Forgeline.Events.Tests.Support;
 using Forgeline.Testing;
 using Microsoft.Extensions.Options;
+using RabbitMQ.Client;
 
 namespace Forgeline.Events.Tests;
 
@@ -48,6 +49,25 @@ public sealed class RabbitMqEventBusTests(RabbitMqServer broker) : IAsyncLifetim
 
         refused.Message.ShouldContain("message second for queue 'capped' was refused");
         refused.Message.ShouldContain($"127.0.0.1:{broker.Port}");
+    }
+
+    [Fact]
+    public async Task A_queue_that_exists_with_other_settings_is_refused_with_a_message_saying_so()
+    {
+        var factory = new ConnectionFactory { HostName = "127.0.0.1", Port = broker.Port, VirtualHost = virtualHost, UserName = RabbitMqServer.UserName, Password = broker.Password };
+        await using (var connection = await factory.CreateConnectionAsync())
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            await channel.QueueDeclareAsync("legacy", durable: false, exclusive: false, autoDelete: false);
+        }
+
+        var bus = await StartAsync();
+
+        (await Should.ThrowAsync<EventBusException>(async () => await bus.EnqueueAsync("legacy", new byte[1], "m-1")))
+            .Message.ShouldStartWith("queue 'legacy' exists on the broker with other settings");
+        (await Should.ThrowAsync<EventBusException>(async () => await bus.ConsumeAsync("legacy", 1, (_, _) => Task.CompletedTask)))
+            .Message.ShouldStartWith("queue 'legacy' exists on the broker with other settings");
+        await bus.EnqueueAsync("fine", new byte[1], "m-2"); // the bus is still usable
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed class InProcessEventBus : IEventBus, IEventBusHealth, IAsyncDispos
         this.options = options.Value;
         this.logger = logger;
         this.timeProvider = timeProvider;
-        subscribers = new LocalSubscribers(this.options.SubscriberBufferSize, logger);
+        subscribers = new LocalSubscribers(this.options.SubscriberBufferSize, TimeSpan.FromSeconds(this.options.StopTimeoutSeconds), logger);
     }
 
     /// <inheritdoc />

@@ -10,6 +10,7 @@ internal static class BrokerErrors
 {
     private const ushort AccessRefused = 403;
     private const ushort NotAllowed = 530;
+    private const ushort PreconditionFailed = 406;
 
     public static EventBusException ConnectFailed(BrokerSettings broker, Exception exception, TimeSpan timeout)
     {
@@ -69,6 +70,13 @@ internal static class BrokerErrors
                 ? $"{what} was returned by the RabbitMQ broker at {broker.Host}:{broker.Port}: no queue takes it (was the queue deleted?)"
                 : $"{what} was refused by the RabbitMQ broker at {broker.Host}:{broker.Port} (negative confirm): the queue may be full (max-length policy) or the broker low on disk or memory",
             exception);
+
+    /// <summary>Whether the broker closed the channel because a declaration did not match what exists (406 PRECONDITION_FAILED).</summary>
+    public static bool IsPreconditionFailed(OperationInterruptedException exception) => exception.ShutdownReason?.ReplyCode == PreconditionFailed;
+
+    /// <summary>A work queue exists with settings Forgeline cannot use.</summary>
+    public static EventBusException QueueMismatch(string queueName, OperationInterruptedException exception) =>
+        new($"queue '{queueName}' exists on the broker with other settings ({exception.ShutdownReason?.ReplyText}); Forgeline needs a durable classic queue: delete it or use another name", exception);
 
     /// <summary>Whether <paramref name="exception"/> means the connection or channel went away, so waiting for recovery may help.</summary>
     public static bool IsConnectivity(Exception exception) =>

@@ -76,7 +76,7 @@ public sealed partial class RabbitMqEventBus
         EventBusArguments.CheckQueueName(queueName, nameof(queueName));
         EventBusArguments.CheckPrefetch(prefetch, nameof(prefetch));
         ArgumentNullException.ThrowIfNull(handler);
-        var tag = $"{InstanceId}/{queueName}/{Interlocked.Increment(ref consumerCount)}";
+        var tag = $"{InstanceId}/{Interlocked.Increment(ref consumerCount)}"; // unique, and short: a tag is at most 255 bytes
         var consumer = await WithConnectionAsync("consuming " + queueName, (c, ct) => RabbitMqQueueConsumer.StartAsync(
             c, queueName, prefetch, tag, handler, options, timeProvider, logger, stopped => consumers.TryRemove(stopped, out _), ct), cancellationToken);
         consumers[consumer] = 0;
@@ -100,10 +100,9 @@ public sealed partial class RabbitMqEventBus
         {
             await DeclareWorkQueueAsync(channel, queueName, cancellationToken);
         }
-        catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == 406)
+        catch (OperationInterruptedException ex) when (BrokerErrors.IsPreconditionFailed(ex))
         {
-            throw new EventBusException(
-                $"queue '{queueName}' exists on the broker with other settings ({ex.ShutdownReason.ReplyText}); Forgeline needs a durable classic queue: delete it or use another name", ex);
+            throw BrokerErrors.QueueMismatch(queueName, ex);
         }
 
         declaredQueues[queueName] = 0;

@@ -51,7 +51,7 @@ public sealed partial class RabbitMqEventBus : IEventBus, IEventBusHealth, IAsyn
         this.options = options.Value;
         this.logger = logger;
         this.timeProvider = timeProvider;
-        subscribers = new LocalSubscribers(this.options.SubscriberBufferSize, logger);
+        subscribers = new LocalSubscribers(this.options.SubscriberBufferSize, TimeSpan.FromSeconds(this.options.StopTimeoutSeconds), logger);
     }
 
     /// <inheritdoc />

@@ -3,6 +3,7 @@ using Forgeline.Core.Events;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
+using RabbitMQ.Client.Exceptions;
 
 namespace Forgeline.Events.RabbitMq;
 
@@ -58,6 +59,11 @@ internal sealed partial class RabbitMqQueueConsumer : IAsyncDisposable
             basic.ReceivedAsync += consumer.OnReceivedAsync;
             await channel.BasicConsumeAsync(queue, autoAck: false, consumerTag, noLocal: false, exclusive: false, arguments: null, basic, cancellationToken);
             return consumer;
+        }
+        catch (OperationInterruptedException ex) when (BrokerErrors.IsPreconditionFailed(ex))
+        {
+            await channel.DisposeAsync();
+            throw BrokerErrors.QueueMismatch(queue, ex);
         }
         catch
         {
