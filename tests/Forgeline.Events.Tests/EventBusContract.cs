@@ -155,7 +155,7 @@ public abstract class EventBusContract : IAsyncLifetime
             // Each consumer holds its first message until the other has one too: only competing consumers get past this.
             if (started[name].TrySetResult())
             {
-                await started[other].Task.WaitAsync(Inbox<int>.Patience, ct);
+                await started[other].Task.WaitAsync(Patience.Default, ct);
             }
 
             handled.Add((name, message.MessageId));
@@ -239,7 +239,7 @@ public abstract class EventBusContract : IAsyncLifetime
             await Task.Delay(Timeout.Infinite, ct);
         });
         await otherParty.EnqueueAsync(queue, Encoding.UTF8.GetBytes("long job"), "long-1");
-        await started.Task.WaitAsync(Inbox<int>.Patience);
+        await started.Task.WaitAsync(Patience.Default);
 
         await consumer.DisposeAsync();
         cancelled.Task.IsCompleted.ShouldBeTrue("the handler's token is cancelled when its consumer stops");
@@ -269,7 +269,7 @@ public abstract class EventBusContract : IAsyncLifetime
             }
 
             // Nobody finishes until three run side by side: a consumer running one at a time never gets here.
-            await allThree.Task.WaitAsync(Inbox<int>.Patience, ct);
+            await allThree.Task.WaitAsync(Patience.Default, ct);
             done.Add(m.MessageId);
         }));
 

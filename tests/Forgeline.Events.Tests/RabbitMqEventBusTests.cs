@@ -85,7 +85,7 @@ public sealed class RabbitMqEventBusTests(RabbitMqServer broker) : IAsyncLifetim
             await hang.Task; // a handler stuck in a dead process: it never returns, so never acknowledges
         }));
         await survivor.EnqueueAsync(queue, Encoding.UTF8.GetBytes("build 9"), "build-9");
-        await started.Task.WaitAsync(Inbox<int>.Patience);
+        await started.Task.WaitAsync(Patience.Default);
         var taken = new Inbox<(string Id, string Body, bool Redelivered)>();
         owned.Add(await survivor.ConsumeAsync(queue, 1, (m, _) =>
         {

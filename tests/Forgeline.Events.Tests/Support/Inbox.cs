@@ -6,9 +6,6 @@ public sealed class Inbox<T>
     private readonly List<T> items = [];
     private TaskCompletionSource changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>How long a test waits for something that should happen.</summary>
-    public static TimeSpan Patience { get; } = TimeSpan.FromSeconds(20);
-
     public IReadOnlyList<T> Items
     {
         get
@@ -36,7 +33,7 @@ public sealed class Inbox<T>
     /// <summary>Waits until <paramref name="condition"/> holds on the items received so far and returns them.</summary>
     public async Task<IReadOnlyList<T>> WaitUntilAsync(Func<IReadOnlyList<T>, bool> condition, string what)
     {
-        var deadline = DateTime.UtcNow + Patience;
+        var deadline = DateTime.UtcNow + Patience.Default;
         while (true)
         {
             Task wake;
@@ -57,7 +54,7 @@ public sealed class Inbox<T>
             }
             catch (TimeoutException)
             {
-                throw new TimeoutException($"waited {Patience.TotalSeconds}s for {what}; received: [{string.Join(", ", Items)}]");
+                throw new TimeoutException($"waited {Patience.Default.TotalSeconds}s for {what}; received: [{string.Join(", ", Items)}]");
             }
         }
     }
