@@ -45,6 +45,10 @@ public sealed class InProcessEventBusTests : EventBusContract
             // In step with the quick subscriber, whose buffer is as small; the stuck one falls behind all along.
             await small.PublishAsync(new ForgelineEvent(EventKinds.BuildLog, id));
             await quick.WaitForCountAsync(id, "events at the quick subscriber");
+            if (id == 1)
+            {
+                await stuck.WaitForCountAsync(1, "the event the stuck subscriber hangs on");
+            }
         }
 
         quick.Items.ShouldBe(Enumerable.Range(1, 100).Select(i => (long?)i));
