@@ -17,8 +17,7 @@ public sealed partial class BuildService(
     ForgelineDbContext db,
     ArtifactStore store,
     BuildLogStore logs,
-    QueueSignal queueSignal,
-    QueueBook book,
+    FarmEvents events,
     BuildCache cache,
     IOptions<BuildsOptions> options,
     TimeProvider time,
@@ -109,8 +108,7 @@ public sealed partial class BuildService(
         if (build.State == BuildState.Queued)
         {
             logs.Reset(build.Id, $"forgeline: build {build.Id} of {source.Describe()} queued for {arch}");
-            book.Queued(QueueBook.Entry(build));
-            queueSignal.Pulse();
+            await events.QueuedAsync(QueueBook.Entry(build), cancellationToken);
             LogSubmitted(build.Id, owner, source.Kind.ToString());
         }
         else
@@ -265,7 +263,7 @@ public sealed partial class BuildService(
 
         if (queued == 1)
         {
-            book.Removed(id);
+            await events.RemovedAsync(id, cancellationToken);
         }
         else
         {
@@ -278,9 +276,10 @@ public sealed partial class BuildService(
                     ? NotFound(id)
                     : ServiceResult<BuildDto>.Fail(ServiceError.Conflict, $"build {id} has already ended ({build.State.ToApiName()}); nothing to cancel");
             }
+
+            await events.ChangedAsync(id, cancellationToken);
         }
 
-        logs.Notify(id);
         LogCanceled(id, who);
         return await GetAsync(id, cancellationToken);
     }

@@ -22,6 +22,9 @@ public static class BuildsServiceCollectionExtensions
         services.AddScoped<BuildService>();
         services.AddScoped<JobService>();
         services.AddSingleton<QueueBook>();
+        // Needs an IEventBus (AddForgelineEvents): it applies other replicas' queue events here.
+        services.AddSingleton<FarmEvents>();
+        services.AddHostedService(sp => sp.GetRequiredService<FarmEvents>());
         services.AddScoped<LeaseRecovery>();
         services.AddScoped<QueueService>();
         services.AddScoped<BuildCache>();

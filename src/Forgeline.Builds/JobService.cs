@@ -25,6 +25,7 @@ public sealed partial class JobService(
     BuildLogStore logs,
     QueueSignal queueSignal,
     QueueBook book,
+    FarmEvents events,
     LeaseRecovery recovery,
     BuildMetrics metrics,
     IOptions<BuildsOptions> options,
@@ -87,7 +88,7 @@ public sealed partial class JobService(
             {
                 if (await ClaimAsync(candidate.Id, request, cancellationToken) is { } lease)
                 {
-                    book.Started(candidate.Id, candidate.Owner);
+                    await events.StartedAsync(candidate.Id, candidate.Owner, cancellationToken);
                     return lease;
                 }
 
@@ -169,7 +170,13 @@ public sealed partial class JobService(
         }
 
         // A little slack over the worker's own limit, so the worker, not the server, reports the overflow.
-        return logs.Append(build.Id, offset, bytes, Options.LogLimitBytes + 64 * 1024);
+        var appended = logs.Append(build.Id, offset, bytes, Options.LogLimitBytes + 64 * 1024);
+        if (appended.IsSuccess)
+        {
+            await events.LogAppendedAsync(build.Id, cancellationToken);
+        }
+
+        return appended;
     }
 
     /// <summary>Stores an artifact uploaded by the lease holder after checking its digest and format.</summary>
@@ -283,13 +290,12 @@ public sealed partial class JobService(
         BuildHistory.Record(db, build.Id, BuildEventKinds.Finished, state, now, build.WorkerName, reason);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        book.Ended(build.Owner);
+        await events.EndedAsync(build.Id, build.Owner, cancellationToken);
         if (build.StartedAt is { } started)
         {
             metrics.RecordFinished(state, (now - started).TotalSeconds);
         }
 
-        logs.Notify(build.Id);
         LogFinished(build.Id, state.ToApiName(), reason);
         return true;
     }

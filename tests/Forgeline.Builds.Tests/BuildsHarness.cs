@@ -4,6 +4,7 @@ using Forgeline.Builds.Logs;
 using Forgeline.Builds.Queue;
 using Forgeline.Core;
 using Forgeline.Data;
+using Forgeline.Events;
 using Forgeline.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -14,12 +15,16 @@ namespace Forgeline.Builds.Tests;
 /// <summary>The build farm's services wired as in the server, on a fresh database (SQLite or PostgreSQL) and a fake clock.</summary>
 public sealed class BuildsHarness : IAsyncDisposable
 {
-    private readonly TempDirectory home = new("forgeline-builds");
+    private readonly TempDirectory home;
     private readonly ServiceProvider services;
+    private readonly bool ownsDatabase;
+    private List<Microsoft.Extensions.Hosting.IHostedService> started = [];
 
-    private BuildsHarness(TestDatabase database, Dictionary<string, string?> settings)
+    private BuildsHarness(TestDatabase database, Dictionary<string, string?> settings, TempDirectory? sharedHome = null)
     {
         Database = database;
+        ownsDatabase = sharedHome is null;
+        home = sharedHome ?? new TempDirectory("forgeline-builds");
         Paths = new ForgelinePaths(home["data"]);
         Directory.CreateDirectory(Paths.Root);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
@@ -27,6 +32,7 @@ public sealed class BuildsHarness : IAsyncDisposable
         collection.AddLogging();
         collection.AddSingleton<TimeProvider>(Time);
         collection.AddDbContext<ForgelineDbContext>(o => o.UseForgelineDatabase(database.Settings));
+        collection.AddForgelineEvents(configuration);
         collection.AddForgelineBuilds(configuration, Paths);
         services = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
     }
@@ -49,6 +55,9 @@ public sealed class BuildsHarness : IAsyncDisposable
     /// <summary>The log store.</summary>
     public BuildLogStore Logs => services.GetRequiredService<BuildLogStore>();
 
+    /// <summary>This process's queue book.</summary>
+    public Scheduling.QueueBook Book => services.GetRequiredService<Scheduling.QueueBook>();
+
     /// <summary>The lease reaper.</summary>
     public LeaseReaper Reaper => services.GetRequiredService<LeaseReaper>();
 
@@ -59,6 +68,19 @@ public sealed class BuildsHarness : IAsyncDisposable
         await using var scope = harness.services.CreateAsyncScope();
         await DatabaseMigrator.MigrateAsync(scope.ServiceProvider.GetRequiredService<ForgelineDbContext>());
         return harness;
+    }
+
+    /// <summary>Another server replica: its own services (queue book, event bus) on the same database and data directory.</summary>
+    public Task<BuildsHarness> ReplicaAsync(Dictionary<string, string?> settings) => Task.FromResult(new BuildsHarness(Database, settings, home));
+
+    /// <summary>Starts the hosted services (the event subscriptions, the broker connection, the reaper), as the server does.</summary>
+    public async Task StartHostedAsync()
+    {
+        started = services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().ToList();
+        foreach (var service in started)
+        {
+            await service.StartAsync(CancellationToken.None);
+        }
     }
 
     /// <summary>Runs <paramref name="action"/> with services from a fresh scope, as one HTTP request would.</summary>
@@ -77,8 +99,16 @@ public sealed class BuildsHarness : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        foreach (var service in Enumerable.Reverse(started))
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+
         await services.DisposeAsync();
-        await Database.DisposeAsync();
-        home.Dispose();
+        if (ownsDatabase)
+        {
+            await Database.DisposeAsync();
+            home.Dispose();
+        }
     }
 }

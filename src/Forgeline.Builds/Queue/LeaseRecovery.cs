@@ -14,7 +14,7 @@ namespace Forgeline.Builds.Queue;
 /// canceled when the user had asked. Used when a worker is lost (lease lapsed), restarts, reports an error that is
 /// not the package's fault, shuts down, or is disabled. The one place this decision lives.
 /// </summary>
-public sealed class LeaseRecovery(ForgelineDbContext db, QueueBook book, QueueSignal queueSignal, BuildLogStore logs, IOptions<BuildsOptions> options)
+public sealed class LeaseRecovery(ForgelineDbContext db, FarmEvents events, IOptions<BuildsOptions> options)
 {
     /// <summary>A running build as the recovery needs it.</summary>
     public sealed record LostLease(long Id, string LeaseId, int Attempt, string? WorkerName, bool CancelRequested, string Owner);
@@ -72,15 +72,13 @@ public sealed class LeaseRecovery(ForgelineDbContext db, QueueBook book, QueueSi
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
-        book.Ended(build.Owner);
+        await events.EndedAsync(build.Id, build.Owner, cancellationToken);
         if (state == BuildState.Queued)
         {
             var requeued = await db.Builds.AsNoTracking().FirstAsync(b => b.Id == build.Id, cancellationToken);
-            book.Queued(QueueBook.Entry(requeued));
-            queueSignal.Pulse();
+            await events.QueuedAsync(QueueBook.Entry(requeued), cancellationToken);
         }
 
-        logs.Notify(build.Id);
         return state;
     }
 }

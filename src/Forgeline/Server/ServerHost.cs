@@ -1,3 +1,4 @@
+using Forgeline.Events;
 using Forgeline.Builds;
 using Forgeline.Core;
 using Forgeline.Data;
@@ -26,6 +27,7 @@ public static class ServerHost
         var database = DatabaseSettingsFrom(builder.Configuration, paths);
         builder.Services.AddSingleton(database);
         builder.Services.AddDbContext<ForgelineDbContext>(o => o.UseForgelineDatabase(database));
+        builder.Services.AddForgelineEvents(builder.Configuration);
         builder.Services.AddForgelineBuilds(builder.Configuration, paths, runScheduler: targets.HasFlag(ServerTargets.Scheduler));
         builder.Services.AddForgelineSigning(builder.Configuration, paths);
         builder.Services.AddForgelineWeb();

@@ -24,9 +24,14 @@ public static class OperationsEndpoints
         return app;
     }
 
-    private static async Task<IResult> ReadyAsync(ForgelineDbContext db, ForgelinePaths paths, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadyAsync(ForgelineDbContext db, ForgelinePaths paths, Core.Events.IEventBusHealth events, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
+        if (!events.IsHealthy)
+        {
+            problems.Add($"event bus: {events.Status}");
+        }
+
         if (!await db.Database.CanConnectAsync(cancellationToken))
         {
             problems.Add("database unreachable");
