@@ -71,7 +71,8 @@ public sealed class ForgelineServer : IAsyncDisposable
         args.AddRange(extraArguments);
 
         Process = ForgelineProcess.Start(args, environment);
-        await Process.WaitForOutputAsync("Application started", TimeSpan.FromSeconds(60));
+        // The banner comes after ASP.NET's "Application started": waiting for it means the start-up is over.
+        await Process.WaitForOutputAsync("Forgeline is listening on", TimeSpan.FromSeconds(60));
         AdminToken = (await File.ReadAllTextAsync(Home["data/admin-token"])).Trim();
     }
 
