@@ -51,9 +51,13 @@ public sealed class BuildCache(ForgelineDbContext db)
         return workers.FirstOrDefault(w => needed.All(w.Labels.Split(',').Contains))?.Environment;
     }
 
-    /// <summary>The latest successful build with these inputs in <paramref name="environment"/>, with its artifacts.</summary>
+    /// <summary>
+    /// The latest build that built these inputs in <paramref name="environment"/> and succeeded, with its artifacts. Cache
+    /// hits are passed over: a hit names the build that made its packages, so every hit of it tells the same story (and
+    /// stores the same one-line log).
+    /// </summary>
     public Task<BuildRecord?> FindAsync(string inputDigest, string environment, CancellationToken cancellationToken) =>
         db.Builds.AsNoTracking().Include(b => b.Artifacts)
-            .Where(b => b.InputDigest == inputDigest && b.Environment == environment && b.State == BuildState.Succeeded)
+            .Where(b => b.InputDigest == inputDigest && b.Environment == environment && b.State == BuildState.Succeeded && b.CachedFromId == null)
             .OrderByDescending(b => b.Id).FirstOrDefaultAsync(cancellationToken);
 }

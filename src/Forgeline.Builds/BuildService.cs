@@ -144,9 +144,8 @@ public sealed partial class BuildService(
             build.Artifacts.Add(new ArtifactRecord { Name = artifact.Name, Kind = artifact.Kind, Sha256 = artifact.Sha256, Size = artifact.Size });
         }
 
-        using var staged = (await store.StageAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(logLine + "\n")), null, 1 << 20, cancellationToken)).Value!;
-        staged.Commit();
-        build.Artifacts.Add(new ArtifactRecord { Name = "build.log", Kind = "log", Sha256 = staged.Sha256, Size = staged.Size });
+        var (sha256, size) = await store.PutBytesAsync(System.Text.Encoding.UTF8.GetBytes(logLine + "\n"), cancellationToken);
+        build.Artifacts.Add(new ArtifactRecord { Name = "build.log", Kind = "log", Sha256 = sha256, Size = size });
         build.Record(BuildEventKinds.Finished, now, detail: $"cached from build {hit.Id}");
     }
 

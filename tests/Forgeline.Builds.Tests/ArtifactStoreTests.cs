@@ -66,6 +66,21 @@ public sealed class ArtifactStoreTests
     }
 
     [Fact]
+    public async Task Bytes_are_stored_under_their_digest_and_a_blob_already_stored_is_not_staged_again()
+    {
+        using var dir = new TempDirectory();
+        var store = new ArtifactStore(dir.Path);
+        (await store.PutBytesAsync(Content, CancellationToken.None)).ShouldBe((Digest, Content.Length));
+        (await File.ReadAllBytesAsync(store.PathOf(Digest))).ShouldBe(Content);
+
+        // Staging cannot work any more (tmp is now a file): storing the same bytes again must not need it.
+        Directory.Delete(dir["tmp"]);
+        await File.WriteAllTextAsync(dir["tmp"], "");
+        (await store.PutBytesAsync(Content, CancellationToken.None)).ShouldBe((Digest, Content.Length));
+        await Should.ThrowAsync<IOException>(() => store.PutBytesAsync("other bytes"u8.ToArray(), CancellationToken.None));
+    }
+
+    [Fact]
     public void Names_that_are_not_digests_are_refused()
     {
         using var dir = new TempDirectory();

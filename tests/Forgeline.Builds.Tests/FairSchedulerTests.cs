@@ -187,6 +187,39 @@ public sealed class FairSchedulerTests
     }
 
     [Fact]
+    public void Candidates_are_every_owner_with_a_build_the_worker_can_run_in_fair_order_and_fewer_are_the_first_of_them()
+    {
+        // Many owners with different running counts, weights and turns, some with only builds this worker cannot run.
+        var random = new Random(20261122);
+        var state = new QueueState();
+        for (var o = 0; o < 300; o++)
+        {
+            var owner = $"owner-{random.Next(1000):D3}-{o}";
+            for (var b = random.Next(1, 5); b > 0; b--)
+            {
+                state.Add(Build(owner, (BuildPriority)random.Next(3), random.Next(6) == 0 ? "aarch64" : "x86_64", random.Next(5) == 0 ? "kvm" : ""));
+            }
+
+            state.SetWeight(owner, random.Next(1, 4));
+            for (var r = random.Next(4); r > 0; r--)
+            {
+                state.Started(owner);
+            }
+        }
+
+        var all = FairScheduler.Candidates(state, X86, T0, Aging, int.MaxValue);
+
+        var servable = state.Owners.Where(o => o.Lanes.Any(l => l.Arch == "x86_64" && l.Labels.Length == 0)).ToList();
+        var expected = servable.OrderBy(o => (double)o.Running / o.Weight).ThenBy(o => o.LastServed).ThenBy(o => o.Name, StringComparer.Ordinal).Select(o => o.Name);
+        all.Select(b => b.Owner).ShouldBe(expected);
+        all.ShouldAllBe(b => b.Arch == "x86_64" && b.Labels == "");
+        foreach (var count in new[] { 1, 2, 4, 10, 50 })
+        {
+            FairScheduler.Candidates(state, X86, T0, Aging, count).ShouldBe(all.Take(count), $"count {count}");
+        }
+    }
+
+    [Fact]
     public void Plain_fifo_the_baseline_serves_the_oldest_build_whoever_owns_it()
     {
         var state = new QueueState();

@@ -141,9 +141,14 @@ public abstract class SchedulingTests(PackagesFixture packages, DatabaseEngine e
         log.ShouldNotBeNull();
         (await HistoryAsync(cached.Id)).ShouldBe(["queued", "finished"]);
 
+        // A later hit names the build that made the packages too, not the earlier hit, and tells it with the same log.
+        var later = (await harness.Builds(b => b.SubmitAsync("c", new SubmitBuildRequest(Source(), Arch), default))).Value!;
+        later.CachedFrom.ShouldBe(first);
+        later.Artifacts.Single(a => a.Name == "build.log").Sha256.ShouldBe(cached.Artifacts.Single(a => a.Name == "build.log").Sha256);
+
         // Anything that changes the inputs or the environment builds again.
-        (await SubmitAsync("a", new SubmitBuildRequest(Source(), Arch, NoCache: true))).ShouldBeGreaterThan(cached.Id);
-        (await GetAsync(cached.Id + 1)).State.ShouldBe("queued", "--no-cache");
+        (await SubmitAsync("a", new SubmitBuildRequest(Source(), Arch, NoCache: true))).ShouldBeGreaterThan(later.Id);
+        (await GetAsync(later.Id + 1)).State.ShouldBe("queued", "--no-cache");
         (await GetAsync(await SubmitAsync("a", new SubmitBuildRequest(Source(), Arch, Macros: new Dictionary<string, string> { ["dist"] = ".oe2403" })))).State.ShouldBe("queued");
         (await GetAsync(await SubmitAsync("a", new SubmitBuildRequest(Source(), Arch, Labels: ["big"])))).State.ShouldBe("queued");
         harness.Time.Advance(TimeSpan.FromSeconds(1));

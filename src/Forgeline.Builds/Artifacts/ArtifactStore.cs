@@ -102,6 +102,23 @@ public sealed class ArtifactStore
         }
     }
 
+    /// <summary>
+    /// Stores small content held in memory (the one-line log of a cache hit, say) and returns its digest and size. Content
+    /// already stored is not written again: a blob under its digest is always complete, and writing it anew would cost an
+    /// fsync on every cache hit for nothing.
+    /// </summary>
+    public async Task<(string Sha256, long Size)> PutBytesAsync(byte[] content, CancellationToken cancellationToken)
+    {
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(content));
+        if (!Contains(sha256))
+        {
+            using var staged = (await StageAsync(new MemoryStream(content), sha256, long.MaxValue, cancellationToken)).Value!;
+            staged.Commit();
+        }
+
+        return (sha256, content.Length);
+    }
+
     /// <summary>Stores a local file (a build log, say) and returns its digest and size.</summary>
     public async Task<(string Sha256, long Size)> PutFileAsync(string path, CancellationToken cancellationToken)
     {

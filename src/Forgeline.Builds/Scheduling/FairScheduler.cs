@@ -40,17 +40,46 @@ public static class FairScheduler
     /// </summary>
     public static IReadOnlyList<QueuedBuild> Candidates(QueueState state, WorkerOffer worker, DateTime now, TimeSpan agingStep, int count = 1)
     {
-        var ranked = new List<(double Share, long Served, string Owner, QueuedBuild Build)>();
+        if (count <= 0)
+        {
+            return [];
+        }
+
+        // The best few owners so far, in fair-share order. An owner's place does not depend on its builds, so an owner
+        // that cannot enter is passed over before its builds are looked at: one pass over the owners, no sort of them all.
+        var best = new List<((double Share, long Served, string Owner) Key, QueuedBuild Build)>();
         foreach (var owner in state.Owners)
         {
-            if (owner.Queued > 0 && BestOf(owner, worker, now, agingStep) is { } best)
+            if (owner.Queued == 0)
             {
-                ranked.Add(((double)owner.Running / owner.Weight, owner.LastServed, owner.Name, best));
+                continue;
+            }
+
+            var key = ((double)owner.Running / owner.Weight, owner.LastServed, owner.Name);
+            if (best.Count == count && FairShareOrder.Compare(key, best[^1].Key) >= 0)
+            {
+                continue;
+            }
+
+            if (BestOf(owner, worker, now, agingStep) is not { } build)
+            {
+                continue;
+            }
+
+            var at = best.Count;
+            while (at > 0 && FairShareOrder.Compare(key, best[at - 1].Key) < 0)
+            {
+                at--;
+            }
+
+            best.Insert(at, (key, build));
+            if (best.Count > count)
+            {
+                best.RemoveAt(count);
             }
         }
 
-        ranked.Sort(static (a, b) => FairShareOrder.Compare((a.Share, a.Served, a.Owner), (b.Share, b.Served, b.Owner)));
-        return ranked.Take(count).Select(r => r.Build).ToList();
+        return best.ConvertAll(b => b.Build);
     }
 
     /// <summary>

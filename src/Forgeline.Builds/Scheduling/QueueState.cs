@@ -18,7 +18,19 @@ public sealed record QueuedBuild(long Id, string Owner, BuildPriority Priority, 
 public sealed record WorkerOffer(string Arch, IReadOnlySet<string> Labels)
 {
     /// <summary>Whether the worker can run builds needing <paramref name="labels"/> (sorted, comma-separated).</summary>
-    public bool Covers(string[] labels) => labels.All(Labels.Contains);
+    public bool Covers(string[] labels)
+    {
+        // A loop, not labels.All(Labels.Contains): the scheduler asks this for every owner on every decision.
+        foreach (var label in labels)
+        {
+            if (!Labels.Contains(label))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }
 
 /// <summary>
