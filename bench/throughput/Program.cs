@@ -23,6 +23,8 @@ for (var i = 0; i < count; i++)
 Console.WriteLine("plain loop: xargs -P2 rpmbuild --rebuild…");
 var list = work["srpms.txt"];
 await File.WriteAllLinesAsync(list, srpms);
+// Made here: two rpmbuilds creating the same parent directory at once can make one of them fail.
+Directory.CreateDirectory(work["plain"]);
 var one = work["rebuild-one"];
 await File.WriteAllTextAsync(one, $"#!/bin/sh\nexec rpmbuild --rebuild --nodeps --define \"_topdir {work["plain"]}/$(basename \"$1\")\" --define \"_tmppath /tmp\" \"$1\"\n");
 File.SetUnixFileMode(one, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
