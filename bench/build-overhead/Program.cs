@@ -16,7 +16,7 @@ Console.WriteLine($"making {count} small SRPMs (a C program compiled with gcc -O
 var srpms = new List<string>();
 for (var i = 0; i < count; i++)
 {
-    srpms.Add(await MakeSrpmAsync(work.Path, $"bench{i:D2}", extra));
+    srpms.Add(await TestPackages.MakeBenchmarkSrpmAsync(work.Path, $"bench{i:D2}", extra));
 }
 
 Console.WriteLine("plain loop: rpmbuild --rebuild, one after another…");
@@ -34,7 +34,7 @@ Console.WriteLine("forgeline: server with one embedded worker…");
 await using var server = await ForgelineServer.StartAsync(embeddedWorker: true);
 using var client = server.Client();
 // A farm runs for weeks: one untimed build first, so the figure is the steady state, not the JIT's first pass.
-var warmup = await MakeSrpmAsync(work.Path, "warmup", 0);
+var warmup = await TestPackages.MakeBenchmarkSrpmAsync(work.Path, "warmup", 0);
 await using (var warm = File.OpenRead(warmup))
 {
     var upload = await client.UploadAsync(warm, "srpm", "warmup-1.0-1.src.rpm", await Sha256Hex.OfFileAsync(warmup));
@@ -89,40 +89,3 @@ var ratio = farm.Elapsed.TotalSeconds / plain.Elapsed.TotalSeconds;
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"RESULT build-overhead ({label}, 1 worker) = {farm.Elapsed.TotalSeconds:0.00} s; peer rpmbuild-loop = {plain.Elapsed.TotalSeconds:0.00} s; ratio {ratio:0.000}; goal <= 1.15"));
 return ratio <= 1.15 ? 0 : 1;
-
-static async Task<string> MakeSrpmAsync(string root, string name, double extraSeconds)
-{
-    var dir = Path.Combine(root, "specs", name);
-    Directory.CreateDirectory(dir);
-    await File.WriteAllTextAsync(Path.Combine(dir, $"{name}.c"), $$"""
-        #include <stdio.h>
-        int main(void) { puts("{{name}}"); return 0; }
-        """);
-    await File.WriteAllTextAsync(Path.Combine(dir, $"{name}.spec"), $$"""
-        Name:     {{name}}
-        Version:  1.0
-        Release:  1
-        Summary:  Benchmark package {{name}}
-        License:  MIT
-        Source0:  {{name}}.c
-
-        %description
-        A small C program for the build-overhead benchmark.
-
-        %prep
-        cp %{SOURCE0} .
-
-        %build
-        gcc -O2 -o {{name}} {{name}}.c
-        {{(extraSeconds > 0 ? "sleep " + extraSeconds.ToString(CultureInfo.InvariantCulture) : "")}}
-
-        %install
-        install -D -m 0755 {{name}} %{buildroot}%{_bindir}/{{name}}
-
-        %files
-        %{_bindir}/{{name}}
-        """);
-    await ProcessRunner.RunCheckedAsync("rpmbuild", "-bs", "--nodeps", "--define", $"_topdir {Path.Combine(root, "top")}", "--define", $"_sourcedir {dir}",
-        "--define", $"_srcrpmdir {root}", Path.Combine(dir, $"{name}.spec"));
-    return Path.Combine(root, $"{name}-1.0-1.src.rpm");
-}

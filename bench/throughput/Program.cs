@@ -17,7 +17,7 @@ Console.WriteLine($"making {count} small SRPMs (a C program compiled with gcc -O
 var srpms = new List<string>();
 for (var i = 0; i < count; i++)
 {
-    srpms.Add(await MakeSrpmAsync(work.Path, $"tp{i:D3}"));
+    srpms.Add(await TestPackages.MakeBenchmarkSrpmAsync(work.Path, $"tp{i:D3}", 0));
 }
 
 Console.WriteLine("plain loop: xargs -P2 rpmbuild --rebuild…");
@@ -125,39 +125,3 @@ static (double Self, double Children) CpuSeconds(int pid)
 
 static (double Server, double Workers) FarmCpu(ForgelineServer server, ForgelineProcess[] workers) =>
     (CpuSeconds(server.Process.Id).Self, workers.Sum(w => CpuSeconds(w.Id).Self));
-
-static async Task<string> MakeSrpmAsync(string root, string name)
-{
-    var dir = Path.Combine(root, "specs", name);
-    Directory.CreateDirectory(dir);
-    await File.WriteAllTextAsync(Path.Combine(dir, $"{name}.c"), $$"""
-        #include <stdio.h>
-        int main(void) { puts("{{name}}"); return 0; }
-        """);
-    await File.WriteAllTextAsync(Path.Combine(dir, $"{name}.spec"), $$"""
-        Name:     {{name}}
-        Version:  1.0
-        Release:  1
-        Summary:  Benchmark package {{name}}
-        License:  MIT
-        Source0:  {{name}}.c
-
-        %description
-        A small C program for the throughput benchmark.
-
-        %prep
-        cp %{SOURCE0} .
-
-        %build
-        gcc -O2 -o {{name}} {{name}}.c
-
-        %install
-        install -D -m 0755 {{name}} %{buildroot}%{_bindir}/{{name}}
-
-        %files
-        %{_bindir}/{{name}}
-        """);
-    await ProcessRunner.RunCheckedAsync("rpmbuild", "-bs", "--nodeps", "--define", $"_topdir {Path.Combine(root, "top")}", "--define", $"_sourcedir {dir}",
-        "--define", $"_srcrpmdir {root}", Path.Combine(dir, $"{name}.spec"));
-    return Path.Combine(root, $"{name}-1.0-1.src.rpm");
-}

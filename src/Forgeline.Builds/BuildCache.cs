@@ -44,11 +44,11 @@ public sealed class BuildCache(ForgelineDbContext db)
     /// </summary>
     public async Task<string?> CurrentEnvironmentAsync(string arch, string labels, CancellationToken cancellationToken)
     {
-        var needed = labels.Length == 0 ? [] : labels.Split(',');
+        var needed = StoredLabels.Split(labels);
         var workers = await db.Workers.AsNoTracking()
             .Where(w => w.Arch == arch && w.Admin == WorkerAdmin.Enabled && w.Environment != null)
             .OrderByDescending(w => w.LastSeenAt).Select(w => new { w.Labels, w.Environment }).ToListAsync(cancellationToken);
-        return workers.FirstOrDefault(w => needed.All(w.Labels.Split(',').Contains))?.Environment;
+        return workers.FirstOrDefault(w => needed.All(StoredLabels.Split(w.Labels).Contains))?.Environment;
     }
 
     /// <summary>

@@ -23,9 +23,13 @@ public static class BuildMapper
         b.Artifacts.OrderBy(a => a.Kind == "log").ThenBy(a => a.Name, StringComparer.Ordinal)
             .Select(a => new ArtifactDto(a.Name, a.Kind, a.Size, a.Sha256, ArtifactUrl(b.Id, a.Name))).ToList(),
         b.Priority,
-        QueueService.SplitLabels(b.Labels),
-        b.Macros is { } macros ? System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(macros) : null,
+        StoredLabels.Split(b.Labels),
+        MacrosOf(b),
         b.CachedFromId);
+
+    /// <summary>The build's RPM macros (stored as a JSON object), or null for none.</summary>
+    public static Dictionary<string, string>? MacrosOf(BuildRecord b) =>
+        b.Macros is { } json ? System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(json) : null;
 
     /// <summary>Download path of an artifact.</summary>
     public static string ArtifactUrl(long buildId, string name) => $"/api/v1/builds/{buildId}/artifacts/{Uri.EscapeDataString(name)}";

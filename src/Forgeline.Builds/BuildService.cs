@@ -73,7 +73,7 @@ public sealed partial class BuildService(
         }
 
         var arch = string.IsNullOrWhiteSpace(request.Arch) ? options.Value.DefaultArch : request.Arch.Trim();
-        var labels = JobService.NormalizeLabels(request.Labels);
+        var labels = StoredLabels.Join(request.Labels);
         var macros = request.Macros is { Count: > 0 } m ? m : null;
         var now = time.GetUtcNow().UtcDateTime;
         var build = new BuildRecord
@@ -158,9 +158,10 @@ public sealed partial class BuildService(
 
         foreach (var label in request.Labels ?? [])
         {
-            if (!ResourceName.IsValid(label.Trim()))
+            // The rule workers' labels follow; matching is case-insensitive, so "KVM" asks for "kvm".
+            if (!Core.Workers.WorkerLabel.IsValid(label.Trim().ToLowerInvariant()))
             {
-                return $"label '{label}' is not valid: use {ResourceName.Rule}";
+                return $"label '{label}' is not valid: use {Core.Workers.WorkerLabel.Rule}";
             }
         }
 

@@ -41,9 +41,9 @@ public sealed partial class JobService(
     public async Task<JobLease?> LeaseAsync(LeaseRequest request, CancellationToken cancellationToken)
     {
         var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(Math.Clamp(request.WaitSeconds, 0, 60));
-        var labels = NormalizeLabels(request.Labels);
+        var labels = StoredLabels.Join(request.Labels);
         await TouchWorkerAsync(request, labels, cancellationToken);
-        var offer = new WorkerOffer(request.Arch, labels.Length == 0 ? new HashSet<string>() : labels.Split(',').ToHashSet(StringComparer.Ordinal));
+        var offer = new WorkerOffer(request.Arch, StoredLabels.Split(labels).ToHashSet(StringComparer.Ordinal));
         while (true)
         {
             var wake = queueSignal.WaitAsync();
@@ -67,10 +67,6 @@ public sealed partial class JobService(
             cancellationToken.ThrowIfCancellationRequested();
         }
     }
-
-    /// <summary>Sorted, comma-separated labels, the form builds and workers are matched on.</summary>
-    public static string NormalizeLabels(IEnumerable<string>? labels) =>
-        string.Join(',', (labels ?? []).Select(l => l.Trim().ToLowerInvariant()).Where(l => l.Length > 0).Distinct().Order(StringComparer.Ordinal));
 
     private async Task<JobLease?> TryClaimAsync(LeaseRequest request, WorkerOffer offer, CancellationToken cancellationToken)
     {
@@ -140,8 +136,7 @@ public sealed partial class JobService(
 
         logs.Reset(id, firstLine: null);
         LogLeased(id, request.Worker, build.Attempt);
-        var macros = build.Macros is { } json ? System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(json) : null;
-        return new JobLease(id, leaseId, build.Attempt, build.Source, build.Arch, Options.TimeoutSeconds, Options.LogLimitBytes, Options.LeaseSeconds, macros);
+        return new JobLease(id, leaseId, build.Attempt, build.Source, build.Arch, Options.TimeoutSeconds, Options.LogLimitBytes, Options.LeaseSeconds, BuildMapper.MacrosOf(build));
     }
 
     /// <summary>Renews a lease and says whether the user asked to cancel.</summary>

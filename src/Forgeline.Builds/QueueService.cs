@@ -30,7 +30,7 @@ public sealed class QueueService(ForgelineDbContext db, QueueBook book, IOptions
         double? mean = recent.Count == 0 ? null : recent.Average(b => (b.FinishedAt!.Value - b.StartedAt!.Value).TotalSeconds);
 
         var items = plan.Items.Select(i => new QueuedBuildDto(
-            i.Position, i.Build.Id, i.Build.Owner, i.Build.Priority, i.Build.Arch, SplitLabels(i.Build.Labels),
+            i.Position, i.Build.Id, i.Build.Owner, i.Build.Priority, i.Build.Arch, StoredLabels.Split(i.Build.Labels),
             new DateTimeOffset(i.Build.SubmittedAt), Estimate(i.Position, i.Build.NotBefore), i.Build.NotBefore is { } nb ? new DateTimeOffset(nb) : null)).ToList();
         var owners = plan.Owners
             .Where(o => owner is null || o.Owner == owner)
@@ -79,7 +79,4 @@ public sealed class QueueService(ForgelineDbContext db, QueueBook book, IOptions
         book.Weighted(owner, weight);
         return new OwnerDto(owner, weight);
     }
-
-    /// <summary>Splits stored labels.</summary>
-    public static IReadOnlyList<string> SplitLabels(string labels) => labels.Length == 0 ? [] : labels.Split(',');
 }

@@ -148,6 +148,38 @@ public sealed class FairQueueTests
         (await client.GetBuildHistoryAsync(id)).Select(e => e.Kind).ShouldBe(["queued", "started", "finished"]);
     }
 
+    [Fact]
+    public async Task Bad_queue_options_get_a_clear_error_and_submit_nothing()
+    {
+        await using var server = await ForgelineServer.StartAsync(embeddedWorker: false);
+        var dir = TestPackages.WriteSpecDirectory(server.Home["in"], "picky");
+        var cases = new (string[] Args, string Expected)[]
+        {
+            (["build", dir, "--priority", "urgent"], "--priority must be high, normal or low"),
+            (["build", dir, "--define", "nospace"], "--define takes 'NAME VALUE'"),
+            (["build", dir, "--define", "1x value"], "is not a macro name"),
+            (["build", dir, "--label", "a b"], "label 'a b' is not valid"),
+            (["queue", "weight", "alice", "0"], "weight must be between 1 and 1000"),
+            (["queue", "weight", "a b", "2"], "owner names are"),
+            (["token", "create", "grouped", "--scope", "build", "--owner", "a b"], "owner must be"),
+            (["workers", "drain", "nobody"], "there is no worker 'nobody'"),
+        };
+        foreach (var (args, expected) in cases)
+        {
+            var (code, _, stderr) = await server.CliAsync(args);
+            code.ShouldNotBe(0, string.Join(' ', args));
+            stderr.ShouldContain(expected, Case.Sensitive, string.Join(' ', args));
+        }
+
+        using var client = server.Client();
+        (await client.ListBuildsAsync()).Items.ShouldBeEmpty();
+        using var http = new HttpClient { BaseAddress = server.Url };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", server.AdminToken);
+        var response = await http.PostAsync("api/v1/builds", new StringContent("""{"source":{"kind":"Git","url":"https://example.org/x.git"},"priority":"urgent"}""", System.Text.Encoding.UTF8, "application/json"));
+        response.StatusCode.ShouldBe(System.Net.HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+    }
+
     private static async Task<long> SubmitAsync(ForgelineServer server, string token, string dir, params string[] options)
     {
         var (code, stdout, stderr) = await server.CliAsync(["build", dir, .. options], token);

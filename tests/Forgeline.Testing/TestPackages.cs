@@ -1,3 +1,4 @@
+using System.Globalization;
 namespace Forgeline.Testing;
 
 /// <summary>Real packages made with rpmbuild for tests: spec directories and source RPMs.</summary>
@@ -91,6 +92,47 @@ public static class TestPackages
     {
         var dir = WriteCSpecDirectory(Path.Combine(parent, $"specs-{release}"), name, release, comment, buildScript);
         return await PackSrpmAsync(parent, dir, name, "1.0", release);
+    }
+
+    /// <summary>
+    /// The benchmarks' package: one C file compiled with <c>gcc -O2</c> (about 0.16 s of rpmbuild), plus
+    /// <paramref name="extraSeconds"/> of sleep in <c>%build</c>; returns the path of its source RPM in <paramref name="root"/>.
+    /// </summary>
+    public static async Task<string> MakeBenchmarkSrpmAsync(string root, string name, double extraSeconds)
+    {
+        var dir = Path.Combine(root, "specs", name);
+        Directory.CreateDirectory(dir);
+        await File.WriteAllTextAsync(Path.Combine(dir, $"{name}.c"), $$"""
+            #include <stdio.h>
+            int main(void) { puts("{{name}}"); return 0; }
+            """);
+        await File.WriteAllTextAsync(Path.Combine(dir, $"{name}.spec"), $$"""
+            Name:     {{name}}
+            Version:  1.0
+            Release:  1
+            Summary:  Benchmark package {{name}}
+            License:  MIT
+            Source0:  {{name}}.c
+
+            %description
+            A small C program for the benchmarks.
+
+            %prep
+            cp %{SOURCE0} .
+
+            %build
+            gcc -O2 -o {{name}} {{name}}.c
+            {{(extraSeconds > 0 ? "sleep " + extraSeconds.ToString(CultureInfo.InvariantCulture) : "")}}
+
+            %install
+            install -D -m 0755 {{name}} %{buildroot}%{_bindir}/{{name}}
+
+            %files
+            %{_bindir}/{{name}}
+            """);
+        await ProcessRunner.RunCheckedAsync("rpmbuild", "-bs", "--nodeps", "--define", $"_topdir {Path.Combine(root, "top")}", "--define", $"_sourcedir {dir}",
+            "--define", $"_srcrpmdir {root}", Path.Combine(dir, $"{name}.spec"));
+        return Path.Combine(root, $"{name}-1.0-1.src.rpm");
     }
 
     private static async Task<string> PackSrpmAsync(string parent, string dir, string name, string version, string release)

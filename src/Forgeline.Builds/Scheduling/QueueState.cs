@@ -153,7 +153,7 @@ public sealed class QueueState
             var key = build.Arch + "|" + build.Labels;
             if (!lanes.TryGetValue(key, out var lane))
             {
-                lanes[key] = lane = new Lane(build.Arch, build.Labels.Length == 0 ? [] : build.Labels.Split(','));
+                lanes[key] = lane = new Lane(build.Arch, StoredLabels.Split(build.Labels));
             }
 
             lane.Add(build);
