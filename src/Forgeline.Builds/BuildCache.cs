@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Forgeline.Core.Builds;
+using Forgeline.Core.Workers;
 using Forgeline.Data;
 using Forgeline.Data.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -16,7 +17,7 @@ namespace Forgeline.Builds;
 public sealed class BuildCache(ForgelineDbContext db)
 {
     /// <summary>The digest of a build's inputs, or null when the source has none that is stable.</summary>
-    public static string? InputDigest(BuildSource source, string arch, string labels, IReadOnlyDictionary<string, string>? macros)
+    public static string? InputDigest(BuildSource source, string arch, string labels, IReadOnlyDictionary<string, string>? macros, IReadOnlyList<JobDependency>? dependencies = null)
     {
         var identity = source.Kind switch
         {
@@ -33,6 +34,12 @@ public sealed class BuildCache(ForgelineDbContext db)
         foreach (var (name, value) in (macros ?? new Dictionary<string, string>()).OrderBy(m => m.Key, StringComparer.Ordinal))
         {
             text.Append(name).Append('=').Append(value.Length).Append(':').Append(value).Append('\n');
+        }
+
+        // The packages installed in the build environment decide the result too: built against other ones, it is another build.
+        foreach (var dependency in (dependencies ?? []).OrderBy(d => d.Sha256, StringComparer.Ordinal))
+        {
+            text.Append("dep ").Append(dependency.Sha256).Append('\n');
         }
 
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));

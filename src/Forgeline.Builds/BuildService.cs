@@ -58,7 +58,12 @@ public sealed partial class BuildService(
     /// Queues a build of <paramref name="request"/> for <paramref name="owner"/>; or, when an identical build already
     /// succeeded in the build environment it would run in, finishes it at once with that build's artifacts.
     /// </summary>
-    public async Task<ServiceResult<BuildDto>> SubmitAsync(string owner, SubmitBuildRequest request, CancellationToken cancellationToken)
+    /// <param name="owner">Whose build it is (its share of the queue).</param>
+    /// <param name="request">What to build.</param>
+    /// <param name="cancellationToken">Cancels.</param>
+    /// <param name="placement">For a build of a project: the project, the RPMs installed in its build environment, and
+    /// a callback that records the build beside it in the same transaction.</param>
+    public async Task<ServiceResult<BuildDto>> SubmitAsync(string owner, SubmitBuildRequest request, CancellationToken cancellationToken, ProjectPlacement? placement = null)
     {
         var source = request.Source;
         if ((SourceProblem(source) ?? OptionsProblem(request)) is { } problem)
@@ -91,7 +96,9 @@ public sealed partial class BuildService(
             Priority = request.Priority,
             Labels = labels,
             Macros = macros is null ? null : System.Text.Json.JsonSerializer.Serialize(macros),
-            InputDigest = BuildCache.InputDigest(source, arch, labels, macros),
+            InputDigest = BuildCache.InputDigest(source, arch, labels, macros, placement?.Dependencies),
+            ProjectId = placement?.ProjectId,
+            Dependencies = placement?.Dependencies is { Count: > 0 } deps ? System.Text.Json.JsonSerializer.Serialize(deps, ForgelineJson.Options) : null,
             SubmittedAt = now,
             QueuedAt = now,
         };
@@ -104,6 +111,7 @@ public sealed partial class BuildService(
         }
 
         db.Builds.Add(build);
+        placement?.Attach(build);
         await db.SaveChangesAsync(cancellationToken);
         if (build.State == BuildState.Queued)
         {
@@ -165,28 +173,7 @@ public sealed partial class BuildService(
             }
         }
 
-        if (request.Macros is { } macros)
-        {
-            if (macros.Count > 64)
-            {
-                return "at most 64 macros may be defined for a build";
-            }
-
-            foreach (var (name, value) in macros)
-            {
-                if (name.Length is 0 or > 64 || !(char.IsAsciiLetter(name[0]) || name[0] == '_') || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
-                {
-                    return $"'{name}' is not a macro name rpm accepts (letters, digits and _, not starting with a digit)";
-                }
-
-                if (value.Length > 4096 || value.Any(char.IsControl))
-                {
-                    return $"the value of macro '{name}' must be one line of at most 4096 characters";
-                }
-            }
-        }
-
-        return null;
+        return request.Macros is { } macros ? BuildMacros.FindProblem(macros) : null;
     }
 
     /// <summary>One build with its artifacts.</summary>
@@ -291,7 +278,8 @@ public sealed partial class BuildService(
         return artifact is null ? (null, null) : (artifact, store.OpenRead(artifact.Sha256));
     }
 
-    private string? SourceProblem(BuildSource source)
+    /// <summary>What is wrong with <paramref name="source"/> (a missing upload, a bad git URL or ref, a spec path outside it), or null.</summary>
+    public string? SourceProblem(BuildSource source)
     {
         if (source.SpecPath is { } spec && (spec.StartsWith('/') || spec.Split('/').Contains("..") || !spec.EndsWith(".spec", StringComparison.Ordinal)))
         {

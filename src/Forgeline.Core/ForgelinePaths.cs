@@ -13,6 +13,9 @@ public sealed record ForgelinePaths(string Root)
     /// <summary>Live build logs.</summary>
     public string Logs => Path.Combine(Root, "logs");
 
+    /// <summary>Published repositories of projects: <c>repos/PROJECT/CHROOT/</c>.</summary>
+    public string Repositories => Path.Combine(Root, "repos");
+
     /// <summary>The first admin token, mode 0600.</summary>
     public string AdminToken => Path.Combine(Root, "admin-token");
 

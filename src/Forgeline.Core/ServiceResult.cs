@@ -17,6 +17,9 @@ public enum ServiceError
 
     /// <summary>The caller is known but not allowed to do this.</summary>
     Forbidden,
+
+    /// <summary>The request did not prove who sent it (a webhook without a valid signature).</summary>
+    Unauthorized,
 }
 
 /// <summary>A value or an expected failure with a message for the user.</summary>

@@ -22,6 +22,27 @@ public sealed class ForgelineDbContext(DbContextOptions<ForgelineDbContext> opti
     /// <summary>Owner weights.</summary>
     public DbSet<OwnerRecord> Owners => Set<OwnerRecord>();
 
+    /// <summary>Projects.</summary>
+    public DbSet<ProjectRecord> Projects => Set<ProjectRecord>();
+
+    /// <summary>Project members.</summary>
+    public DbSet<ProjectMemberRecord> ProjectMembers => Set<ProjectMemberRecord>();
+
+    /// <summary>Packages of projects.</summary>
+    public DbSet<ProjectPackageRecord> ProjectPackages => Set<ProjectPackageRecord>();
+
+    /// <summary>Packages built together in dependency order.</summary>
+    public DbSet<BatchRecord> Batches => Set<BatchRecord>();
+
+    /// <summary>One package of a batch for one chroot.</summary>
+    public DbSet<BatchEntryRecord> BatchEntries => Set<BatchEntryRecord>();
+
+    /// <summary>Signed RPMs that belong in projects' repositories.</summary>
+    public DbSet<RepositoryPackageRecord> RepositoryPackages => Set<RepositoryPackageRecord>();
+
+    /// <summary>What was last published per project and chroot.</summary>
+    public DbSet<RepositoryRecord> Repositories => Set<RepositoryRecord>();
+
     /// <summary>API tokens.</summary>
     public DbSet<ApiTokenRecord> ApiTokens => Set<ApiTokenRecord>();
 
@@ -59,6 +80,73 @@ public sealed class ForgelineDbContext(DbContextOptions<ForgelineDbContext> opti
             b.HasMany(x => x.Artifacts).WithOne().HasForeignKey(a => a.BuildId).OnDelete(DeleteBehavior.Cascade);
             b.HasMany(x => x.Events).WithOne().HasForeignKey(e => e.BuildId).OnDelete(DeleteBehavior.Cascade);
             b.Ignore(x => x.Source);
+            b.HasIndex(x => x.ProjectId);
+        });
+        modelBuilder.Entity<ProjectRecord>(p =>
+        {
+            p.ToTable("projects");
+            p.HasKey(x => x.Id);
+            p.Property(x => x.Name).HasMaxLength(64);
+            p.Property(x => x.Owner).HasMaxLength(128);
+            p.Property(x => x.MissingDependencies).HasMaxLength(8);
+            p.HasIndex(x => x.Name).IsUnique();
+            p.HasMany(x => x.Members).WithOne().HasForeignKey(m => m.ProjectId).OnDelete(DeleteBehavior.Cascade);
+            p.Ignore(x => x.ChrootList);
+        });
+        modelBuilder.Entity<ProjectMemberRecord>(m =>
+        {
+            m.ToTable("project_members");
+            m.HasKey(x => new { x.ProjectId, x.Principal });
+            m.Property(x => x.Principal).HasMaxLength(128);
+            m.Property(x => x.Role).HasMaxLength(16);
+        });
+        modelBuilder.Entity<ProjectPackageRecord>(p =>
+        {
+            p.ToTable("project_packages");
+            p.HasKey(x => x.Id);
+            p.Property(x => x.Name).HasMaxLength(64);
+            p.Property(x => x.SourceKind).HasConversion<string>().HasMaxLength(16);
+            p.HasIndex(x => new { x.ProjectId, x.Name }).IsUnique();
+            p.HasOne<ProjectRecord>().WithMany().HasForeignKey(x => x.ProjectId).OnDelete(DeleteBehavior.Cascade);
+            p.Ignore(x => x.Source);
+        });
+        modelBuilder.Entity<BatchRecord>(b =>
+        {
+            b.ToTable("project_batches");
+            b.HasKey(x => x.Id);
+            b.HasIndex(x => new { x.ProjectId, x.Id });
+            b.HasOne<ProjectRecord>().WithMany().HasForeignKey(x => x.ProjectId).OnDelete(DeleteBehavior.Cascade);
+            b.HasMany(x => x.Entries).WithOne().HasForeignKey(e => e.BatchId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<BatchEntryRecord>(e =>
+        {
+            e.ToTable("project_batch_entries");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.State).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Package).HasMaxLength(64);
+            e.Property(x => x.Chroot).HasMaxLength(64);
+            e.HasIndex(x => x.State);
+            e.HasIndex(x => new { x.PackageId, x.Chroot, x.Id });
+            e.HasIndex(x => x.BuildId);
+            e.Ignore(x => x.WaitsForIds);
+            e.Ignore(x => x.NeedsIds);
+            e.HasOne(x => x.Build).WithMany().HasForeignKey(x => x.BuildId).OnDelete(DeleteBehavior.SetNull);
+        });
+        modelBuilder.Entity<RepositoryPackageRecord>(r =>
+        {
+            r.ToTable("repository_packages");
+            r.HasKey(x => x.Id);
+            r.Property(x => x.Chroot).HasMaxLength(64);
+            r.HasIndex(x => new { x.ProjectId, x.Chroot, x.FileName }).IsUnique();
+            r.HasIndex(x => new { x.PackageId, x.Chroot, x.BuildId });
+            r.HasOne<ProjectRecord>().WithMany().HasForeignKey(x => x.ProjectId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<RepositoryRecord>(r =>
+        {
+            r.ToTable("repositories");
+            r.HasKey(x => new { x.ProjectId, x.Chroot });
+            r.Property(x => x.Chroot).HasMaxLength(64);
+            r.HasOne<ProjectRecord>().WithMany().HasForeignKey(x => x.ProjectId).OnDelete(DeleteBehavior.Cascade);
         });
         modelBuilder.Entity<ArtifactRecord>(a =>
         {

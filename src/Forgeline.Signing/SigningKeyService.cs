@@ -264,7 +264,7 @@ public sealed partial class SigningKeyService(
 
     private async Task<ServiceResult<KeyDto>?> CommonProblemAsync(string name, string type, IReadOnlyList<string>? signers, CancellationToken cancellationToken)
     {
-        if (!ResourceName.IsValid(name) || name.StartsWith('.'))
+        if (!ResourceName.IsValid(name))
         {
             return Invalid($"a key name is {ResourceName.Rule}");
         }

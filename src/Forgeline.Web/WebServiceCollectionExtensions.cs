@@ -2,6 +2,7 @@ using Forgeline.Core;
 using Forgeline.Web.Auth;
 using Forgeline.Web.Features.Builds;
 using Forgeline.Web.Features.Operations;
+using Forgeline.Web.Features.Projects;
 using Forgeline.Web.Features.Signing;
 using Forgeline.Web.Features.Tokens;
 using Forgeline.Web.Features.Queue;
@@ -45,7 +46,8 @@ public static class WebServiceCollectionExtensions
             app.Use(async (context, next) =>
             {
                 var path = context.Request.Path.Value ?? "/";
-                var owner = path is "/" || path.StartsWith("/builds", StringComparison.Ordinal) || path.StartsWith("/workers", StringComparison.Ordinal) ? ServerTargets.Api
+                var owner = path is "/" || path.StartsWith("/builds", StringComparison.Ordinal) || path.StartsWith("/workers", StringComparison.Ordinal)
+                        || path.StartsWith("/projects", StringComparison.Ordinal) || path.StartsWith("/repos", StringComparison.Ordinal) ? ServerTargets.Api
                     : path.StartsWith("/keys", StringComparison.Ordinal) || path.StartsWith("/signatures", StringComparison.Ordinal) ? ServerTargets.Signer
                     : ServerTargets.None;
                 if (owner != ServerTargets.None && !targets.HasFlag(owner))
@@ -63,6 +65,8 @@ public static class WebServiceCollectionExtensions
             app.MapBuildEndpoints();
             app.MapWorkerEndpoints();
             app.MapQueueEndpoints();
+            app.MapProjectEndpoints();
+            app.MapRepositoryEndpoints();
         }
 
         app.MapTokenEndpoints();

@@ -22,6 +22,9 @@ public sealed partial class FarmEvents(IEventBus bus, QueueBook book, QueueSigna
 
     private IAsyncDisposable? subscription;
 
+    /// <summary>Raised here when a build ended or left the queue, in this process or another replica (projects build their next packages then).</summary>
+    public event Action? BuildFinished;
+
     /// <summary>A build entered the queue (submitted, or queued again).</summary>
     public Task QueuedAsync(QueuedBuild build, CancellationToken cancellationToken)
     {
@@ -42,6 +45,7 @@ public sealed partial class FarmEvents(IEventBus bus, QueueBook book, QueueSigna
     {
         book.Ended(owner);
         logs.Notify(id);
+        BuildFinished?.Invoke();
         return PublishAsync(new ForgelineEvent(EventKinds.BuildChanged, id, Subject: Ended, Data: owner), cancellationToken);
     }
 
@@ -50,6 +54,7 @@ public sealed partial class FarmEvents(IEventBus bus, QueueBook book, QueueSigna
     {
         book.Removed(id);
         logs.Notify(id);
+        BuildFinished?.Invoke();
         return PublishAsync(new ForgelineEvent(EventKinds.BuildChanged, id, Subject: Removed), cancellationToken);
     }
 
@@ -99,9 +104,11 @@ public sealed partial class FarmEvents(IEventBus bus, QueueBook book, QueueSigna
                         break;
                     case (Ended, { } owner):
                         book.Ended(owner);
+                        BuildFinished?.Invoke();
                         break;
                     case (Removed, _):
                         book.Removed(id);
+                        BuildFinished?.Invoke();
                         break;
                 }
 

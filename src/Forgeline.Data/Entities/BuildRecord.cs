@@ -92,6 +92,12 @@ public sealed class BuildRecord
     /// <summary>A build queued again after a worker failure waits until then (backoff).</summary>
     public DateTime? NotBefore { get; set; }
 
+    /// <summary>The project it was built for; null for a build of its own.</summary>
+    public long? ProjectId { get; set; }
+
+    /// <summary>RPMs installed in its build environment (other packages of its project), as JSON <c>[{"fileName","sha256"}]</c>; null for none.</summary>
+    public string? Dependencies { get; set; }
+
     /// <summary>Files the build produced.</summary>
     public List<ArtifactRecord> Artifacts { get; set; } = [];
 

@@ -24,13 +24,23 @@ public sealed class TokenAuthenticationHandler(IOptionsMonitor<AuthenticationSch
             return AuthenticateResult.NoResult();
         }
 
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        string secret;
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return AuthenticateResult.Fail("the Authorization header must be 'Bearer <token>'");
+            secret = header["Bearer ".Length..].Trim();
+        }
+        else if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) && BasicPassword(header["Basic ".Length..].Trim()) is { } password)
+        {
+            // dnf and curl speak Basic: the password is the token (a private project's repository file sets password=).
+            secret = password;
+        }
+        else
+        {
+            return AuthenticateResult.Fail("the Authorization header must be 'Bearer <token>' (or Basic with the token as password)");
         }
 
         var tokens = Context.RequestServices.GetRequiredService<TokenService>();
-        var token = await tokens.FindAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
+        var token = await tokens.FindAsync(secret, Context.RequestAborted);
         if (token is null)
         {
             return AuthenticateResult.Fail("the token is unknown or revoked");
@@ -40,6 +50,20 @@ public sealed class TokenAuthenticationHandler(IOptionsMonitor<AuthenticationSch
         claims.AddRange(token.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(s => new Claim(Scopes.ClaimType, s)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    private static string? BasicPassword(string encoded)
+    {
+        try
+        {
+            var text = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
+            var colon = text.IndexOf(':', StringComparison.Ordinal);
+            return colon >= 0 ? text[(colon + 1)..] : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     /// <inheritdoc />

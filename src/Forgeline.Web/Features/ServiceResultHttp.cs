@@ -17,6 +17,7 @@ public static class ServiceResultHttp
             ServiceError.Conflict => (StatusCodes.Status409Conflict, "Conflict"),
             ServiceError.TooLarge => (StatusCodes.Status413PayloadTooLarge, "Too large"),
             ServiceError.Forbidden => (StatusCodes.Status403Forbidden, "Not allowed"),
+            ServiceError.Unauthorized => (StatusCodes.Status401Unauthorized, "Not authenticated"),
             _ => (StatusCodes.Status400BadRequest, "Invalid request"),
         };
         return TypedResults.Problem(title: title, detail: result.Message, statusCode: status);

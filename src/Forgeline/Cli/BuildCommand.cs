@@ -12,7 +12,8 @@ public static class BuildCommand
     /// <summary>The command.</summary>
     public static Command Create()
     {
-        var source = new Argument<string>("source") { Description = "A directory with a spec file, a .src.rpm, or a git URL" };
+        var source = new Argument<string[]>("source") { Description = "A directory with a spec file, a .src.rpm, or a git URL; with --project, names of the project's packages", Arity = ArgumentArity.OneOrMore };
+        var project = new Option<string?>("--project", "-p") { Description = "Build these packages of a project together, in dependency order, and publish them to its repositories" };
         var gitRef = new Option<string?>("--ref") { Description = "Git branch, tag or commit (git sources)" };
         var spec = new Option<string?>("--spec") { Description = "Path of the spec file inside the directory or repository" };
         var arch = new Option<string?>("--arch") { Description = "Architecture to build for (default: the server's)" };
@@ -21,11 +22,23 @@ public static class BuildCommand
         var labels = new Option<string[]>("--label") { Description = "A worker label the build needs, e.g. kvm (repeatable)", AllowMultipleArgumentsPerToken = false };
         var defines = new Option<string[]>("--define", "-D") { Description = "An RPM macro for the build: 'NAME VALUE' (repeatable)" };
         var noCache = new Option<bool>("--no-cache") { Description = "Build even if an identical build already succeeded" };
-        var command = new Command("build", "Submit a build") { source, gitRef, spec, arch, follow, priority, labels, defines, noCache };
+        var command = new Command("build", "Submit a build") { source, project, gitRef, spec, arch, follow, priority, labels, defines, noCache };
         command.SetAction((parse, cancellationToken) => ForgelineCommandLine.RunClientAsync(parse, async client =>
         {
             var json = parse.GetValue(ForgelineCommandLine.JsonOption);
-            var buildSource = await PrepareSourceAsync(client, parse.GetValue(source)!, parse.GetValue(gitRef), parse.GetValue(spec), cancellationToken);
+            var sources = parse.GetValue(source)!;
+            if (parse.GetValue(project) is { } projectName)
+            {
+                var batch = await client.BuildProjectAsync(projectName, sources, cancellationToken);
+                return await BatchOutput.ReportAsync(client, batch, parse.GetValue(follow), json, cancellationToken);
+            }
+
+            if (sources.Length != 1)
+            {
+                throw new CliException("give one source to build (several names need --project)");
+            }
+
+            var buildSource = await PrepareSourceAsync(client, sources[0], parse.GetValue(gitRef), parse.GetValue(spec), cancellationToken);
             var request = new SubmitBuildRequest(
                 buildSource,
                 parse.GetValue(arch),
@@ -58,7 +71,8 @@ public static class BuildCommand
         return command;
     }
 
-    private static Dictionary<string, string>? ParseDefines(string[]? defines)
+    /// <summary>--define NAME VALUE options as macros.</summary>
+    internal static Dictionary<string, string>? ParseDefines(string[]? defines)
     {
         if (defines is not { Length: > 0 })
         {
@@ -80,7 +94,8 @@ public static class BuildCommand
         return macros;
     }
 
-    private static async Task<BuildSource> PrepareSourceAsync(ForgelineClient client, string source, string? gitRef, string? spec, CancellationToken cancellationToken)
+    /// <summary>Turns what the user typed into a build source: a git URL as it is, a directory or SRPM uploaded first (with progress).</summary>
+    internal static async Task<BuildSource> PrepareSourceAsync(ForgelineClient client, string source, string? gitRef, string? spec, CancellationToken cancellationToken)
     {
         if (IsGitUrl(source))
         {

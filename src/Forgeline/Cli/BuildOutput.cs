@@ -115,8 +115,9 @@ public static class BuildOutput
     {
         "succeeded" => "green",
         "failed" => "red",
-        "running" => "blue",
-        "queued" => "yellow",
+        "blocked" => "darkorange",
+        "running" or "building" or "publishing" => "blue",
+        "queued" or "waiting" => "yellow",
         _ => "grey",
     };
 }

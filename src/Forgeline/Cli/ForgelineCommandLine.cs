@@ -29,6 +29,7 @@ public static class ForgelineCommandLine
         root.Subcommands.Add(BuildsCommand.Create());
         root.Subcommands.Add(WorkersCommand.Create());
         root.Subcommands.Add(QueueCommand.Create());
+        root.Subcommands.Add(ProjectCommand.Create());
         root.Subcommands.Add(TokenCommand.Create());
         root.Subcommands.Add(KeyCommand.Create());
         root.Subcommands.Add(SignCommand.Create());

@@ -1,7 +1,10 @@
 using Forgeline.Events;
 using Forgeline.Builds;
 using Forgeline.Core;
+using Forgeline.Core.Projects;
 using Forgeline.Data;
+using Forgeline.Projects;
+using Forgeline.Worker.Specs;
 using Forgeline.Signing;
 using Forgeline.Web;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -30,6 +33,9 @@ public static class ServerHost
         builder.Services.AddForgelineEvents(builder.Configuration);
         builder.Services.AddForgelineBuilds(builder.Configuration, paths, runScheduler: targets.HasFlag(ServerTargets.Scheduler));
         builder.Services.AddForgelineSigning(builder.Configuration, paths);
+        builder.Services.AddForgelineProjects(builder.Configuration, runCoordinator: targets.HasFlag(ServerTargets.Scheduler));
+        // Specs are read in the same bubblewrap sandbox builds run in: rpmspec runs the spec's shell and Lua.
+        builder.Services.AddSingleton<ISpecReader, SandboxSpecReader>();
         builder.Services.AddForgelineWeb();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<BuildsOptions>>((kestrel, builds) =>

@@ -1,0 +1,292 @@
+using System.Text.Json;
+using Forgeline.Builds;
+using Forgeline.Core;
+using Forgeline.Core.Builds;
+using Forgeline.Core.Projects;
+using Forgeline.Core.Workers;
+using Forgeline.Data;
+using Forgeline.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Forgeline.Projects;
+
+/// <summary>
+/// One look at every running batch, driven only by what the database says, so it may run again at any time (after a
+/// crash, on another replica) and do the right thing: ended builds are signed and recorded in their repository, changed
+/// repositories are published, waiting packages whose dependencies are done are submitted, and those whose
+/// dependencies failed are marked blocked.
+/// </summary>
+public sealed partial class CoordinatorPass(
+    ForgelineDbContext db,
+    BuildService builds,
+    ProjectSigner signer,
+    ProjectRepositories repositories,
+    IOptions<ProjectsOptions> options,
+    TimeProvider time,
+    ILogger<CoordinatorPass> logger)
+{
+    private static readonly BatchEntryState[] Broken = [BatchEntryState.Failed, BatchEntryState.Blocked, BatchEntryState.Canceled];
+
+    /// <summary>Runs the pass; true when it changed anything (another pass may find more to do).</summary>
+    public async Task<bool> RunAsync(CancellationToken cancellationToken)
+    {
+        var progressed = await AcceptEndedBuildsAsync(cancellationToken);
+        progressed |= await PublishChangedAsync(cancellationToken);
+        progressed |= await StartReadyAsync(cancellationToken);
+        await FinishBatchesAsync(cancellationToken);
+        return progressed;
+    }
+
+    private async Task<bool> AcceptEndedBuildsAsync(CancellationToken cancellationToken)
+    {
+        var ended = await db.BatchEntries.Include(e => e.Build)
+            .Where(e => e.State == BatchEntryState.Building && e.Build != null
+                && (e.Build.State == BuildState.Succeeded || e.Build.State == BuildState.Failed || e.Build.State == BuildState.Canceled))
+            .OrderBy(e => e.Id).ToListAsync(cancellationToken);
+        foreach (var entry in ended)
+        {
+            var build = entry.Build!;
+            var now = time.GetUtcNow().UtcDateTime;
+            entry.UpdatedAt = now;
+            if (build.State == BuildState.Succeeded)
+            {
+                await AcceptAsync(entry, build, cancellationToken);
+            }
+            else
+            {
+                entry.State = build.State == BuildState.Canceled ? BatchEntryState.Canceled : BatchEntryState.Failed;
+                entry.Reason = $"build {build.Id} {build.State.ToApiName()}: {build.Reason ?? "no reason given"}";
+                await db.SaveChangesAsync(cancellationToken);
+            }
+        }
+
+        return ended.Count > 0;
+    }
+
+    // Signs the build's RPMs and records them as content of the chroot's repository, in one transaction.
+    private async Task AcceptAsync(BatchEntryRecord entry, BuildRecord build, CancellationToken cancellationToken)
+    {
+        var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == entry.ProjectId, cancellationToken);
+        var rpms = await db.Artifacts.AsNoTracking().Where(a => a.BuildId == build.Id && a.Kind == "rpm").OrderBy(a => a.Name).ToListAsync(cancellationToken);
+        var signed = await signer.SignRpmsAsync(project, rpms, cancellationToken);
+        if (!signed.IsSuccess)
+        {
+            entry.State = BatchEntryState.Failed;
+            entry.Reason = signed.Message;
+            await db.SaveChangesAsync(cancellationToken);
+            LogNotPublished(entry.Package, project.Name, signed.Message!);
+            return;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var names = signed.Value!.Select(s => s.Artifact.Name).ToList();
+        // A rebuild with the same version-release replaces the earlier file of that name.
+        await db.RepositoryPackages.Where(r => r.ProjectId == project.Id && r.Chroot == entry.Chroot && names.Contains(r.FileName)).ExecuteDeleteAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        foreach (var rpm in signed.Value!)
+        {
+            db.RepositoryPackages.Add(new RepositoryPackageRecord
+            {
+                ProjectId = project.Id, Chroot = entry.Chroot, PackageId = entry.PackageId, BuildId = build.Id, FileName = rpm.Artifact.Name,
+                Sha256 = rpm.Sha256, UnsignedSha256 = rpm.Artifact.Sha256, Size = rpm.Size, AddedAt = now,
+            });
+        }
+
+        if (await db.ProjectPackages.FirstOrDefaultAsync(p => p.Id == entry.PackageId, cancellationToken) is { } package)
+        {
+            // From now on the real headers say what the package provides, not its spec.
+            package.BuiltProvides = JsonSerializer.Serialize(signed.Value!.SelectMany(s => HeaderCapabilities.Provides(s.Header)).Select(c => c.ToString()).Distinct().Order(StringComparer.Ordinal).ToList());
+        }
+
+        entry.State = BatchEntryState.Publishing;
+        entry.Reason = null;
+        await RepositoryContent.ChangedAsync(db, project.Id, [entry.Chroot], cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private async Task<bool> PublishChangedAsync(CancellationToken cancellationToken)
+    {
+        // A new project (or chroot) gets its empty repository too, so dnf can be pointed at it from the start.
+        var projects = await db.Projects.AsNoTracking().ToListAsync(cancellationToken);
+        var rows = await db.Repositories.AsNoTracking().ToListAsync(cancellationToken);
+        foreach (var project in projects)
+        {
+            var absent = project.ChrootList.Where(c => !rows.Any(r => r.ProjectId == project.Id && r.Chroot == c)).ToList();
+            if (absent.Count > 0)
+            {
+                await RepositoryContent.ChangedAsync(db, project.Id, absent, cancellationToken);
+            }
+        }
+
+        var stale = await db.Repositories.Where(r => r.ContentVersion > r.PublishedVersion).ToListAsync(cancellationToken);
+        foreach (var repository in stale)
+        {
+            if (projects.FirstOrDefault(p => p.Id == repository.ProjectId) is { } project)
+            {
+                await PublishAsync(project, repository, cancellationToken);
+            }
+        }
+
+        return stale.Count > 0;
+    }
+
+    private async Task PublishAsync(ProjectRecord project, RepositoryRecord repository, CancellationToken cancellationToken)
+    {
+        var version = repository.ContentVersion;
+        var content = await RepositoryContent.PruneAsync(db, project.Id, repository.Chroot, project.KeepBuilds, cancellationToken);
+        var result = await repositories.PublishAsync(project, repository.Chroot, content, cancellationToken);
+        if (!result.IsSuccess)
+        {
+            LogPublishFailed(project.Name, repository.Chroot, result.Message!);
+            await db.BatchEntries.Where(e => e.ProjectId == project.Id && e.Chroot == repository.Chroot && e.State == BatchEntryState.Publishing)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.Reason, $"publication failed, retrying: {result.Message}"), cancellationToken);
+            return;
+        }
+
+        var published = result.Value!;
+        repository.PublishedVersion = version;
+        repository.Generation = published.Generation;
+        repository.Packages = content.Count;
+        repository.PublishedAt = time.GetUtcNow().UtcDateTime;
+        repository.RepomdSha256 = published.RepomdSha256;
+        // Only this pass moves entries to Publishing, and it did so before publishing: all of them are in what was published.
+        var publishing = await db.BatchEntries.Where(e => e.ProjectId == project.Id && e.Chroot == repository.Chroot && e.State == BatchEntryState.Publishing).ToListAsync(cancellationToken);
+        foreach (var entry in publishing)
+        {
+            entry.State = BatchEntryState.Succeeded;
+            entry.Reason = null;
+            entry.UpdatedAt = repository.PublishedAt.Value;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        LogPublished(project.Name, repository.Chroot, content.Count, published.Generation);
+    }
+
+    private async Task<bool> StartReadyAsync(CancellationToken cancellationToken)
+    {
+        var waiting = await db.BatchEntries.Where(e => e.State == BatchEntryState.Waiting).OrderBy(e => e.Level).ThenBy(e => e.Id).ToListAsync(cancellationToken);
+        if (waiting.Count == 0)
+        {
+            return false;
+        }
+
+        var ids = waiting.SelectMany(e => e.WaitsForIds).Distinct().ToList();
+        var others = await db.BatchEntries.AsNoTracking().Where(e => ids.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => new { e.State, e.Package }, cancellationToken);
+        var progressed = false;
+        foreach (var entry in waiting)
+        {
+            var needs = entry.WaitsForIds.Select(id => others.GetValueOrDefault(id)).ToList();
+            var blocker = needs.FirstOrDefault(n => n is not null && Broken.Contains(n.State));
+            if (blocker is not null || needs.Contains(null))
+            {
+                entry.State = BatchEntryState.Blocked;
+                entry.Reason = blocker is null ? "blocked: a package it needs left the batch" : $"blocked by {blocker.Package} ({blocker.State.ToApiName()})";
+                entry.UpdatedAt = time.GetUtcNow().UtcDateTime;
+                await db.SaveChangesAsync(cancellationToken);
+                progressed = true;
+                continue;
+            }
+
+            if (needs.Any(n => n!.State != BatchEntryState.Succeeded) || !await MissingResolvedAsync(entry, cancellationToken))
+            {
+                continue;
+            }
+
+            await SubmitAsync(entry, cancellationToken);
+            progressed = true;
+        }
+
+        return progressed;
+    }
+
+    // With the "wait" policy: is what nothing provided then provided by a published package of the project now?
+    private async Task<bool> MissingResolvedAsync(BatchEntryRecord entry, CancellationToken cancellationToken)
+    {
+        if (entry.MissingRequirements is null)
+        {
+            return true;
+        }
+
+        var packages = await db.ProjectPackages.AsNoTracking().Where(p => p.ProjectId == entry.ProjectId).ToListAsync(cancellationToken);
+        var publishedIds = await db.RepositoryPackages.Where(r => r.ProjectId == entry.ProjectId && r.Chroot == entry.Chroot).Select(r => r.PackageId).Distinct().ToListAsync(cancellationToken);
+        var graph = ProjectGraph.Of(packages.Where(p => p.Id == entry.PackageId || publishedIds.Contains(p.Id)).ToList(), options.Value.BuildrootProvides);
+        if (graph.MissingOf(entry.Package).Count > 0)
+        {
+            return false;
+        }
+
+        entry.MissingRequirements = null;
+        entry.Needs = string.Join(' ', graph.DependsOn(entry.Package).Select(name => packages.First(p => p.Name == name).Id));
+        return true;
+    }
+
+    private async Task SubmitAsync(BatchEntryRecord entry, CancellationToken cancellationToken)
+    {
+        var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == entry.ProjectId, cancellationToken);
+        var package = await db.ProjectPackages.AsNoTracking().FirstOrDefaultAsync(p => p.Id == entry.PackageId, cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        if (package is null)
+        {
+            entry.State = BatchEntryState.Canceled;
+            entry.Reason = "the package was removed from the project";
+            entry.UpdatedAt = now;
+            await db.SaveChangesAsync(cancellationToken);
+            return;
+        }
+
+        var source = package.Source;
+        if (source.Kind == SourceKind.Git && SpecFactsReader.Parse(package.Facts)?.Commit is { Length: > 0 } commit)
+        {
+            // The commit whose spec was read and ordered, not whatever the branch points at by the time a worker clones.
+            source = source with { Ref = commit };
+        }
+
+        var needs = entry.NeedsIds.ToList();
+        var rows = await db.RepositoryPackages.AsNoTracking().Where(r => r.ProjectId == project.Id && r.Chroot == entry.Chroot && needs.Contains(r.PackageId)).ToListAsync(cancellationToken);
+        var dependencies = rows.GroupBy(r => r.PackageId)
+            .SelectMany(g => g.Where(r => r.BuildId == g.Max(x => x.BuildId)))
+            .OrderBy(r => r.FileName, StringComparer.Ordinal)
+            .Select(r => new JobDependency(r.FileName, r.Sha256)).ToList();
+        var request = new SubmitBuildRequest(source, ProjectRules.ArchOf(entry.Chroot), Macros: SpecFactsReader.MacrosOf(project));
+        var placement = new ProjectPlacement(project.Id, dependencies, build =>
+        {
+            entry.Build = build;
+            entry.State = BatchEntryState.Building;
+            entry.Reason = null;
+            entry.UpdatedAt = now;
+        });
+        var submitted = await builds.SubmitAsync(project.Owner, request, cancellationToken, placement);
+        if (!submitted.IsSuccess)
+        {
+            db.ChangeTracker.Clear();
+            await db.BatchEntries.Where(e => e.Id == entry.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(e => e.State, BatchEntryState.Failed)
+                .SetProperty(e => e.Reason, $"could not submit the build: {submitted.Message}")
+                .SetProperty(e => e.UpdatedAt, now), cancellationToken);
+        }
+    }
+
+    private async Task FinishBatchesAsync(CancellationToken cancellationToken)
+    {
+        var open = await db.Batches.Where(b => b.FinishedAt == null && !db.BatchEntries.Any(e => e.BatchId == b.Id
+                && (e.State == BatchEntryState.Waiting || e.State == BatchEntryState.Building || e.State == BatchEntryState.Publishing)))
+            .ToListAsync(cancellationToken);
+        foreach (var batch in open)
+        {
+            batch.FinishedAt = time.GetUtcNow().UtcDateTime;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Package {Package} of project {Project} was not published: {Reason}")]
+    private partial void LogNotPublished(string package, string project, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Publishing {Project}/{Chroot} failed; it will be tried again: {Reason}")]
+    private partial void LogPublishFailed(string project, string chroot, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Published {Project}/{Chroot}: {Packages} RPMs, generation {Generation}")]
+    private partial void LogPublished(string project, string chroot, int packages, long generation);
+}

@@ -1,0 +1,291 @@
+using System.Text.Json;
+using Forgeline.Core;
+using Forgeline.Core.Projects;
+using Forgeline.Core.Signing;
+using Forgeline.Data;
+using Forgeline.Data.Entities;
+using Forgeline.Signing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Forgeline.Projects;
+
+/// <summary>Projects and their members: create, look, edit, delete.</summary>
+public sealed partial class ProjectService(
+    ForgelineDbContext db,
+    SigningKeyService keys,
+    ProjectRepositories repositories,
+    IOptions<ProjectsOptions> options,
+    TimeProvider time,
+    ILogger<ProjectService> logger)
+{
+    /// <summary>Makes a project owned by the caller; makes it a signing key of its own unless one is named.</summary>
+    public async Task<ServiceResult<ProjectDto>> CreateAsync(ProjectCaller caller, CreateProjectRequest request, CancellationToken cancellationToken)
+    {
+        var chroots = request.Chroots is { Count: > 0 } given ? given.Select(c => c.Trim()).Distinct().ToList() : [options.Value.DefaultChroot];
+        var problem = ProjectRules.NameProblem("project", request.Name)
+            ?? SettingsProblem(chroots, request.DistTag, request.Macros, request.MissingDependencies, request.KeepBuilds);
+        if (problem is not null)
+        {
+            return Fail<ProjectDto>(ServiceError.Invalid, problem);
+        }
+
+        if (await db.Projects.AnyAsync(p => p.Name == request.Name, cancellationToken))
+        {
+            return Fail<ProjectDto>(ServiceError.Conflict, $"project '{request.Name}' already exists");
+        }
+
+        string keyName;
+        if (request.SigningKey is { Length: > 0 } named)
+        {
+            if (await KeyProblemAsync(named, caller, cancellationToken) is { } keyProblem)
+            {
+                return Fail<ProjectDto>(keyProblem.Error, keyProblem.Message);
+            }
+
+            keyName = named;
+        }
+        else
+        {
+            keyName = $"project-{request.Name}";
+            var made = await keys.CreateAsync(new CreateKeyRequest(keyName, KeyKinds.OpenPgp, options.Value.KeyAlgorithm,
+                UserId: $"Forgeline project {request.Name} <{request.Name}@forgeline.invalid>", Purposes: ["rpm", "file"], AllowedSigners: []), cancellationToken);
+            if (!made.IsSuccess)
+            {
+                return Fail<ProjectDto>(made.Error!.Value, $"could not make the project's signing key '{keyName}': {made.Message}; name an existing key with --key");
+            }
+        }
+
+        var project = new ProjectRecord
+        {
+            Name = request.Name,
+            Owner = caller.Principal,
+            Description = request.Description,
+            Chroots = string.Join(' ', chroots),
+            DistTag = request.DistTag,
+            Macros = request.Macros is { Count: > 0 } m ? JsonSerializer.Serialize(m) : null,
+            SigningKey = keyName,
+            IsPublic = request.IsPublic,
+            MissingDependencies = request.MissingDependencies ?? "fail",
+            RebuildDependents = request.RebuildDependents,
+            KeepBuilds = request.KeepBuilds ?? 2,
+            CreatedAt = time.GetUtcNow().UtcDateTime,
+        };
+        db.Projects.Add(project);
+        await db.SaveChangesAsync(cancellationToken);
+        LogCreated(project.Name, caller.Principal, project.Chroots);
+        return await ToDtoAsync(project, cancellationToken);
+    }
+
+    /// <summary>The projects the caller may see, by name.</summary>
+    public async Task<List<ProjectDto>> ListAsync(ProjectCaller caller, CancellationToken cancellationToken)
+    {
+        var all = await db.Projects.AsNoTracking().Include(p => p.Members).OrderBy(p => p.Name).ToListAsync(cancellationToken);
+        var result = new List<ProjectDto>();
+        foreach (var project in all.Where(p => ProjectAccess.CanSee(p, caller)))
+        {
+            result.Add(await ToDtoAsync(project, cancellationToken));
+        }
+
+        return result;
+    }
+
+    /// <summary>One project; a private one is "not found" to those who may not see it.</summary>
+    public async Task<ServiceResult<ProjectDto>> GetAsync(ProjectCaller caller, string name, CancellationToken cancellationToken) =>
+        await FindAsync(name, caller, cancellationToken) is { } project ? await ToDtoAsync(project, cancellationToken) : NotFound<ProjectDto>(name);
+
+    /// <summary>Changes the settings given; project admins only.</summary>
+    public async Task<ServiceResult<ProjectDto>> EditAsync(ProjectCaller caller, string name, EditProjectRequest request, CancellationToken cancellationToken)
+    {
+        if (await FindForAdminAsync(name, caller, tracked: true, cancellationToken) is not { IsSuccess: true } found)
+        {
+            return Fail<ProjectDto>(found.Error!.Value, found.Message!);
+        }
+
+        var project = found.Value!;
+        var chroots = request.Chroots is { Count: > 0 } given ? given.Select(c => c.Trim()).Distinct().ToList() : project.ChrootList.ToList();
+        if (SettingsProblem(chroots, request.DistTag, request.Macros, request.MissingDependencies, request.KeepBuilds) is { } problem)
+        {
+            return Fail<ProjectDto>(ServiceError.Invalid, problem);
+        }
+
+        if (request.SigningKey is { Length: > 0 } key && key != project.SigningKey && await KeyProblemAsync(key, caller, cancellationToken) is { } keyProblem)
+        {
+            return Fail<ProjectDto>(keyProblem.Error, keyProblem.Message);
+        }
+
+        project.Description = request.Description ?? project.Description;
+        project.Chroots = string.Join(' ', chroots);
+        project.DistTag = request.DistTag ?? project.DistTag;
+        project.Macros = request.Macros is { } macros ? (macros.Count > 0 ? JsonSerializer.Serialize(macros) : null) : project.Macros;
+        project.SigningKey = request.SigningKey is { Length: > 0 } k ? k : project.SigningKey;
+        project.IsPublic = request.IsPublic ?? project.IsPublic;
+        project.MissingDependencies = request.MissingDependencies ?? project.MissingDependencies;
+        project.RebuildDependents = request.RebuildDependents ?? project.RebuildDependents;
+        project.KeepBuilds = request.KeepBuilds ?? project.KeepBuilds;
+        await db.SaveChangesAsync(cancellationToken);
+        LogEdited(project.Name, caller.Principal);
+        return await ToDtoAsync(project, cancellationToken);
+    }
+
+    /// <summary>Deletes the project, its packages, batches and published repositories; its owner or a server admin only.</summary>
+    public async Task<ServiceResult<bool>> DeleteAsync(ProjectCaller caller, string name, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(name, caller, cancellationToken) is not { } project)
+        {
+            return NotFound<bool>(name);
+        }
+
+        if (!caller.IsAdmin && caller.Principal != project.Owner)
+        {
+            return Fail<bool>(ServiceError.Forbidden, $"only the owner of project '{name}' ({project.Owner}) or a server admin may delete it");
+        }
+
+        await db.Projects.Where(p => p.Id == project.Id).ExecuteDeleteAsync(cancellationToken);
+        // The rows go first: a crash here leaves files nobody serves, never a served repository without its project.
+        repositories.DeleteProjectFiles(project.Name);
+        LogDeleted(project.Name, caller.Principal);
+        return true;
+    }
+
+    /// <summary>Adds a member or changes their role; project admins only.</summary>
+    public async Task<ServiceResult<ProjectDto>> SetMemberAsync(ProjectCaller caller, string name, string principal, string role, CancellationToken cancellationToken)
+    {
+        if (!ResourceName.IsValid(principal))
+        {
+            return Fail<ProjectDto>(ServiceError.Invalid, $"a member is a token owner or token name: {ResourceName.Rule}");
+        }
+
+        if (!ProjectRoles.IsValid(role))
+        {
+            return Fail<ProjectDto>(ServiceError.Invalid, $"unknown role '{role}'; use {ProjectRoles.Admin} or {ProjectRoles.Builder}");
+        }
+
+        if (await FindForAdminAsync(name, caller, tracked: true, cancellationToken) is not { IsSuccess: true } found)
+        {
+            return Fail<ProjectDto>(found.Error!.Value, found.Message!);
+        }
+
+        var project = found.Value!;
+        if (project.Members.FirstOrDefault(m => m.Principal == principal) is { } member)
+        {
+            member.Role = role;
+        }
+        else
+        {
+            project.Members.Add(new ProjectMemberRecord { ProjectId = project.Id, Principal = principal, Role = role });
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        LogMember(project.Name, principal, role, caller.Principal);
+        return await ToDtoAsync(project, cancellationToken);
+    }
+
+    /// <summary>Removes a member; project admins only.</summary>
+    public async Task<ServiceResult<ProjectDto>> RemoveMemberAsync(ProjectCaller caller, string name, string principal, CancellationToken cancellationToken)
+    {
+        if (await FindForAdminAsync(name, caller, tracked: true, cancellationToken) is not { IsSuccess: true } found)
+        {
+            return Fail<ProjectDto>(found.Error!.Value, found.Message!);
+        }
+
+        var project = found.Value!;
+        if (project.Members.FirstOrDefault(m => m.Principal == principal) is not { } member)
+        {
+            return Fail<ProjectDto>(ServiceError.NotFound, $"'{principal}' is not a member of project '{name}'");
+        }
+
+        project.Members.Remove(member);
+        await db.SaveChangesAsync(cancellationToken);
+        LogMember(project.Name, principal, "removed", caller.Principal);
+        return await ToDtoAsync(project, cancellationToken);
+    }
+
+    /// <summary>The project if the caller may see it.</summary>
+    internal async Task<ProjectRecord?> FindAsync(string name, ProjectCaller caller, CancellationToken cancellationToken, bool tracked = false)
+    {
+        var query = db.Projects.Include(p => p.Members).Where(p => p.Name == name);
+        var project = await (tracked ? query : query.AsNoTracking()).FirstOrDefaultAsync(cancellationToken);
+        return project is not null && ProjectAccess.CanSee(project, caller) ? project : null;
+    }
+
+    private async Task<ServiceResult<ProjectRecord>> FindForAdminAsync(string name, ProjectCaller caller, bool tracked, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(name, caller, cancellationToken, tracked) is not { } project)
+        {
+            return NotFound<ProjectRecord>(name);
+        }
+
+        return ProjectAccess.CanAdminister(project, caller)
+            ? project
+            : Fail<ProjectRecord>(ServiceError.Forbidden, $"'{caller.Principal}' is not an admin of project '{name}'; its owner is {project.Owner}");
+    }
+
+    private async Task<(ServiceError Error, string Message)?> KeyProblemAsync(string keyName, ProjectCaller caller, CancellationToken cancellationToken)
+    {
+        if (await keys.FindAsync(keyName, cancellationToken) is not { } key)
+        {
+            return (ServiceError.Invalid, $"there is no key '{keyName}'; 'forgeline key list' shows the keys");
+        }
+
+        var purposes = key.Purposes.Split(' ');
+        if (key.Kind != KeyKinds.OpenPgp || !purposes.Contains("rpm") || !purposes.Contains("file"))
+        {
+            return (ServiceError.Invalid, $"key '{keyName}' cannot sign a repository: it must be an OpenPGP key for both rpm and file signatures");
+        }
+
+        var signers = key.AllowedSigners.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return caller.IsAdmin || signers.Contains("*") || signers.Contains(caller.Token)
+            ? null
+            : (ServiceError.Forbidden, $"token '{caller.Token}' may not sign with key '{keyName}', so its projects may not either; an admin can allow it with 'forgeline key allow {keyName} {caller.Token}'");
+    }
+
+    private static string? SettingsProblem(IReadOnlyList<string> chroots, string? distTag, IReadOnlyDictionary<string, string>? macros, string? missing, int? keep)
+    {
+        if (chroots.Count > 16)
+        {
+            return "at most 16 chroots per project";
+        }
+
+        return chroots.Select(ProjectRules.ChrootProblem).FirstOrDefault(p => p is not null)
+            ?? (distTag is { Length: > 0 } d ? ProjectRules.DistTagProblem(d) : null)
+            ?? (macros is not null ? Core.Builds.BuildMacros.FindProblem(macros) : null)
+            ?? (macros?.ContainsKey("dist") == true ? "set the dist tag with --dist-tag, not as a macro" : null)
+            ?? (missing is not null && !ProjectRules.MissingPolicies.Contains(missing) ? $"missing dependencies policy must be fail or wait, not '{missing}'" : null)
+            ?? (keep is < 1 or > 100 ? "keep-builds must be between 1 and 100" : null);
+    }
+
+    private async Task<ProjectDto> ToDtoAsync(ProjectRecord project, CancellationToken cancellationToken)
+    {
+        var published = await db.Repositories.AsNoTracking().Where(r => r.ProjectId == project.Id).ToListAsync(cancellationToken);
+        var repos = project.ChrootList.Select(chroot =>
+        {
+            var state = published.FirstOrDefault(r => r.Chroot == chroot);
+            return new RepositoryDto(chroot, ProjectRepositories.UrlOf(project.Name, chroot), state?.Packages ?? 0,
+                state?.PublishedAt is { } at ? new DateTimeOffset(at) : null);
+        }).ToList();
+        return new ProjectDto(project.Name, project.Owner, project.Description, project.ChrootList, project.DistTag,
+            project.Macros is { } m ? JsonSerializer.Deserialize<Dictionary<string, string>>(m) : null, project.SigningKey, project.IsPublic,
+            project.MissingDependencies, project.RebuildDependents, project.KeepBuilds,
+            project.Members.OrderBy(x => x.Principal, StringComparer.Ordinal).Select(x => new ProjectMemberDto(x.Principal, x.Role)).ToList(),
+            new DateTimeOffset(project.CreatedAt), repos);
+    }
+
+    private static ServiceResult<T> NotFound<T>(string name) =>
+        ServiceResult<T>.Fail(ServiceError.NotFound, $"there is no project '{name}' you can see; 'forgeline project list' shows them");
+
+    private static ServiceResult<T> Fail<T>(ServiceError error, string message) => ServiceResult<T>.Fail(error, message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Project {Project} created by {Principal} for {Chroots}")]
+    private partial void LogCreated(string project, string principal, string chroots);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Project {Project} edited by {Principal}")]
+    private partial void LogEdited(string project, string principal);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Project {Project} deleted by {Principal}")]
+    private partial void LogDeleted(string project, string principal);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Project {Project}: member {Member} {Role} by {Principal}")]
+    private partial void LogMember(string project, string member, string role, string principal);
+}
