@@ -112,7 +112,7 @@ public sealed class BuildRunner(IJobTransfer transfer, BubblewrapSandbox sandbox
         }
 
         await log.LineAsync("unpacking the source directory");
-        await RunStepAsync("unpacking", ["tar", "-xzf", "/build/source.tar.gz", "-C", "/build/src", "--no-same-owner", "--no-same-permissions"], network: false, stop);
+        await RunStepAsync("unpacking", SourceCommands.Unpack("/build/source.tar.gz", "/build/src"), network: false, stop);
         return await BuildSrpmAsync(stop);
     }
 
@@ -133,10 +133,9 @@ public sealed class BuildRunner(IJobTransfer transfer, BubblewrapSandbox sandbox
         var url = lease.Source.Url!;
         await log.LineAsync($"cloning {url}" + (lease.Source.Ref is { Length: > 0 } r ? $" at {r}" : ""));
         // Only this step has the network: it fetches the sources, and nothing of the package runs during it.
-        await RunStepAsync("git clone", ["git", "-c", "protocol.file.allow=never", "clone", "--quiet", "--no-checkout", "--", url, "/build/src"], network: true, stop,
+        await RunStepAsync("git clone", SourceCommands.GitClone(url, "/build/src"), network: true, stop,
             notThePackagesFault: GitNetworkFailure.Find);
-        var gitRef = lease.Source.Ref is { Length: > 0 } wanted ? wanted : "HEAD";
-        await RunStepAsync("git checkout", ["git", "-C", "/build/src", "-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", gitRef, "--"], network: false, stop);
+        await RunStepAsync("git checkout", SourceCommands.GitCheckout("/build/src", lease.Source.Ref), network: false, stop);
         await RunStepAsync("git log", ["git", "-C", "/build/src", "log", "-1", "--format=forgeline: commit %H %s"], network: false, stop);
         Directory.Delete(Path.Combine(workDirectory, "src", ".git"), recursive: true);
         return await BuildSrpmAsync(stop);
@@ -157,30 +156,12 @@ public sealed class BuildRunner(IJobTransfer transfer, BubblewrapSandbox sandbox
     }
 
     /// <summary>The build's own macros, then the worker's, which it may not override (checked in <see cref="RpmMacros"/>).</summary>
-    private IEnumerable<string> WorkerDefines() =>
-        RpmMacros.Defines(lease.Macros).Concat(["--define", "_topdir /build/rpmbuild", "--define", "_tmppath /tmp", "--define", "_buildhost forgeline-build"]);
+    private IEnumerable<string> WorkerDefines() => RpmMacros.WithWorkerDefines(lease.Macros);
 
     private string FindSpec()
     {
-        var src = Path.Combine(workDirectory, "src");
-        if (lease.Source.SpecPath is { Length: > 0 } given)
-        {
-            var path = Path.GetFullPath(Path.Combine(src, given));
-            if (!path.StartsWith(src + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !File.Exists(path) || new FileInfo(path).LinkTarget is not null)
-            {
-                throw new JobFailedException($"spec file '{given}' is not in the sources");
-            }
-
-            return path;
-        }
-
-        var specs = Directory.GetFiles(src, "*.spec").Where(p => new FileInfo(p).LinkTarget is null).ToArray();
-        return specs.Length switch
-        {
-            1 => specs[0],
-            0 => throw new JobFailedException("no .spec file at the top of the sources; name one with --spec"),
-            _ => throw new JobFailedException($"several .spec files at the top of the sources ({string.Join(", ", specs.Select(Path.GetFileName))}); choose one with --spec"),
-        };
+        var (spec, problem) = SpecLocator.Find(Path.Combine(workDirectory, "src"), lease.Source.SpecPath);
+        return spec ?? throw new JobFailedException(problem!);
     }
 
     /// <param name="step">The step's name in messages.</param>

@@ -47,6 +47,13 @@ public static partial class RpmMacros
     public static IReadOnlyList<string> Defines(IReadOnlyDictionary<string, string>? macros) =>
         (macros ?? new Dictionary<string, string>()).OrderBy(m => m.Key, StringComparer.Ordinal).SelectMany(m => new[] { "--define", $"{m.Key} {m.Value}" }).ToList();
 
+    /// <summary>
+    /// <see cref="Defines"/> of <paramref name="macros"/>, then the worker's own (<c>_topdir /build/rpmbuild</c>,
+    /// <c>_tmppath /tmp</c>, <c>_buildhost</c>), which come last so a build cannot move them.
+    /// </summary>
+    public static IReadOnlyList<string> WithWorkerDefines(IReadOnlyDictionary<string, string>? macros) =>
+        [.. Defines(macros), "--define", "_topdir /build/rpmbuild", "--define", "_tmppath /tmp", "--define", "_buildhost forgeline-build"];
+
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z", RegexOptions.CultureInvariant)]

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Diagnostics;
 
-namespace Forgeline.EndToEnd.Tests;
+namespace Forgeline.Testing;
 
 /// <summary>A real <c>git daemon</c> serving a directory on loopback, so builds clone over the network as from a forge.</summary>
 public sealed class GitDaemon : IAsyncDisposable
