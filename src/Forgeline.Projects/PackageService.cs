@@ -29,7 +29,8 @@ public sealed partial class PackageService(
             return Fail<AddPackageResult>(ServiceError.Invalid, problem);
         }
 
-        if (await FindForBuilderAsync(projectName, caller, cancellationToken) is not { IsSuccess: true } found)
+        var found = await FindForBuilderAsync(projectName, caller, cancellationToken);
+        if (!found.IsSuccess)
         {
             return Fail<AddPackageResult>(found.Error!.Value, found.Message!);
         }
@@ -61,7 +62,8 @@ public sealed partial class PackageService(
             return Fail<AddPackageResult>(ServiceError.Invalid, problem);
         }
 
-        if (await FindForBuilderAsync(projectName, caller, cancellationToken) is not { IsSuccess: true } found)
+        var found = await FindForBuilderAsync(projectName, caller, cancellationToken);
+        if (!found.IsSuccess)
         {
             return Fail<AddPackageResult>(found.Error!.Value, found.Message!);
         }
@@ -87,7 +89,8 @@ public sealed partial class PackageService(
     /// <summary>Removes a package; its RPMs leave the repositories at their next publication.</summary>
     public async Task<ServiceResult<bool>> DeleteAsync(ProjectCaller caller, string projectName, string packageName, CancellationToken cancellationToken)
     {
-        if (await FindForBuilderAsync(projectName, caller, cancellationToken) is not { IsSuccess: true } found)
+        var found = await FindForBuilderAsync(projectName, caller, cancellationToken);
+        if (!found.IsSuccess)
         {
             return Fail<bool>(found.Error!.Value, found.Message!);
         }

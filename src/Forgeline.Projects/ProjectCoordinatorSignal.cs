@@ -1,7 +1,7 @@
 namespace Forgeline.Projects;
 
 /// <summary>Wakes the coordinator: a batch was planned or a build ended.</summary>
-public sealed class ProjectCoordinatorSignal
+public sealed class ProjectCoordinatorSignal : IDisposable
 {
     private readonly SemaphoreSlim wake = new(0, 1);
 
@@ -20,6 +20,9 @@ public sealed class ProjectCoordinatorSignal
             }
         }
     }
+
+    /// <inheritdoc />
+    public void Dispose() => wake.Dispose();
 
     /// <summary>Waits for a wake or the timeout.</summary>
     public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => wake.WaitAsync(timeout, cancellationToken);

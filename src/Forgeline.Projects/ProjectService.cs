@@ -98,7 +98,8 @@ public sealed partial class ProjectService(
     /// <summary>Changes the settings given; project admins only.</summary>
     public async Task<ServiceResult<ProjectDto>> EditAsync(ProjectCaller caller, string name, EditProjectRequest request, CancellationToken cancellationToken)
     {
-        if (await FindForAdminAsync(name, caller, tracked: true, cancellationToken) is not { IsSuccess: true } found)
+        var found = await FindForAdminAsync(name, caller, tracked: true, cancellationToken);
+        if (!found.IsSuccess)
         {
             return Fail<ProjectDto>(found.Error!.Value, found.Message!);
         }
@@ -162,7 +163,8 @@ public sealed partial class ProjectService(
             return Fail<ProjectDto>(ServiceError.Invalid, $"unknown role '{role}'; use {ProjectRoles.Admin} or {ProjectRoles.Builder}");
         }
 
-        if (await FindForAdminAsync(name, caller, tracked: true, cancellationToken) is not { IsSuccess: true } found)
+        var found = await FindForAdminAsync(name, caller, tracked: true, cancellationToken);
+        if (!found.IsSuccess)
         {
             return Fail<ProjectDto>(found.Error!.Value, found.Message!);
         }
@@ -185,7 +187,8 @@ public sealed partial class ProjectService(
     /// <summary>Removes a member; project admins only.</summary>
     public async Task<ServiceResult<ProjectDto>> RemoveMemberAsync(ProjectCaller caller, string name, string principal, CancellationToken cancellationToken)
     {
-        if (await FindForAdminAsync(name, caller, tracked: true, cancellationToken) is not { IsSuccess: true } found)
+        var found = await FindForAdminAsync(name, caller, tracked: true, cancellationToken);
+        if (!found.IsSuccess)
         {
             return Fail<ProjectDto>(found.Error!.Value, found.Message!);
         }
@@ -203,7 +206,7 @@ public sealed partial class ProjectService(
     }
 
     /// <summary>The project if the caller may see it.</summary>
-    internal async Task<ProjectRecord?> FindAsync(string name, ProjectCaller caller, CancellationToken cancellationToken, bool tracked = false)
+    public async Task<ProjectRecord?> FindAsync(string name, ProjectCaller caller, CancellationToken cancellationToken, bool tracked = false)
     {
         var query = db.Projects.Include(p => p.Members).Where(p => p.Name == name);
         var project = await (tracked ? query : query.AsNoTracking()).FirstOrDefaultAsync(cancellationToken);

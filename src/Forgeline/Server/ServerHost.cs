@@ -1,12 +1,13 @@
-using Forgeline.Events;
 using Forgeline.Builds;
 using Forgeline.Core;
 using Forgeline.Core.Projects;
 using Forgeline.Data;
+using Forgeline.Events;
 using Forgeline.Projects;
-using Forgeline.Worker.Specs;
 using Forgeline.Signing;
 using Forgeline.Web;
+using Forgeline.Worker.Sandbox;
+using Forgeline.Worker.Specs;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -35,7 +36,7 @@ public static class ServerHost
         builder.Services.AddForgelineSigning(builder.Configuration, paths);
         builder.Services.AddForgelineProjects(builder.Configuration, runCoordinator: targets.HasFlag(ServerTargets.Scheduler));
         // Specs are read in the same bubblewrap sandbox builds run in: rpmspec runs the spec's shell and Lua.
-        builder.Services.AddSingleton<ISpecReader, SandboxSpecReader>();
+        builder.Services.AddSingleton<ISpecReader>(sp => new SandboxSpecReader(new BubblewrapSandbox(), Path.Combine(paths.Root, "specs"), time: sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddForgelineWeb();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<BuildsOptions>>((kestrel, builds) =>
