@@ -2,14 +2,16 @@ using Forgeline.Core.Builds;
 using Forgeline.Core.Client;
 using Forgeline.Core.Sources;
 using Forgeline.Core.Workers;
+using Forgeline.Worker.Dependencies;
 using Forgeline.Worker.Sandbox;
 
 namespace Forgeline.Worker;
 
 /// <summary>
-/// Runs one leased job: fetches the sources, turns a directory or git checkout into an SRPM, rebuilds it with rpmbuild,
-/// all inside the sandbox, and uploads the results. A failure that is the package's fault becomes
-/// <see cref="JobFailedException"/>; one that is not (network, sandbox, disk) becomes <see cref="JobErrorException"/>.
+/// Runs one leased job: fetches the sources, turns a directory or git checkout into an SRPM, unpacks the RPMs it
+/// builds against, rebuilds it with rpmbuild, all inside the sandbox, and uploads the results. A failure that is the
+/// package's fault becomes <see cref="JobFailedException"/>; one that is not (network, sandbox, disk) becomes
+/// <see cref="JobErrorException"/>.
 /// </summary>
 /// <param name="transfer">Where the sources come from and the results go.</param>
 /// <param name="sandbox">Runs every step.</param>
@@ -17,7 +19,7 @@ namespace Forgeline.Worker;
 /// <param name="log">The build log.</param>
 /// <param name="workDirectory">A fresh directory for this job only.</param>
 /// <param name="compilerCache">The worker's ccache, or null to build without one.</param>
-public sealed class BuildRunner(IJobTransfer transfer, BubblewrapSandbox sandbox, JobLease lease, IBuildLog log, string workDirectory, CompilerCache? compilerCache = null)
+public sealed partial class BuildRunner(IJobTransfer transfer, BubblewrapSandbox sandbox, JobLease lease, IBuildLog log, string workDirectory, CompilerCache? compilerCache = null)
 {
     // Only the end of a failed step's output is searched for the cause.
     private const int TailBytes = 8 * 1024;
@@ -44,8 +46,19 @@ public sealed class BuildRunner(IJobTransfer transfer, BubblewrapSandbox sandbox
         };
 
         var srpmName = Path.GetFileName(srpm);
-        await log.LineAsync($"sources ready after {fetchClock.Elapsed.TotalSeconds:0.00}s; rebuilding {srpmName}");
-        await RebuildAsync(srpm, stop);
+        BuildDependencyRoot? dependencies = null;
+        if (lease.Dependencies is { Count: > 0 })
+        {
+            await log.LineAsync($"sources ready after {fetchClock.Elapsed.TotalSeconds:0.00}s");
+            dependencies = await InstallDependenciesAsync(stop);
+            await log.LineAsync($"rebuilding {srpmName}");
+        }
+        else
+        {
+            await log.LineAsync($"sources ready after {fetchClock.Elapsed.TotalSeconds:0.00}s; rebuilding {srpmName}");
+        }
+
+        await RebuildAsync(srpm, dependencies, stop);
 
         var rpms = Directory.EnumerateFiles(Path.Combine(workDirectory, "rpmbuild", "RPMS"), "*.rpm", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
         if (rpms.Count == 0)
@@ -65,21 +78,34 @@ public sealed class BuildRunner(IJobTransfer transfer, BubblewrapSandbox sandbox
         return srpmName[..^".src.rpm".Length];
     }
 
-    private async Task RebuildAsync(string srpm, CancellationToken stop)
+    private async Task RebuildAsync(string srpm, BuildDependencyRoot? dependencies, CancellationToken stop)
     {
+        // --nodeps stays even with dependencies: the host's rpm database is Debian's (empty), so every BuildRequires
+        // would look missing. The server checks BuildRequires against the project and names the RPMs that satisfy
+        // them; those are unpacked and shown to the build, not registered in an rpm database.
         var command = new List<string> { "rpmbuild", "--rebuild", "--nodeps" };
         command.AddRange(WorkerDefines());
         command.Add($"/build/{Path.GetRelativePath(workDirectory, srpm)}");
+        SandboxRequest Configure(SandboxRequest request)
+        {
+            if (compilerCache is not null)
+            {
+                request = request with { Binds = [compilerCache.Bind], Environment = compilerCache.Environment };
+            }
+
+            return dependencies?.Apply(request) ?? request;
+        }
+
         if (compilerCache is null)
         {
-            await RunStepAsync("rpmbuild", [.. command], network: false, stop);
+            await RunStepAsync("rpmbuild", [.. command], network: false, stop, Configure);
             return;
         }
 
         Directory.CreateDirectory(compilerCache.Directory);
         try
         {
-            await RunStepAsync("rpmbuild", [.. command], network: false, stop, [compilerCache.Bind], compilerCache.Environment);
+            await RunStepAsync("rpmbuild", [.. command], network: false, stop, Configure);
         }
         finally
         {
@@ -94,14 +120,14 @@ public sealed class BuildRunner(IJobTransfer transfer, BubblewrapSandbox sandbox
     {
         var name = lease.Source.FileName is { Length: > 0 } given && given.EndsWith(".src.rpm", StringComparison.Ordinal) ? Path.GetFileName(given) : "source.src.rpm";
         var path = Path.Combine(workDirectory, "src", name);
-        await DownloadSourcesAsync(path, stop);
+        await DownloadAsync(lease.Source.Blob!, path, "the sources", stop);
         return path;
     }
 
     private async Task<string> PrepareDirectoryAsync(CancellationToken stop)
     {
         var archive = Path.Combine(workDirectory, "source.tar.gz");
-        await DownloadSourcesAsync(archive, stop);
+        await DownloadAsync(lease.Source.Blob!, archive, "the sources", stop);
         // The server checked it on upload; check again: a worker trusts nothing it is handed.
         await using (var file = File.OpenRead(archive))
         {
@@ -116,15 +142,16 @@ public sealed class BuildRunner(IJobTransfer transfer, BubblewrapSandbox sandbox
         return await BuildSrpmAsync(stop);
     }
 
-    private async Task DownloadSourcesAsync(string path, CancellationToken stop)
+    /// <param name="what">What it is, in the error: "the sources", "build dependency x.rpm".</param>
+    private async Task DownloadAsync(string sha256, string path, string what, CancellationToken stop)
     {
         try
         {
-            await transfer.DownloadSourceAsync(lease.Source.Blob!, path, stop);
+            await transfer.DownloadBlobAsync(sha256, path, stop);
         }
         catch (Exception e) when (e is HttpRequestException or ForgelineApiException or IOException or InvalidDataException && !JobFailure.IsOutOfSpace(e) && !stop.IsCancellationRequested)
         {
-            throw new JobErrorException($"could not download the sources from the server: {e.Message}", e);
+            throw new JobErrorException($"could not download {what} from the server: {e.Message}", e);
         }
     }
 
@@ -168,11 +195,10 @@ public sealed class BuildRunner(IJobTransfer transfer, BubblewrapSandbox sandbox
     /// <param name="command">What runs in the sandbox.</param>
     /// <param name="network">Whether it may use the network.</param>
     /// <param name="stop">Cancel, lease lost or shutdown.</param>
-    /// <param name="binds">Extra read-write mounts.</param>
-    /// <param name="environment">Extra variables.</param>
+    /// <param name="configure">Adds to the step's sandbox: mounts, variables, overlays, another work directory.</param>
     /// <param name="notThePackagesFault">Given the end of a failed step's output, the reason when the failure is not the package's fault.</param>
     private async Task RunStepAsync(string step, string[] command, bool network, CancellationToken stop,
-        IReadOnlyList<SandboxBind>? binds = null, IReadOnlyDictionary<string, string>? environment = null, Func<string, string?>? notThePackagesFault = null)
+        Func<SandboxRequest, SandboxRequest>? configure = null, Func<string, string?>? notThePackagesFault = null)
     {
         var left = deadline - DateTimeOffset.UtcNow;
         if (left <= TimeSpan.Zero)
@@ -180,7 +206,8 @@ public sealed class BuildRunner(IJobTransfer transfer, BubblewrapSandbox sandbox
             throw new JobFailedException($"timed out after {lease.TimeoutSeconds}s");
         }
 
-        var request = new SandboxRequest(workDirectory, command, network, left, lease.LogLimitBytes - logBytes, binds, environment);
+        var request = new SandboxRequest(workDirectory, command, network, left, lease.LogLimitBytes - logBytes);
+        request = configure?.Invoke(request) ?? request;
         var tail = new OutputTail(TailBytes);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var result = await sandbox.RunAsync(request, async bytes =>

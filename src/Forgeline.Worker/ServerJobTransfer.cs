@@ -7,7 +7,7 @@ namespace Forgeline.Worker;
 public sealed class ServerJobTransfer(ForgelineClient client, string leaseId) : IJobTransfer
 {
     /// <inheritdoc />
-    public Task DownloadSourceAsync(string sha256, string destination, CancellationToken cancellationToken) =>
+    public Task DownloadBlobAsync(string sha256, string destination, CancellationToken cancellationToken) =>
         client.DownloadBlobAsync(sha256, destination, cancellationToken);
 
     /// <inheritdoc />

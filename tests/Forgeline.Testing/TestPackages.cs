@@ -135,6 +135,111 @@ public static class TestPackages
         return Path.Combine(root, $"{name}-1.0-1.src.rpm");
     }
 
+    /// <summary>
+    /// Writes and packs the <see cref="LibraryPair"/>: <paramref name="library"/> (a shared library built with the real
+    /// gcc, split into the library and its -devel package) and <paramref name="program"/>, which BuildRequires the
+    /// -devel package. Build the library first, then the program with the library's binary RPMs installed.
+    /// </summary>
+    public static async Task<LibraryPair> MakeLibraryPairSourcesAsync(string parent, string library = "libgreet", string program = "greeter")
+    {
+        var specs = Path.Combine(parent, "specs");
+        var libraryDir = Path.Combine(specs, library);
+        Directory.CreateDirectory(libraryDir);
+        await File.WriteAllTextAsync(Path.Combine(libraryDir, "greet.h"), "#ifndef GREET_H\n#define GREET_H\nconst char *greet_message(void);\n#endif\n");
+        await File.WriteAllTextAsync(Path.Combine(libraryDir, "greet.c"), $"#include \"greet.h\"\nconst char *greet_message(void) {{ return \"{LibraryPair.Greeting}\"; }}\n");
+        await File.WriteAllTextAsync(Path.Combine(libraryDir, "greet.pc"), """
+            prefix=/usr
+            libdir=${prefix}/lib64
+            includedir=${prefix}/include
+
+            Name: greet
+            Description: Greetings for the Forgeline tests
+            Version: 1.0
+            Libs: -L${libdir} -lgreet
+            Cflags: -I${includedir}
+
+            """);
+        // The .so link is absolute on purpose: real -devel packages have such links, and they must resolve in the build's view.
+        await File.WriteAllTextAsync(Path.Combine(libraryDir, $"{library}.spec"), $$"""
+            Name:           {{library}}
+            Version:        1.0
+            Release:        1
+            Summary:        Greeting library for the Forgeline tests
+            License:        MIT
+            Source0:        greet.c
+            Source1:        greet.h
+            Source2:        greet.pc
+
+            %description
+            A shared library that says hello, made by the Forgeline test suite.
+
+            %package devel
+            Summary:        Header and link for {{library}}
+            Requires:       %{name} = %{version}-%{release}
+
+            %description devel
+            The header, .so link and pkg-config file of {{library}}.
+
+            %prep
+            cp %{SOURCE0} %{SOURCE1} %{SOURCE2} .
+
+            %build
+            %{__cc} %{optflags} -fPIC -shared -Wl,-soname,libgreet.so.1 -o libgreet.so.1.0 greet.c
+
+            %install
+            install -D -m 0755 libgreet.so.1.0 %{buildroot}%{_libdir}/libgreet.so.1.0
+            ln -s libgreet.so.1.0 %{buildroot}%{_libdir}/libgreet.so.1
+            ln -s %{_libdir}/libgreet.so.1 %{buildroot}%{_libdir}/libgreet.so
+            install -D -m 0644 greet.h %{buildroot}%{_includedir}/greet.h
+            install -D -m 0644 greet.pc %{buildroot}%{_libdir}/pkgconfig/greet.pc
+
+            %files
+            %{_libdir}/libgreet.so.1*
+
+            %files devel
+            %{_includedir}/greet.h
+            %{_libdir}/libgreet.so
+            %{_libdir}/pkgconfig/greet.pc
+            """);
+
+        var programDir = Path.Combine(specs, program);
+        Directory.CreateDirectory(programDir);
+        await File.WriteAllTextAsync(Path.Combine(programDir, "greeter.c"), "#include <stdio.h>\n#include <greet.h>\nint main(void) { puts(greet_message()); return 0; }\n");
+        await File.WriteAllTextAsync(Path.Combine(programDir, $"{program}.spec"), $$"""
+            Name:           {{program}}
+            Version:        1.0
+            Release:        1
+            Summary:        Greets through {{library}}
+            License:        MIT
+            BuildRequires:  {{library}}-devel
+            Source0:        greeter.c
+
+            %description
+            A program built against {{library}}, made by the Forgeline test suite.
+
+            %prep
+            cp %{SOURCE0} .
+
+            %build
+            %{__cc} %{optflags} -o {{program}} greeter.c -lgreet
+            pkg-config --exists greet
+            echo "greet $(pkg-config --modversion greet) found by pkg-config"
+
+            %install
+            install -D -m 0755 {{program}} %{buildroot}%{_bindir}/{{program}}
+
+            %check
+            ./{{program}}
+
+            %files
+            %{_bindir}/{{program}}
+            """);
+
+        return new LibraryPair(library, program, libraryDir, programDir,
+            await PackSrpmAsync(parent, libraryDir, library, "1.0", "1"),
+            await PackSrpmAsync(parent, programDir, program, "1.0", "1"));
+    }
+
     private static async Task<string> PackSrpmAsync(string parent, string dir, string name, string version, string release)
     {
         var top = Path.Combine(parent, $"rpmbuild-{name}-{release}");

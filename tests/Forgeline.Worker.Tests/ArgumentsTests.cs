@@ -64,4 +64,65 @@ public sealed class ArgumentsTests
         variables["HOME"].ShouldBe("/build");
         args.IndexOf("--clearenv").ShouldBeLessThan(args.IndexOf("--setenv"));
     }
+
+    [Fact]
+    public void A_read_only_bind_is_mounted_read_only()
+    {
+        var request = Request(network: false) with { Binds = [new SandboxBind("/srv/work/build-1/deps", "/build/deps", ReadOnly: true)] };
+
+        var args = BubblewrapSandbox.Arguments(request).ToList();
+
+        var bind = args.LastIndexOf("/srv/work/build-1/deps");
+        args[bind - 1].ShouldBe("--ro-bind");
+        args[bind + 1].ShouldBe("/build/deps");
+    }
+
+    [Fact]
+    public void Without_overlays_bwrap_itself_is_started_with_the_hosts_usr()
+    {
+        var request = Request(network: false);
+
+        var (file, args) = new BubblewrapSandbox("/usr/bin/bwrap").CommandLine(request);
+
+        file.ShouldBe("/usr/bin/bwrap");
+        args.ShouldBe(BubblewrapSandbox.Arguments(request));
+        Pair(args, "--ro-bind", "/usr").ShouldBe("/usr");
+    }
+
+    [Fact]
+    public void With_overlays_unshare_mounts_them_in_a_private_namespace_then_execs_bwrap_which_binds_the_merged_trees()
+    {
+        var request = Request(network: false) with
+        {
+            Overlays = [new SandboxOverlay("/srv/work/build-1/deps/root/usr", "/usr", "/srv/work/build-1/deps/merged/usr")],
+        };
+
+        var (file, args) = new BubblewrapSandbox("/usr/bin/bwrap").CommandLine(request);
+
+        file.ShouldBe("unshare");
+        args.ShouldContain("--mount");
+        args.Skip(args.ToList().IndexOf("--propagation")).Take(2).ShouldBe(["--propagation", "private"]);
+        var separator = args.ToList().IndexOf("/srv/work/build-1/deps/root/usr");
+        args.Skip(separator).Take(5).ShouldBe(["/srv/work/build-1/deps/root/usr", "/usr", "/srv/work/build-1/deps/merged/usr", "--", "/usr/bin/bwrap"]);
+        var bwrapArgs = args.Skip(separator + 5).ToList();
+        bwrapArgs.ShouldBe(BubblewrapSandbox.Arguments(request));
+        Pair(bwrapArgs, "--ro-bind", "/usr").ShouldBe("/srv/work/build-1/deps/merged/usr");
+        Pair(bwrapArgs, "--ro-bind", "/etc").ShouldBe("/etc");
+    }
+
+    [Theory]
+    [InlineData("/srv/layer", "/var", "/srv/mnt", "can only go over /usr or /etc")]
+    [InlineData("/srv/la:yer", "/usr", "/srv/mnt", "must be absolute and free of")]
+    [InlineData("/srv/layer", "/usr", "/srv/m,nt", "must be absolute and free of")]
+    [InlineData("layer", "/usr", "/srv/mnt", "must be absolute and free of")]
+    public void An_overlay_that_cannot_be_mounted_safely_is_refused(string layer, string target, string mountPoint, string message)
+    {
+        var request = Request(network: false) with { Overlays = [new SandboxOverlay(layer, target, mountPoint)] };
+
+        Should.Throw<ArgumentException>(() => new BubblewrapSandbox().CommandLine(request)).Message.ShouldContain(message);
+    }
+
+    /// <summary>The source of the bind (<paramref name="option"/> SOURCE <paramref name="destination"/>).</summary>
+    private static string Pair(IReadOnlyList<string> args, string option, string destination) =>
+        Enumerable.Range(1, args.Count - 2).Where(i => args[i - 1] == option && args[i + 1] == destination).Select(i => args[i]).Single();
 }

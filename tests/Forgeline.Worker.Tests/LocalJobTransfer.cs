@@ -7,7 +7,9 @@ namespace Forgeline.Worker.Tests;
 
 /// <summary>
 /// A stand-in for the server's file endpoints, so <see cref="BuildRunner"/> runs with real rpmbuild and bwrap but
-/// without a server: sources are local files by digest, uploads are recorded.
+/// without a server: sources and dependencies are local files by digest, uploads are recorded. Like the server's
+/// client it hands over the file it has under a digest, but unlike it, it does not check the bytes: the worker's own
+/// check is what a test of a corrupt download exercises.
 /// </summary>
 internal sealed class LocalJobTransfer : IJobTransfer
 {
@@ -15,6 +17,9 @@ internal sealed class LocalJobTransfer : IJobTransfer
 
     /// <summary>What was uploaded, as (kind, file name).</summary>
     public List<(string Kind, string Name)> Uploads { get; } = [];
+
+    /// <summary>The uploaded RPMs (not the SRPM), as their paths in the job's work directory.</summary>
+    public List<string> UploadedRpms { get; } = [];
 
     /// <summary>When set, every download throws it (the server unreachable, say).</summary>
     public Exception? DownloadFailure { get; set; }
@@ -27,6 +32,21 @@ internal sealed class LocalJobTransfer : IJobTransfer
         return sha;
     }
 
+    /// <summary>Offers <paramref name="path"/> under <paramref name="sha256"/>, whatever its content (a corrupt blob).</summary>
+    public void Serve(string sha256, string path) => blobs[sha256] = path;
+
+    /// <summary>Offers each RPM for download and returns them as a lease's dependencies.</summary>
+    public async Task<List<JobDependency>> DependenciesAsync(IEnumerable<string> rpms)
+    {
+        var dependencies = new List<JobDependency>();
+        foreach (var rpm in rpms)
+        {
+            dependencies.Add(new JobDependency(Path.GetFileName(rpm), await AddAsync(rpm)));
+        }
+
+        return dependencies;
+    }
+
     /// <summary>A lease for the SRPM at <paramref name="srpm"/>, offered for download.</summary>
     public async Task<JobLease> SrpmLeaseAsync(string srpm, IReadOnlyDictionary<string, string>? macros = null) =>
         Lease(new BuildSource(SourceKind.Srpm, Blob: await AddAsync(srpm), FileName: Path.GetFileName(srpm)), macros);
@@ -36,7 +56,7 @@ internal sealed class LocalJobTransfer : IJobTransfer
         new(1, "lease-" + Guid.NewGuid().ToString("N"), 1, source, "x86_64", TimeoutSeconds: 120, LogLimitBytes: 16 * 1024 * 1024, LeaseSeconds: 60, macros);
 
     /// <inheritdoc />
-    public Task DownloadSourceAsync(string sha256, string destination, CancellationToken cancellationToken)
+    public Task DownloadBlobAsync(string sha256, string destination, CancellationToken cancellationToken)
     {
         if (DownloadFailure is not null)
         {
@@ -53,6 +73,10 @@ internal sealed class LocalJobTransfer : IJobTransfer
         lock (Uploads)
         {
             Uploads.Add((kind, Path.GetFileName(path)));
+            if (kind == "rpm")
+            {
+                UploadedRpms.Add(path);
+            }
         }
 
         return Task.CompletedTask;

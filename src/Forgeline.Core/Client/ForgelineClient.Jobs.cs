@@ -36,7 +36,7 @@ public sealed partial class ForgelineClient
         await EnsureSuccessAsync(response, cancellationToken);
     }
 
-    /// <summary>Downloads a source blob by digest into <paramref name="destination"/>, verified.</summary>
+    /// <summary>Downloads a blob (sources, or an RPM a job builds against) by digest into <paramref name="destination"/>; throws <see cref="InvalidDataException"/> and keeps nothing when the bytes do not match the digest.</summary>
     public async Task DownloadBlobAsync(string sha256, string destination, CancellationToken cancellationToken = default)
     {
         using var response = await http.GetAsync($"api/v1/blobs/{sha256}", HttpCompletionOption.ResponseHeadersRead, cancellationToken);

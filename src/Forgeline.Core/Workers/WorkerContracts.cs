@@ -50,7 +50,26 @@ public sealed record LeaseRequest(string Worker, string Arch, int Slots, int Wai
 /// <param name="LogLimitBytes">The job fails when its log grows past this.</param>
 /// <param name="LeaseSeconds">The lease lapses unless renewed within this time.</param>
 /// <param name="Macros">RPM macros to define for the build.</param>
-public sealed record JobLease(long BuildId, string LeaseId, int Attempt, BuildSource Source, string Arch, int TimeoutSeconds, long LogLimitBytes, int LeaseSeconds, IReadOnlyDictionary<string, string>? Macros = null);
+/// <param name="Dependencies">
+/// RPMs to install in the build's environment before rpmbuild runs (packages of the same project built earlier that the
+/// build requires); null or empty for none.
+/// </param>
+public sealed record JobLease(
+    long BuildId,
+    string LeaseId,
+    int Attempt,
+    BuildSource Source,
+    string Arch,
+    int TimeoutSeconds,
+    long LogLimitBytes,
+    int LeaseSeconds,
+    IReadOnlyDictionary<string, string>? Macros = null,
+    IReadOnlyList<JobDependency>? Dependencies = null);
+
+/// <summary>A binary RPM a job builds against, downloaded like the sources from <c>GET /api/v1/blobs/{sha256}</c>.</summary>
+/// <param name="FileName">The RPM's file name, e.g. <c>libfoo-devel-1.2-1.x86_64.rpm</c>.</param>
+/// <param name="Sha256">The digest the server stores it under; the worker refuses a download that does not match.</param>
+public sealed record JobDependency(string FileName, string Sha256);
 
 /// <summary>Answer to a heartbeat: whether the user cancelled, and until when the lease now holds.</summary>
 public sealed record HeartbeatResult(bool CancelRequested, DateTimeOffset LeaseExpiresAt);

@@ -23,6 +23,8 @@ public sealed class BubblewrapSandbox(string bwrapPath = "bwrap")
         ["SOURCE_DATE_EPOCH_FROM_CHANGELOG"] = "1",
     };
 
+    private static readonly string[] SetupErrorPrefixes = ["bwrap: ", "unshare: ", OverlayLauncher.ErrorPrefix];
+
     // Inside, the command's stderr is joined to its stdout: what arrives on bwrap's stderr is bwrap's own (setup errors).
     private const int StartErrorCapture = 2048;
 
@@ -35,7 +37,9 @@ public sealed class BubblewrapSandbox(string bwrapPath = "bwrap")
             args.Add("--share-net");
         }
 
-        args.AddRange(["--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]);
+        // With overlays, the merged trees (mounted by OverlayLauncher) stand where the host's directories would go.
+        string Shown(string path) => request.Overlays?.FirstOrDefault(o => o.SandboxPath == path)?.MountPoint ?? path;
+        args.AddRange(["--ro-bind", Shown("/usr"), "/usr", "--ro-bind", Shown("/etc"), "/etc"]);
         // Builds see the host's /etc for users, certificates and rpm macros, but never its secrets.
         foreach (var secret in HiddenFiles.Where(File.Exists))
         {
@@ -66,7 +70,7 @@ public sealed class BubblewrapSandbox(string bwrapPath = "bwrap")
         args.AddRange(["--bind", request.WorkDirectory, "/build"]);
         foreach (var bind in request.Binds ?? [])
         {
-            args.AddRange(["--bind", bind.HostPath, bind.SandboxPath]);
+            args.AddRange([bind.ReadOnly ? "--ro-bind" : "--bind", bind.HostPath, bind.SandboxPath]);
         }
 
         args.AddRange(["--chdir", "/build", "--clearenv"]);
@@ -87,17 +91,27 @@ public sealed class BubblewrapSandbox(string bwrapPath = "bwrap")
         return args;
     }
 
+    /// <summary>
+    /// The program to start for <paramref name="request"/> and its arguments: bwrap itself, or with overlays,
+    /// <c>unshare</c> running <see cref="OverlayLauncher"/>'s script, which mounts them and then execs bwrap.
+    /// </summary>
+    public (string FileName, IReadOnlyList<string> Arguments) CommandLine(SandboxRequest request) =>
+        request.Overlays is { Count: > 0 } overlays
+            ? OverlayLauncher.CommandLine(overlays, bwrapPath, Arguments(request))
+            : (bwrapPath, Arguments(request));
+
     /// <summary>Runs the command, passing its output to <paramref name="onOutput"/> as it comes.</summary>
     public async Task<SandboxResult> RunAsync(SandboxRequest request, Func<ReadOnlyMemory<byte>, Task> onOutput, CancellationToken stop)
     {
-        var start = new ProcessStartInfo(bwrapPath)
+        var (fileName, arguments) = CommandLine(request);
+        var start = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var arg in Arguments(request))
+        foreach (var arg in arguments)
         {
             start.ArgumentList.Add(arg);
         }
@@ -109,7 +123,7 @@ public sealed class BubblewrapSandbox(string bwrapPath = "bwrap")
         }
         catch (Win32Exception e)
         {
-            return new SandboxResult(SandboxOutcome.FailedToStart, -1, 0, $"could not run {bwrapPath}: {e.Message}");
+            return new SandboxResult(SandboxOutcome.FailedToStart, -1, 0, $"could not run {fileName}: {e.Message}");
         }
 
         using var process = started;
@@ -186,12 +200,15 @@ public sealed class BubblewrapSandbox(string bwrapPath = "bwrap")
         return new SandboxResult(SandboxOutcome.Exited, process.ExitCode, total);
     }
 
-    /// <summary>bwrap reports its own failures (before the command runs) as a line starting with "bwrap: ".</summary>
+    /// <summary>
+    /// bwrap reports its own failures (before the command runs) as a line starting with "bwrap: "; with overlays,
+    /// unshare and the mounting script may fail before bwrap even starts.
+    /// </summary>
     private static string? SetupError(MemoryStream ownErrors)
     {
         var text = Encoding.UTF8.GetString(ownErrors.GetBuffer(), 0, (int)ownErrors.Length);
         var line = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
-        return line is not null && line.StartsWith("bwrap: ", StringComparison.Ordinal) ? line : null;
+        return line is not null && SetupErrorPrefixes.Any(p => line.StartsWith(p, StringComparison.Ordinal)) ? line : null;
     }
 
     private static void Kill(Process process)

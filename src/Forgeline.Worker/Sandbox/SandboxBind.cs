@@ -1,6 +1,7 @@
 namespace Forgeline.Worker.Sandbox;
 
-/// <summary>A host directory mounted read-write into the sandbox.</summary>
+/// <summary>A host directory mounted into the sandbox, read-write unless <paramref name="ReadOnly"/>.</summary>
 /// <param name="HostPath">The directory on the host; it must exist.</param>
 /// <param name="SandboxPath">Where the command sees it, e.g. <c>/ccache</c>.</param>
-public sealed record SandboxBind(string HostPath, string SandboxPath);
+/// <param name="ReadOnly">Whether the command may only read it.</param>
+public sealed record SandboxBind(string HostPath, string SandboxPath, bool ReadOnly = false);

@@ -6,8 +6,9 @@ namespace Forgeline.Worker.Sandbox;
 /// <param name="Network">Whether the command may use the network (only to fetch sources; builds never).</param>
 /// <param name="Timeout">Wall-clock limit.</param>
 /// <param name="OutputLimit">The command is stopped when its output passes this many bytes.</param>
-/// <param name="Binds">More host directories mounted read-write (the compiler cache); none by default.</param>
+/// <param name="Binds">More host directories mounted (the compiler cache, build dependencies); none by default.</param>
 /// <param name="Environment">Variables set in the sandbox on top of (or instead of) its own PATH, HOME, LANG and TMPDIR.</param>
+/// <param name="Overlays">Trees laid over the host's <c>/usr</c> or <c>/etc</c> (installed build dependencies); none by default, and then bwrap starts directly.</param>
 public sealed record SandboxRequest(
     string WorkDirectory,
     IReadOnlyList<string> Command,
@@ -15,7 +16,8 @@ public sealed record SandboxRequest(
     TimeSpan Timeout,
     long OutputLimit,
     IReadOnlyList<SandboxBind>? Binds = null,
-    IReadOnlyDictionary<string, string>? Environment = null);
+    IReadOnlyDictionary<string, string>? Environment = null,
+    IReadOnlyList<SandboxOverlay>? Overlays = null);
 
 /// <summary>How a sandboxed command ended.</summary>
 public enum SandboxOutcome

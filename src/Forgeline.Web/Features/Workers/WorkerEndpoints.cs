@@ -28,7 +28,7 @@ public static class WorkerEndpoints
         worker.MapPut("/jobs/{lease}/artifacts/{name}", PutArtifactAsync).Accepts<Stream>("application/octet-stream").WithSummary("Upload an artifact, checked against its sha256");
         worker.MapPost("/jobs/{lease}/complete", CompleteAsync).WithSummary("Report how the job ended");
         worker.MapPost("/jobs/{lease}/release", ReleaseAsync).WithSummary("Hand the job back unfinished (worker shutdown)");
-        worker.MapGet("/blobs/{sha256}", DownloadBlob).WithSummary("Download an uploaded source by digest");
+        worker.MapGet("/blobs/{sha256}", DownloadBlob).WithSummary("Download a blob by digest: uploaded sources, or a built RPM a job builds against");
         return app;
     }
 

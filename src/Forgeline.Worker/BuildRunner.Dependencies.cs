@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using Forgeline.Core;
+using Forgeline.Rpm;
+using Forgeline.Worker.Dependencies;
+
+namespace Forgeline.Worker;
+
+/// <summary>The RPMs a job builds against (<see cref="Core.Workers.JobLease.Dependencies"/>).</summary>
+public sealed partial class BuildRunner
+{
+    /// <summary>
+    /// Downloads the lease's dependencies, checks each (digest, an RPM, not a source RPM), then unpacks them in the
+    /// sandbox. Nothing is unpacked unless every download is sound.
+    /// </summary>
+    private async Task<BuildDependencyRoot> InstallDependenciesAsync(CancellationToken stop)
+    {
+        var dependencies = lease.Dependencies!;
+
+        if (BuildDependencyRoot.FindProblem(dependencies) is { } problem)
+        {
+            throw new JobFailedException(problem);
+        }
+
+        var names = string.Join(", ", dependencies.Select(d => d.FileName));
+        await log.LineAsync(dependencies.Count == 1 ? $"installing 1 build dependency: {names}" : $"installing {dependencies.Count} build dependencies: {names}");
+        var clock = Stopwatch.StartNew();
+        var root = new BuildDependencyRoot(workDirectory);
+        root.Create();
+        foreach (var dependency in dependencies)
+        {
+            var path = Path.Combine(root.RpmDirectory, dependency.FileName);
+            await DownloadAsync(dependency.Sha256, path, $"build dependency {dependency.FileName}", stop);
+            // The server's client checks the digest too; the worker does not rely on how the bytes reached it.
+            var actual = await Sha256Hex.OfFileAsync(path, stop);
+            if (actual != dependency.Sha256)
+            {
+                throw new JobErrorException($"build dependency {dependency.FileName} arrived corrupt: its sha256 is {actual}, the server stores it as {dependency.Sha256}");
+            }
+
+            CheckIsBinaryRpm(path, dependency.FileName);
+        }
+
+        foreach (var dependency in dependencies)
+        {
+            await RunStepAsync($"unpacking {dependency.FileName}", [.. BuildDependencyRoot.UnpackCommand(dependency.FileName)], network: false, stop,
+                request => request with { WorkDirectory = root.Root, Binds = [root.RpmBind] });
+        }
+
+        var leftOut = root.Expose();
+        if (leftOut.Count > 0)
+        {
+            await log.LineAsync($"not shown to the build (only /usr, /etc and /opt of dependencies are): {string.Join(", ", leftOut)}");
+        }
+
+        await log.LineAsync($"build dependencies ready after {clock.Elapsed.TotalSeconds:0.00}s");
+        return root;
+    }
+
+    private static void CheckIsBinaryRpm(string path, string name)
+    {
+        RpmPackage package;
+        try
+        {
+            using var file = File.OpenRead(path);
+            package = RpmPackage.Read(file);
+        }
+        catch (RpmFormatException e)
+        {
+            throw new JobFailedException($"build dependency {name} is not a valid RPM: {e.Message}; rebuild the package it came from");
+        }
+
+        if (package.IsSource)
+        {
+            throw new JobFailedException($"build dependency {name} is a source RPM ({package.Nevra}); a build can only depend on binary RPMs");
+        }
+    }
+}
