@@ -33,4 +33,8 @@ public static class BuildMapper
 
     /// <summary>Download path of an artifact.</summary>
     public static string ArtifactUrl(long buildId, string name) => $"/api/v1/builds/{buildId}/artifacts/{Uri.EscapeDataString(name)}";
+
+    /// <summary>The RPMs a build needs installed (other packages of its project), or null for none.</summary>
+    public static IReadOnlyList<Core.Workers.JobDependency>? DependenciesOf(BuildRecord build) =>
+        build.Dependencies is { } json ? System.Text.Json.JsonSerializer.Deserialize<List<Core.Workers.JobDependency>>(json, Core.ForgelineJson.Options) : null;
 }

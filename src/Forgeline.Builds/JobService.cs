@@ -136,7 +136,8 @@ public sealed partial class JobService(
 
         logs.Reset(id, firstLine: null);
         LogLeased(id, request.Worker, build.Attempt);
-        return new JobLease(id, leaseId, build.Attempt, build.Source, build.Arch, Options.TimeoutSeconds, Options.LogLimitBytes, Options.LeaseSeconds, BuildMapper.MacrosOf(build));
+        return new JobLease(id, leaseId, build.Attempt, build.Source, build.Arch, Options.TimeoutSeconds, Options.LogLimitBytes, Options.LeaseSeconds,
+            BuildMapper.MacrosOf(build), BuildMapper.DependenciesOf(build));
     }
 
     /// <summary>Renews a lease and says whether the user asked to cancel.</summary>

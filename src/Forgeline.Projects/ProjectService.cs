@@ -50,7 +50,7 @@ public sealed partial class ProjectService(
         {
             keyName = $"project-{request.Name}";
             var made = await keys.CreateAsync(new CreateKeyRequest(keyName, KeyKinds.OpenPgp, options.Value.KeyAlgorithm,
-                UserId: $"Forgeline project {request.Name} <{request.Name}@forgeline.invalid>", Purposes: ["rpm", "file"], AllowedSigners: []), cancellationToken);
+                UserId: $"Forgeline project {request.Name} <{request.Name}@forgeline.invalid>", Purposes: ["rpm", "file"], AllowedSigners: [caller.Token]), cancellationToken);
             if (!made.IsSuccess)
             {
                 return Fail<ProjectDto>(made.Error!.Value, $"could not make the project's signing key '{keyName}': {made.Message}; name an existing key with --key");
