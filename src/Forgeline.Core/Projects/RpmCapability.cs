@@ -13,9 +13,6 @@ namespace Forgeline.Core.Projects;
 [JsonConverter(typeof(RpmCapabilityJsonConverter))]
 public sealed record RpmCapability(string Name, string? Operator = null, string? Version = null)
 {
-    /// <summary>The comparison operators rpm writes, longest first.</summary>
-    public static readonly IReadOnlyList<string> Operators = ["<=", ">=", "<", ">", "="];
-
     /// <summary>A rich (boolean) dependency such as <c>(a or b)</c>; see <see cref="RichDependency"/>.</summary>
     [JsonIgnore]
     public bool IsRich => Name.StartsWith('(');

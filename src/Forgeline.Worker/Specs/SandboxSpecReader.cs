@@ -95,7 +95,8 @@ public sealed partial class SandboxSpecReader(BubblewrapSandbox sandbox, string 
         CopySource(request, Path.Combine(read.Work, "source.src.rpm"));
         // Everything, not just the spec: a spec may %include or load one of its sources.
         var script = $"set -o pipefail; ulimit -f {limits.FileLimitBytes / 512}; cd /build/src && rpm2cpio /build/source.src.rpm | cpio -idm --quiet --no-absolute-filenames";
-        await StepAsync(read, "extracting the source RPM", ["bash", "-c", script], network: false, stop);
+        await StepAsync(read, "extracting the source RPM", ["bash", "-c", script], network: false, stop,
+            failure: (_, tail) => $"the source RPM could not be unpacked ({LastLines(tail)}); upload an SRPM made with rpmbuild -bs");
     }
 
     /// <summary>Clones with the network (for this step only), checks out the ref, and returns the commit read.</summary>

@@ -105,6 +105,26 @@ public sealed class SandboxSpecReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_that_is_not_an_srpm_or_an_unsafe_archive_is_refused_and_leaves_nothing_behind()
+    {
+        var dir = SpecSources.Directory(home.Path, new Dictionary<string, string> { ["fl-full.spec"] = FullSpec });
+        var srpm = await SpecSources.SrpmAsync(dir, "fl-full.spec");
+        var cut = home["cut.src.rpm"];
+        File.WriteAllBytes(cut, File.ReadAllBytes(srpm)[..2000]);
+        var unsafeArchive = home["unsafe.tar.gz"];
+        await ProcessRunner.RunCheckedAsync("tar", "-czf", unsafeArchive, "-C", dir, "--transform", "s|^|../|", "fl-full.spec");
+
+        var notRpm = await Should.ThrowAsync<SpecReadException>(() => ReadAsync(new SpecReadRequest(new BuildSource(SourceKind.Srpm, Blob: new string('0', 64)), cut, "x86_64")));
+        var escaping = await Should.ThrowAsync<SpecReadException>(() => ReadAsync(new SpecReadRequest(new BuildSource(SourceKind.Directory, Blob: new string('0', 64)), unsafeArchive, "x86_64")));
+
+        notRpm.Message.ShouldStartWith("the source RPM could not be unpacked (error: /build/source.src.rpm: ");
+        notRpm.Message.ShouldEndWith("); upload an SRPM made with rpmbuild -bs");
+        notRpm.Transient.ShouldBeFalse();
+        escaping.Message.ShouldStartWith("the source archive is unsafe: entry '../fl-full.spec'");
+        Directory.EnumerateFileSystemEntries(home["work"]).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task A_git_source_is_cloned_at_its_ref_and_the_commit_is_recorded()
     {
         var root = home["git"];
