@@ -54,9 +54,24 @@ public sealed class ProjectTests
         File.ReadAllText(Path.Combine(root, "usr/share/greet-app/greet-app.txt")).ShouldBe("hello from greet-data\nbuilt-against-it\n");
         File.Exists(Path.Combine(root, "usr/share/greet-data/greet-data.txt")).ShouldBeTrue("dnf pulled the dependency from the same repository");
 
+        // An artifact damaged in the store after it was built: the next build reuses it (cache hit), and it is refused.
+        var rpm = dataBuild.Artifacts.Single(a => a.Kind == "rpm");
+        var stored = Path.Combine(server.Home["data"], "artifacts", "sha256", rpm.Sha256[..2], rpm.Sha256[2..4], rpm.Sha256);
+        var bytes = File.ReadAllBytes(stored);
+        bytes[^1] ^= 0xff;
+        File.WriteAllBytes(stored, bytes);
+        var again = await server.CliAsync("build", "--project", "demo", "greet-data", "--follow");
+        again.ExitCode.ShouldBe(1, again.Stdout);
+        var refused = (await client.ListBatchesAsync("demo"))[0].Entries.Single();
+        refused.State.ShouldBe("failed");
+        refused.Reason!.ShouldContain("does not match its digest");
+        refused.Reason!.ShouldContain("not published");
+        (await client.GetProjectAsync("demo")).Repositories.Single().Packages.ShouldBe(2, "the repository kept the good package");
+
         var page = await new HttpClient().GetStringAsync(new Uri(server.Url, "/projects/demo"));
         page.ShouldContain("dependency-graph");
-        page.ShouldContain("data-package=\"greet-app\" data-state=\"succeeded\"");
+        page.ShouldContain("data-package=\"greet-data\" data-state=\"failed\"");
+        page.ShouldContain("/repos/demo/");
     }
 
     [Fact]
