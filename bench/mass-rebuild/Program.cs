@@ -62,6 +62,9 @@ if (differing > 0)
 
 var figures = RebuildFigures.Of(project, batch, builds);
 figures.Print();
+var listSchedule = ListSchedule.Makespan(project, name => builds[name].FinishedAt!.Value - builds[name].StartedAt!.Value, workers: 2);
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"  the same builds on two builders with no coordination latency (longest chain first): {listSchedule.TotalSeconds:0.0} s; wall / that = {figures.Wall / listSchedule:0.000}"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  (client side, submit to seeing the batch finished: {clock.Elapsed.TotalSeconds:0.0} s)"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"RESULT mass-rebuild ({packages} packages, depth {depth}, 2 workers x 1 slot) wall = {figures.Wall.TotalSeconds:0.0} s; lower bound = {figures.LowerBound.TotalSeconds:0.0} s " +
