@@ -51,6 +51,33 @@ internal static class LinuxFiles
         }
     }
 
+    /// <summary>
+    /// syncfs(2) of the file system holding <paramref name="path"/>: every file and name written so far is on disk when it
+    /// returns. One call instead of an fsync per file and directory, each of which would wait for its own journal commit.
+    /// </summary>
+    public static void SyncFileSystem(string path)
+    {
+        var fd = NativeMethods.Open(Utf8(path), ReadOnly | Directory | CloseOnExec);
+        if (fd < 0)
+        {
+            var error = new Win32Exception(Marshal.GetLastPInvokeError());
+            throw new IOException($"opening directory {path} to sync its file system failed: {error.Message}", error);
+        }
+
+        try
+        {
+            if (NativeMethods.SyncFs(fd) != 0)
+            {
+                var error = new Win32Exception(Marshal.GetLastPInvokeError());
+                throw new IOException($"syncing the file system of {path} failed: {error.Message}", error);
+            }
+        }
+        finally
+        {
+            _ = NativeMethods.Close(fd);
+        }
+    }
+
     /// <summary>realpath(3): the absolute path with every symlink resolved; null when it does not exist.</summary>
     public static string? RealPath(string path)
     {
@@ -89,6 +116,10 @@ internal static class LinuxFiles
         [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
         [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
         internal static extern int Fsync(int fd);
+
+        [DllImport("libc", EntryPoint = "syncfs", SetLastError = true)]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        internal static extern int SyncFs(int fd);
 
         [DllImport("libc", EntryPoint = "close", SetLastError = true)]
         [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]

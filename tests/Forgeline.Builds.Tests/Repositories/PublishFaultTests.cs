@@ -62,9 +62,10 @@ public sealed class PublishFaultTests(RepositoryPackagesFixture packages) : IDis
     {
         var root = dir["repo"];
         await PublishAsync(root, ["alpha"]);
-        // What a publish killed mid-way leaves: an unfinished generation with a pool file only it lists, a half-copied
-        // file in .incoming, and the temporary link of an interrupted switch.
-        Directory.CreateDirectory(Path.Combine(root, ".generations", "2", "repodata", ".repodata"));
+        // What a publish killed mid-way leaves: a generation being made, one made but not switched to (with a pool file
+        // only it lists), a half-copied file in .incoming, and the temporary link of an interrupted switch.
+        Directory.CreateDirectory(Path.Combine(root, ".generations", ".tmp-0123456789abcdef", ".repodata"));
+        Directory.CreateDirectory(Path.Combine(root, ".generations", "2", "repodata"));
         var orphan = $"Packages/{new string('e', 2)}/{new string('e', 64)}/orphan-1.0-1.noarch.rpm";
         Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(root, orphan))!);
         await File.WriteAllTextAsync(Path.Combine(root, orphan), "half");
@@ -108,6 +109,7 @@ public sealed class PublishFaultTests(RepositoryPackagesFixture packages) : IDis
         var generations = Directory.GetDirectories(Path.Combine(root, ".generations")).Select(d => long.Parse(Path.GetFileName(d), System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
         generations.ShouldBe(Enumerable.Range((int)Math.Max(1, served - kept + 1), (int)Math.Min(kept, served)).Select(g => (long)g).ToList());
         Directory.GetFileSystemEntries(root, ".repodata-*").ShouldBeEmpty();
+        Directory.GetDirectories(Path.Combine(root, ".generations"), ".tmp-*").ShouldBeEmpty();
         Directory.GetFiles(Path.Combine(root, ".incoming")).ShouldBeEmpty();
         var listed = generations.SelectMany(g => File.ReadAllLines(Path.Combine(root, ".generations", g.ToString(System.Globalization.CultureInfo.InvariantCulture), "packages.txt"))).ToHashSet();
         var pool = Directory.GetFiles(Path.Combine(root, "Packages"), "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(root, f)).ToHashSet();

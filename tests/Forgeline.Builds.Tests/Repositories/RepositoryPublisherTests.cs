@@ -173,7 +173,7 @@ public sealed class RepositoryPublisherTests(RepositoryPackagesFixture packages)
         {
             if (stage == PublishStage.PoolFilled)
             {
-                Directory.CreateDirectory(Path.Combine(Root, ".generations", "2", ".repodata"));
+                Directory.CreateDirectory(Path.Combine(Directory.GetDirectories(Path.Combine(Root, ".generations"), ".tmp-*").Single(), ".repodata"));
             }
 
             return Task.CompletedTask;
