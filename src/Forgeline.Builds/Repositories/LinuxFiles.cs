@@ -6,16 +6,22 @@ namespace Forgeline.Builds.Repositories;
 
 /// <summary>
 /// The few system calls the publisher needs that .NET does not offer: hard links, rename(2) of a symlink over a symlink,
-/// fsync of a directory, and realpath(3).
+/// fsync of a directory, syncfs(2) and realpath(3).
 /// </summary>
 internal static class LinuxFiles
 {
     private const int ReadOnly = 0;
     private const int Directory = 0x10000;
     private const int CloseOnExec = 0x80000;
+    private const int CurrentDirectory = -100;
+    private const int FollowSymlinks = 0x400;
 
-    /// <summary>Makes <paramref name="link"/> a hard link to <paramref name="existing"/>; false when the file system refuses (another device, say).</summary>
-    public static bool TryLink(string existing, string link) => NativeMethods.Link(Utf8(existing), Utf8(link)) == 0;
+    /// <summary>
+    /// Makes <paramref name="link"/> a hard link to the file <paramref name="existing"/> names (following a symlink, unlike
+    /// link(2)); false when the file system refuses (another device, say).
+    /// </summary>
+    public static bool TryLink(string existing, string link) =>
+        NativeMethods.LinkAt(CurrentDirectory, Utf8(existing), CurrentDirectory, Utf8(link), FollowSymlinks) == 0;
 
     /// <summary>rename(2): replaces <paramref name="target"/> (a file or symlink) by <paramref name="source"/> in one atomic step.</summary>
     public static void Rename(string source, string target)
@@ -101,9 +107,9 @@ internal static class LinuxFiles
 
     private static class NativeMethods
     {
-        [DllImport("libc", EntryPoint = "link", SetLastError = true)]
+        [DllImport("libc", EntryPoint = "linkat", SetLastError = true)]
         [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-        internal static extern int Link(byte[] existing, byte[] link);
+        internal static extern int LinkAt(int existingDirectory, byte[] existing, int linkDirectory, byte[] link, int flags);
 
         [DllImport("libc", EntryPoint = "rename", SetLastError = true)]
         [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]

@@ -28,6 +28,12 @@ public sealed partial class RepositoryPublisher
         layout = new RepositoryLayout(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)));
         pool = new PackagePool(layout);
         this.options = options ?? new RepositoryPublisherOptions();
+        if (this.options.GenerationsKept < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), this.options.GenerationsKept,
+                "GenerationsKept must be at least 2: a dnf that fetched the previous repomd.xml must still find the files it names");
+        }
+
         this.time = time ?? TimeProvider.System;
         this.logger = logger ?? NullLogger.Instance;
     }
