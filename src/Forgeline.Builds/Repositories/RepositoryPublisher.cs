@@ -107,7 +107,9 @@ public sealed partial class RepositoryPublisher
         }
         catch
         {
-            Discard(made, older);
+            // Every generation on disk may still be read (the served one carries the metadata of older ones), so the
+            // pool files any of them lists stay.
+            Discard(made, layout.Generations().Where(g => g <= current));
             throw;
         }
 

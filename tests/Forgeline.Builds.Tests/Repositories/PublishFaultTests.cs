@@ -82,6 +82,25 @@ public sealed class PublishFaultTests(RepositoryPackagesFixture packages) : IDis
     }
 
     [Fact]
+    public async Task A_failed_publish_keeps_the_packages_of_every_generation_still_readable()
+    {
+        var root = dir["repo"];
+        await PublishAsync(root, ["gamma"]);
+        var first = ServedRepository.Check(root);
+        await PublishAsync(root, ["alpha"]);
+        var publisher = new RepositoryPublisher(root, new RepositoryPublisherOptions { GenerationsKept = Kept });
+        publisher.StageHook = stage => stage == PublishStage.MetadataGenerated ? throw new InvalidOperationException("injected failure") : Task.CompletedTask;
+
+        // gamma comes back in the failed publish; generation 1, still readable through generation 2, lists it too.
+        await Should.ThrowAsync<InvalidOperationException>(() => publisher.PublishAsync(Set("alpha", "gamma"), packages.SignAsync, default));
+
+        foreach (var href in first.MetadataFiles.Concat(first.PackageLocations))
+        {
+            publisher.Resolve(href).ShouldNotBeNull($"{href} of generation 1 must still be served");
+        }
+    }
+
+    [Fact]
     public async Task A_canceled_publish_leaves_the_repository_as_it_was()
     {
         var root = dir["repo"];

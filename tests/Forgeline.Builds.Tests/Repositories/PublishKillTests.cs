@@ -7,7 +7,7 @@ namespace Forgeline.Builds.Tests.Repositories;
 
 /// <summary>
 /// A publishing process killed with SIGKILL at moments picked at random (a random number of progress lines into its
-/// work, so the kill lands wherever it happens to be then, createrepo_c and gpg included): after every kill the
+/// work, so the kill lands wherever it happens to be then, inside createrepo_c or gpg included): after every kill the
 /// repository is served consistent and signed, and a publish afterwards clears every leftover.
 /// </summary>
 [Collection("repositories")]
@@ -64,7 +64,10 @@ public sealed class PublishKillTests(RepositoryPackagesFixture packages, ITestOu
                 ?? throw new InvalidOperationException($"the publish loop ended: {await errors}");
         }
 
-        process.Kill(); // SIGKILL, the process alone: its createrepo_c or gpg, if any, lives on as an orphan would.
+        // SIGKILL to the process and its createrepo_c or gpg, as when a container dies. (An orphaned createrepo_c could
+        // still be writing when the next publish starts; it writes only into its own staging directory, but its last
+        // write could race with the check below, so the test does not leave one behind.)
+        process.Kill(entireProcessTree: true);
         await process.WaitForExitAsync().WaitAsync(Patience);
         return last;
     }
