@@ -101,7 +101,7 @@ internal sealed record RebuildFigures(
             $"  builds: {Durations.Average():0.00} s on average (min {Durations.Min():0.00}, max {Durations.Max():0.00}), {Durations.Sum():0.0} s in all"));
         Console.WriteLine($"  every edge, dependency finished -> dependent started: {Ms(EdgeLatencies)}");
         Console.WriteLine($"  last-finishing dependency -> dependent started: {Ms(BindingLatencies)}");
-        Console.WriteLine($"    of which dependency finished -> dependent submitted (sign, publish, submit): {Ms(FinishToSubmit)}");
+        Console.WriteLine($"    of which dependency finished -> dependent submitted (the coordinator: accept, sign, submit): {Ms(FinishToSubmit)}");
         Console.WriteLine($"  submitted -> started with a worker free for it (lease wake, claim): {Ms(SubmitToStartWithIdleWorker)}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  batch created -> first build started {FirstStart.TotalMilliseconds:0} ms; last build finished -> batch finished (sign, publish) {Tail.TotalMilliseconds:0} ms"));

@@ -14,9 +14,9 @@ namespace Forgeline.Projects;
 
 /// <summary>
 /// One look at every running batch, driven only by what the database says, so it may run again at any time (after a
-/// crash, on another replica) and do the right thing: ended builds are signed and recorded in their repository, changed
-/// repositories are published, waiting packages whose dependencies are done are submitted, and those whose
-/// dependencies failed are marked blocked.
+/// crash, on another replica) and do the right thing: ended builds are signed and recorded in their repository, waiting
+/// packages whose dependencies are signed and recorded are submitted (without waiting for the publication), changed
+/// repositories are published, and packages whose dependencies failed are marked blocked.
 /// </summary>
 public sealed partial class CoordinatorPass(
     ForgelineDbContext db,
@@ -33,8 +33,10 @@ public sealed partial class CoordinatorPass(
     public async Task<bool> RunAsync(CancellationToken cancellationToken)
     {
         var progressed = await AcceptEndedBuildsAsync(cancellationToken);
-        progressed |= await PublishChangedAsync(cancellationToken);
+        // Dependents go before publication: their builds get the signed RPMs by digest, not from the published
+        // repository, so createrepo_c need not stand between a dependency and its dependents.
         progressed |= await StartReadyAsync(cancellationToken);
+        progressed |= await PublishChangedAsync(cancellationToken);
         await FinishBatchesAsync(cancellationToken);
         return progressed;
     }
@@ -189,7 +191,8 @@ public sealed partial class CoordinatorPass(
                 continue;
             }
 
-            if (needs.Any(n => n!.State != BatchEntryState.Succeeded) || !await MissingResolvedAsync(entry, cancellationToken))
+            // Publishing: signed and recorded in the repository's content, which is what a dependent's build gets.
+            if (needs.Any(n => n!.State is not (BatchEntryState.Succeeded or BatchEntryState.Publishing)) || !await MissingResolvedAsync(entry, cancellationToken))
             {
                 continue;
             }
