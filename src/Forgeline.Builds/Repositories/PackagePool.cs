@@ -14,11 +14,14 @@ internal sealed class PackagePool(RepositoryLayout layout)
 
     /// <summary>
     /// Brings every package whose pool file is missing into the pool: hard-linked from its source when the file system
-    /// allows (else copied), hashed, and renamed into place only when the digest matches. Returns how many files it added.
+    /// allows (else copied), hashed, and renamed into place only when the digest matches. Pool paths in
+    /// <paramref name="present"/> (the served generation's) are not looked at: a generation's files stay until it is
+    /// pruned. Returns how many files it added.
+    /// Nothing is synced here: the publisher syncs the file system once before it switches to metadata listing them.
     /// </summary>
-    public async Task<int> FillAsync(IEnumerable<RepositoryPackage> packages, CancellationToken cancellationToken)
+    public async Task<int> FillAsync(IEnumerable<KeyValuePair<string, RepositoryPackage>> packages, IReadOnlySet<string> present, CancellationToken cancellationToken)
     {
-        var missing = packages.Where(p => !File.Exists(Path.Combine(layout.Root, RepositoryLayout.PoolPath(p)))).ToList();
+        var missing = packages.Where(p => !present.Contains(p.Key) && !File.Exists(Path.Combine(layout.Root, p.Key))).Select(p => p.Value).ToList();
         if (missing.Count == 0)
         {
             return 0;
@@ -27,21 +30,6 @@ internal sealed class PackagePool(RepositoryLayout layout)
         Directory.CreateDirectory(layout.IncomingDirectory);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(missing, parallel, async (package, ct) => await AddAsync(package, ct));
-
-        // The new names must be on disk before the metadata that lists them is switched to.
-        var directories = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var package in missing)
-        {
-            var directory = Path.GetDirectoryName(Path.Combine(layout.Root, RepositoryLayout.PoolPath(package)))!;
-            directories.Add(directory);
-            directories.Add(Path.GetDirectoryName(directory)!);
-        }
-
-        directories.Add(Path.Combine(layout.Root, "Packages"));
-        foreach (var directory in directories)
-        {
-            LinuxFiles.SyncDirectory(directory);
-        }
 
         return missing.Count;
     }
@@ -131,8 +119,6 @@ internal sealed class PackagePool(RepositoryLayout layout)
                 hash.AppendData(buffer, 0, read);
                 await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
             }
-
-            output.Flush(flushToDisk: true);
         }
         finally
         {

@@ -6,13 +6,15 @@ namespace Forgeline.Builds.Repositories;
 /// <summary>
 /// Where things live in a repository directory:
 /// <c>repodata</c> (a symlink to the served generation), <c>.generations/N/</c> (a generation: <c>repodata/</c> and
-/// <c>packages.txt</c>, the pool paths it lists), <c>Packages/ab/&lt;sha256&gt;/&lt;file&gt;.rpm</c> (the pool, by
-/// content), <c>.incoming/</c> (files on their way into the pool) and <c>.lock</c>.
+/// <c>packages.txt</c>, the pool paths it lists), <c>.generations/.tmp-*/</c> (a generation being made),
+/// <c>Packages/ab/&lt;sha256&gt;/&lt;file&gt;.rpm</c> (the pool, by content), <c>.incoming/</c> (files on their way into
+/// the pool) and <c>.lock</c>.
 /// </summary>
 internal sealed class RepositoryLayout(string root)
 {
     public const string RepodataName = "repodata";
     public const string ManifestName = "packages.txt";
+    private const string StagingPrefix = ".tmp-";
     private const string LinkPrefix = ".generations/";
     private const string LinkSuffix = "/repodata";
 
@@ -33,7 +35,17 @@ internal sealed class RepositoryLayout(string root)
 
     public string RepodataOf(long generation) => Path.Combine(GenerationDirectory(generation), RepodataName);
 
-    public string ManifestOf(long generation) => Path.Combine(GenerationDirectory(generation), ManifestName);
+    public static string ManifestIn(string generationDirectory) => Path.Combine(generationDirectory, ManifestName);
+
+    /// <summary>
+    /// A fresh directory name for a generation being made. Unique, so that a createrepo_c orphaned by a killed publish
+    /// (it outlives its parent) can never write into the generation a later publish makes.
+    /// </summary>
+    public string NewStagingDirectory() => Path.Combine(GenerationsDirectory, StagingPrefix + Guid.NewGuid().ToString("N"));
+
+    /// <summary>Generations a failed or killed publish was making.</summary>
+    public IEnumerable<string> StagingDirectories() =>
+        Directory.Exists(GenerationsDirectory) ? Directory.EnumerateDirectories(GenerationsDirectory, StagingPrefix + "*") : [];
 
     /// <summary>The generation the repodata link points at; null before the first publish.</summary>
     public long? CurrentGeneration()
@@ -78,16 +90,19 @@ internal sealed class RepositoryLayout(string root)
     }
 
     /// <summary>The pool paths a generation lists; empty when its manifest is gone.</summary>
-    public HashSet<string> ReadManifest(long generation)
+    public HashSet<string> ReadManifest(long generation) => ReadManifest(GenerationDirectory(generation));
+
+    /// <summary>The pool paths the generation in <paramref name="generationDirectory"/> lists; empty when its manifest is gone.</summary>
+    public static HashSet<string> ReadManifest(string generationDirectory)
     {
-        var path = ManifestOf(generation);
+        var path = ManifestIn(generationDirectory);
         return File.Exists(path) ? File.ReadAllLines(path).Where(l => l.Length > 0).ToHashSet(StringComparer.Ordinal) : new HashSet<string>(StringComparer.Ordinal);
     }
 
     /// <summary>Writes a generation's manifest (also createrepo_c's --pkglist) completely or not at all.</summary>
-    public void WriteManifest(long generation, IEnumerable<string> poolPaths)
+    public static void WriteManifest(string generationDirectory, IEnumerable<string> poolPaths)
     {
-        var path = ManifestOf(generation);
+        var path = ManifestIn(generationDirectory);
         var temporary = path + ".tmp";
         var text = new StringBuilder();
         foreach (var poolPath in poolPaths)

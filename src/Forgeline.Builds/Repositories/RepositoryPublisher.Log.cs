@@ -12,7 +12,7 @@ public sealed partial class RepositoryPublisher
     private partial void LogWaitingForLock(string repository);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Discarding generation {Generation} of {Repository}, left by a publish that failed or was killed")]
-    private partial void LogDiscarding(string repository, long generation);
+    private partial void LogDiscarding(string repository, string generation);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cleaning up {Repository} failed; the next publish tries again")]
     private partial void LogCleanupFailed(string repository, Exception exception);

@@ -28,6 +28,12 @@ public sealed partial class RepositoryPublisher
         layout = new RepositoryLayout(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)));
         pool = new PackagePool(layout);
         this.options = options ?? new RepositoryPublisherOptions();
+        if (this.options.GenerationsKept < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), this.options.GenerationsKept,
+                "GenerationsKept must be at least 2: a dnf that fetched the previous repomd.xml must still find the files it names");
+        }
+
         this.time = time ?? TimeProvider.System;
         this.logger = logger ?? NullLogger.Instance;
     }
@@ -58,22 +64,22 @@ public sealed partial class RepositoryPublisher
         var current = Recover();
         // The generations that stay readable beside the new one: their repomd.xml files and packages remain reachable.
         var older = layout.Generations().Where(g => g <= current).TakeLast(options.GenerationsKept - 1).ToList();
-        var manifests = older.ToDictionary(g => g, layout.ReadManifest);
-        var previous = current is long c ? manifests[c] : [];
+        var previous = current is long c ? layout.ReadManifest(c) : [];
         var next = (current ?? 0) + 1;
 
+        var made = layout.NewStagingDirectory();
         byte[] repomd;
         try
         {
-            Directory.CreateDirectory(layout.GenerationDirectory(next));
-            layout.WriteManifest(next, desired.Keys);
-            await pool.FillAsync(desired.Values, cancellationToken);
+            Directory.CreateDirectory(made);
+            RepositoryLayout.WriteManifest(made, desired.Keys);
+            await pool.FillAsync(desired, previous, cancellationToken);
             await StageAsync(PublishStage.PoolFilled);
 
             var updateFrom = current is long from && PackageSet.CanReuseMetadata(previous, desired.Keys) ? layout.GenerationDirectory(from) : null;
-            var warnings = await CreaterepoProcess.RunAsync(options, Root, layout.GenerationDirectory(next), layout.ManifestOf(next), updateFrom, cancellationToken);
-            var repomdPath = Path.Combine(layout.RepodataOf(next), "repomd.xml");
-            var listed = RepomdFile.Load(repomdPath).PrimaryPackageCount(layout.RepodataOf(next));
+            var warnings = await CreaterepoProcess.RunAsync(options, Root, made, RepositoryLayout.ManifestIn(made), updateFrom, cancellationToken);
+            var repodata = Path.Combine(made, RepositoryLayout.RepodataName);
+            var listed = RepomdFile.Load(Path.Combine(repodata, "repomd.xml")).PrimaryPackageCount(repodata);
             if (listed != desired.Count)
             {
                 throw new RepositoryPublishException(
@@ -83,7 +89,7 @@ public sealed partial class RepositoryPublisher
 
             await StageAsync(PublishStage.MetadataGenerated);
 
-            repomd = await File.ReadAllBytesAsync(repomdPath, cancellationToken);
+            repomd = await File.ReadAllBytesAsync(Path.Combine(repodata, "repomd.xml"), cancellationToken);
             var signature = await signRepomd(repomd, cancellationToken);
             if (signature is null || !signature.TrimStart().StartsWith(ArmorHeader, StringComparison.Ordinal))
             {
@@ -91,20 +97,31 @@ public sealed partial class RepositoryPublisher
                     $"the repomd.xml signer returned no ASCII-armored OpenPGP signature (it must start with {ArmorHeader}); check the repository's signing key. The repository was left as it was");
             }
 
-            await File.WriteAllTextAsync(repomdPath + ".asc", signature, cancellationToken);
-            CarryOver(next, older);
-            SyncGeneration(next);
+            await File.WriteAllTextAsync(Path.Combine(repodata, "repomd.xml.asc"), signature, cancellationToken);
+            CarryOver(repodata, older);
+            Directory.Move(made, layout.GenerationDirectory(next));
+            made = layout.GenerationDirectory(next);
+            // Pool files, metadata, signature and manifest must all be on disk before the link may point at them.
+            LinuxFiles.SyncFileSystem(Root);
             await StageAsync(PublishStage.Signed);
         }
         catch
         {
-            Discard(next, older);
+            // Every generation on disk may still be read (the served one carries the metadata of older ones), so the
+            // pool files any of them lists stay.
+            Discard(made, layout.Generations().Where(g => g <= current));
             throw;
         }
 
         layout.Switch(next);
         await StageAsync(PublishStage.Switched);
-        var cleanupProblem = await PruneAsync(next);
+        var known = new Dictionary<long, IEnumerable<string>> { [next] = desired.Keys };
+        if (current is long served)
+        {
+            known[served] = previous;
+        }
+
+        var cleanupProblem = await PruneAsync(next, known);
 
         var result = new PublishResult(
             next,
@@ -152,9 +169,10 @@ public sealed partial class RepositoryPublisher
         pool.ClearIncoming();
         var all = layout.Generations();
         var served = all.Where(g => g <= current).ToList();
-        foreach (var leftover in all.Where(g => current is null || g > current))
+        var leftovers = all.Where(g => current is null || g > current).Select(layout.GenerationDirectory).Concat(layout.StagingDirectories()).ToList();
+        foreach (var leftover in leftovers)
         {
-            LogDiscarding(Root, leftover);
+            LogDiscarding(Root, Path.GetFileName(leftover));
             Discard(leftover, served);
         }
 
@@ -162,17 +180,16 @@ public sealed partial class RepositoryPublisher
     }
 
     /// <summary>Removes an unpublished generation and the pool files only it listed.</summary>
-    private void Discard(long generation, IEnumerable<long> keep)
+    private void Discard(string generationDirectory, IEnumerable<long> keep)
     {
         try
         {
             var referenced = keep.SelectMany(layout.ReadManifest).ToHashSet(StringComparer.Ordinal);
-            pool.Delete(layout.ReadManifest(generation).Where(p => !referenced.Contains(p)));
+            pool.Delete(RepositoryLayout.ReadManifest(generationDirectory).Where(p => !referenced.Contains(p)));
             pool.ClearIncoming();
-            var directory = layout.GenerationDirectory(generation);
-            if (Directory.Exists(directory))
+            if (Directory.Exists(generationDirectory))
             {
-                Directory.Delete(directory, recursive: true);
+                Directory.Delete(generationDirectory, recursive: true);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -183,9 +200,8 @@ public sealed partial class RepositoryPublisher
     }
 
     /// <summary>Links the metadata files older kept generations reference into the new one, so their readers still find them.</summary>
-    private void CarryOver(long next, IEnumerable<long> older)
+    private void CarryOver(string target, IEnumerable<long> older)
     {
-        var target = layout.RepodataOf(next);
         foreach (var generation in older)
         {
             var source = layout.RepodataOf(generation);
@@ -212,30 +228,29 @@ public sealed partial class RepositoryPublisher
         }
     }
 
-    private void SyncGeneration(long generation)
-    {
-        var repodata = layout.RepodataOf(generation);
-        foreach (var file in Directory.EnumerateFiles(repodata).Append(layout.ManifestOf(generation)))
-        {
-            using var stream = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
-            stream.Flush(flushToDisk: true);
-        }
-
-        LinuxFiles.SyncDirectory(repodata);
-        LinuxFiles.SyncDirectory(layout.GenerationDirectory(generation));
-        LinuxFiles.SyncDirectory(layout.GenerationsDirectory);
-    }
-
-    /// <summary>Deletes generations past the kept ones and the pool files no kept generation lists; returns why not, if not.</summary>
-    private async Task<string?> PruneAsync(long served)
+    /// <summary>
+    /// Deletes generations past the kept ones and the pool files no kept generation lists; returns why not, if not.
+    /// <paramref name="known"/> holds manifests already in memory, by generation.
+    /// </summary>
+    private async Task<string?> PruneAsync(long served, IReadOnlyDictionary<long, IEnumerable<string>> known)
     {
         try
         {
             var all = layout.Generations().Where(g => g <= served).ToList();
             var kept = all.TakeLast(options.GenerationsKept).ToList();
             var dropped = all.Except(kept).ToList();
-            var referenced = kept.SelectMany(layout.ReadManifest).ToHashSet(StringComparer.Ordinal);
-            pool.Delete(dropped.SelectMany(layout.ReadManifest).Where(p => !referenced.Contains(p)).Distinct());
+            if (dropped.Count > 0)
+            {
+                IEnumerable<string> Manifest(long generation) => known.TryGetValue(generation, out var manifest) ? manifest : layout.ReadManifest(generation);
+                var unused = dropped.SelectMany(Manifest).ToHashSet(StringComparer.Ordinal);
+                foreach (var generation in kept)
+                {
+                    unused.ExceptWith(Manifest(generation));
+                }
+
+                pool.Delete(unused);
+            }
+
             await StageAsync(PublishStage.Pruning);
             foreach (var generation in dropped)
             {

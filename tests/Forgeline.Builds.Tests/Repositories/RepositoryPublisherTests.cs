@@ -120,6 +120,27 @@ public sealed class RepositoryPublisherTests(RepositoryPackagesFixture packages)
     }
 
     [Fact]
+    public async Task A_source_that_is_a_symlink_is_published_as_the_file_it_names()
+    {
+        var publisher = new RepositoryPublisher(Root);
+        var beta = packages.Package("beta");
+        var link = dir["beta-link.rpm"];
+        File.CreateSymbolicLink(link, beta.SourcePath);
+
+        await publisher.PublishAsync([beta with { SourcePath = link }], packages.SignAsync, default);
+
+        var pooled = Path.Combine(Root, ServedRepository.Check(Root).PackageLocations.Single());
+        new FileInfo(pooled).LinkTarget.ShouldBeNull("the pool holds files, not links to wherever the artifact was");
+    }
+
+    [Fact]
+    public void Fewer_than_two_kept_generations_are_refused()
+    {
+        Should.Throw<ArgumentOutOfRangeException>(() => new RepositoryPublisher(Root, new RepositoryPublisherOptions { GenerationsKept = 1 }))
+            .Message.ShouldContain("at least 2");
+    }
+
+    [Fact]
     public async Task A_missing_source_file_is_named()
     {
         var publisher = new RepositoryPublisher(Root);
@@ -173,7 +194,7 @@ public sealed class RepositoryPublisherTests(RepositoryPackagesFixture packages)
         {
             if (stage == PublishStage.PoolFilled)
             {
-                Directory.CreateDirectory(Path.Combine(Root, ".generations", "2", ".repodata"));
+                Directory.CreateDirectory(Path.Combine(Directory.GetDirectories(Path.Combine(Root, ".generations"), ".tmp-*").Single(), ".repodata"));
             }
 
             return Task.CompletedTask;
