@@ -48,10 +48,10 @@ public sealed class SigningCliTests(SigningServerFixture fixture) : IClassFixtur
         (await Server.CliAsync(["sign", "file", "--key", "rpm-rsa", "--armor", iso], fixture.PackagerToken)).ExitCode.ShouldBe(0);
 
         (await fixture.GpgAsync("--verify", iso + ".asc", iso)).ShouldContain("Good signature");
-        await using (var file = File.OpenWrite(iso))
-        {
-            file.WriteByte(0x42);
-        }
+        // Flip every bit of the first byte: writing a fixed value leaves the file unchanged when it already held it.
+        var bytes = await File.ReadAllBytesAsync(iso);
+        bytes[0] ^= 0xff;
+        await File.WriteAllBytesAsync(iso, bytes);
 
         (await fixture.GpgAsync("--verify", iso + ".asc", iso)).ShouldContain("BAD signature");
     }
