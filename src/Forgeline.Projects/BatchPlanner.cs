@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Forgeline.Builds.Projects.Dependencies;
 using Forgeline.Core;
 using Forgeline.Core.Projects;
 using Forgeline.Data;
@@ -27,18 +26,14 @@ public sealed partial class BatchPlanner(
     /// <summary>Plans and records a batch of <paramref name="request"/>'s packages (all of them when none are named), for a caller who may build.</summary>
     public async Task<ServiceResult<BatchDto>> SubmitAsync(ProjectCaller caller, string projectName, SubmitProjectBuildRequest request, CancellationToken cancellationToken)
     {
-        if (await projects.FindAsync(projectName, caller, cancellationToken) is not { } project)
+        var found = await projects.AccessAsync(projectName, caller, ProjectNeed.Build, cancellationToken);
+        if (!found.IsSuccess)
         {
-            return ServiceResult<BatchDto>.Fail(ServiceError.NotFound, $"there is no project '{projectName}' you can see");
-        }
-
-        if (!ProjectAccess.CanBuild(project, caller))
-        {
-            return ServiceResult<BatchDto>.Fail(ServiceError.Forbidden, $"'{caller.Principal}' may not build in project '{projectName}'");
+            return ServiceResult<BatchDto>.Fail(found.Error!.Value, found.Message!);
         }
 
         var reason = request.Packages is { Count: > 0 } named ? $"build of {string.Join(", ", named)}" : "mass rebuild";
-        return await PlanAsync(project, request.Packages, caller.Principal, reason, cancellationToken);
+        return await PlanAsync(found.Value!, request.Packages, caller.Principal, reason, cancellationToken);
     }
 
     /// <summary>Plans a batch for <paramref name="project"/> without checking the caller (webhooks, after their signature was checked).</summary>

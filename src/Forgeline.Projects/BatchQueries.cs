@@ -11,10 +11,13 @@ public sealed class BatchQueries(ForgelineDbContext db, ProjectService projects)
     /// <summary>The project's batches, newest first.</summary>
     public async Task<ServiceResult<List<BatchDto>>> ListAsync(ProjectCaller caller, string projectName, int limit, CancellationToken cancellationToken)
     {
-        if (await projects.FindAsync(projectName, caller, cancellationToken) is not { } project)
+        var found = await projects.AccessAsync(projectName, caller, ProjectNeed.See, cancellationToken);
+        if (!found.IsSuccess)
         {
-            return ServiceResult<List<BatchDto>>.Fail(ServiceError.NotFound, $"there is no project '{projectName}' you can see");
+            return ServiceResult<List<BatchDto>>.Fail(found.Error!.Value, found.Message!);
         }
+
+        var project = found.Value!;
 
         var batches = await db.Batches.AsNoTracking().Include(b => b.Entries).Where(b => b.ProjectId == project.Id)
             .OrderByDescending(b => b.Id).Take(Math.Clamp(limit, 1, 200)).ToListAsync(cancellationToken);
@@ -24,10 +27,13 @@ public sealed class BatchQueries(ForgelineDbContext db, ProjectService projects)
     /// <summary>One batch; the latest when <paramref name="id"/> is null.</summary>
     public async Task<ServiceResult<BatchDto>> GetAsync(ProjectCaller caller, string projectName, long? id, CancellationToken cancellationToken)
     {
-        if (await projects.FindAsync(projectName, caller, cancellationToken) is not { } project)
+        var found = await projects.AccessAsync(projectName, caller, ProjectNeed.See, cancellationToken);
+        if (!found.IsSuccess)
         {
-            return ServiceResult<BatchDto>.Fail(ServiceError.NotFound, $"there is no project '{projectName}' you can see");
+            return ServiceResult<BatchDto>.Fail(found.Error!.Value, found.Message!);
         }
+
+        var project = found.Value!;
 
         var query = db.Batches.AsNoTracking().Include(b => b.Entries).Where(b => b.ProjectId == project.Id);
         var batch = id is { } wanted ? await query.FirstOrDefaultAsync(b => b.Id == wanted, cancellationToken) : await query.OrderByDescending(b => b.Id).FirstOrDefaultAsync(cancellationToken);

@@ -29,7 +29,7 @@ public sealed partial class PackageService(
             return Fail<AddPackageResult>(ServiceError.Invalid, problem);
         }
 
-        var found = await FindForBuilderAsync(projectName, caller, cancellationToken);
+        var found = await projects.AccessAsync(projectName, caller, ProjectNeed.Build, cancellationToken);
         if (!found.IsSuccess)
         {
             return Fail<AddPackageResult>(found.Error!.Value, found.Message!);
@@ -62,7 +62,7 @@ public sealed partial class PackageService(
             return Fail<AddPackageResult>(ServiceError.Invalid, problem);
         }
 
-        var found = await FindForBuilderAsync(projectName, caller, cancellationToken);
+        var found = await projects.AccessAsync(projectName, caller, ProjectNeed.Build, cancellationToken);
         if (!found.IsSuccess)
         {
             return Fail<AddPackageResult>(found.Error!.Value, found.Message!);
@@ -89,7 +89,7 @@ public sealed partial class PackageService(
     /// <summary>Removes a package; its RPMs leave the repositories at their next publication.</summary>
     public async Task<ServiceResult<bool>> DeleteAsync(ProjectCaller caller, string projectName, string packageName, CancellationToken cancellationToken)
     {
-        var found = await FindForBuilderAsync(projectName, caller, cancellationToken);
+        var found = await projects.AccessAsync(projectName, caller, ProjectNeed.Build, cancellationToken);
         if (!found.IsSuccess)
         {
             return Fail<bool>(found.Error!.Value, found.Message!);
@@ -116,10 +116,13 @@ public sealed partial class PackageService(
     /// <summary>The packages of a project with their latest build per chroot.</summary>
     public async Task<ServiceResult<List<PackageDto>>> ListAsync(ProjectCaller caller, string projectName, CancellationToken cancellationToken)
     {
-        if (await projects.FindAsync(projectName, caller, cancellationToken) is not { } project)
+        var found = await projects.AccessAsync(projectName, caller, ProjectNeed.See, cancellationToken);
+        if (!found.IsSuccess)
         {
-            return Fail<List<PackageDto>>(ServiceError.NotFound, $"there is no project '{projectName}' you can see");
+            return Fail<List<PackageDto>>(found.Error!.Value, found.Message!);
         }
+
+        var project = found.Value!;
 
         var packages = await db.ProjectPackages.AsNoTracking().Where(p => p.ProjectId == project.Id).OrderBy(p => p.Name).ToListAsync(cancellationToken);
         var result = new List<PackageDto>();
@@ -173,18 +176,6 @@ public sealed partial class PackageService(
         }
 
         return null;
-    }
-
-    private async Task<ServiceResult<ProjectRecord>> FindForBuilderAsync(string projectName, ProjectCaller caller, CancellationToken cancellationToken)
-    {
-        if (await projects.FindAsync(projectName, caller, cancellationToken) is not { } project)
-        {
-            return Fail<ProjectRecord>(ServiceError.NotFound, $"there is no project '{projectName}' you can see");
-        }
-
-        return ProjectAccess.CanBuild(project, caller)
-            ? project
-            : Fail<ProjectRecord>(ServiceError.Forbidden, $"'{caller.Principal}' may not build in project '{projectName}'; a project admin can add you with 'forgeline project member add {projectName} {caller.Principal} builder'");
     }
 
     private async Task<PackageDto> ToDtoAsync(ProjectRecord project, ProjectPackageRecord package, CancellationToken cancellationToken)

@@ -98,7 +98,7 @@ public sealed partial class ProjectService(
     /// <summary>Changes the settings given; project admins only.</summary>
     public async Task<ServiceResult<ProjectDto>> EditAsync(ProjectCaller caller, string name, EditProjectRequest request, CancellationToken cancellationToken)
     {
-        var found = await FindForAdminAsync(name, caller, tracked: true, cancellationToken);
+        var found = await AccessAsync(name, caller, ProjectNeed.Administer, cancellationToken, tracked: true);
         if (!found.IsSuccess)
         {
             return Fail<ProjectDto>(found.Error!.Value, found.Message!);
@@ -163,7 +163,7 @@ public sealed partial class ProjectService(
             return Fail<ProjectDto>(ServiceError.Invalid, $"unknown role '{role}'; use {ProjectRoles.Admin} or {ProjectRoles.Builder}");
         }
 
-        var found = await FindForAdminAsync(name, caller, tracked: true, cancellationToken);
+        var found = await AccessAsync(name, caller, ProjectNeed.Administer, cancellationToken, tracked: true);
         if (!found.IsSuccess)
         {
             return Fail<ProjectDto>(found.Error!.Value, found.Message!);
@@ -187,7 +187,7 @@ public sealed partial class ProjectService(
     /// <summary>Removes a member; project admins only.</summary>
     public async Task<ServiceResult<ProjectDto>> RemoveMemberAsync(ProjectCaller caller, string name, string principal, CancellationToken cancellationToken)
     {
-        var found = await FindForAdminAsync(name, caller, tracked: true, cancellationToken);
+        var found = await AccessAsync(name, caller, ProjectNeed.Administer, cancellationToken, tracked: true);
         if (!found.IsSuccess)
         {
             return Fail<ProjectDto>(found.Error!.Value, found.Message!);
@@ -213,16 +213,25 @@ public sealed partial class ProjectService(
         return project is not null && ProjectAccess.CanSee(project, caller) ? project : null;
     }
 
-    private async Task<ServiceResult<ProjectRecord>> FindForAdminAsync(string name, ProjectCaller caller, bool tracked, CancellationToken cancellationToken)
+    /// <summary>
+    /// The project if the caller may see it and do what <paramref name="need"/> names: the one place that turns
+    /// <see cref="ProjectAccess"/> into "not found" (to those who may not see it) or "not allowed", with what to do.
+    /// </summary>
+    public async Task<ServiceResult<ProjectRecord>> AccessAsync(string name, ProjectCaller caller, ProjectNeed need, CancellationToken cancellationToken, bool tracked = false)
     {
         if (await FindAsync(name, caller, cancellationToken, tracked) is not { } project)
         {
             return NotFound<ProjectRecord>(name);
         }
 
-        return ProjectAccess.CanAdminister(project, caller)
-            ? project
-            : Fail<ProjectRecord>(ServiceError.Forbidden, $"'{caller.Principal}' is not an admin of project '{name}'; its owner is {project.Owner}");
+        return need switch
+        {
+            ProjectNeed.Build when !ProjectAccess.CanBuild(project, caller) => Fail<ProjectRecord>(ServiceError.Forbidden,
+                $"'{caller.Principal}' may not build in project '{name}'; a project admin can add you with 'forgeline project member add {name} {caller.Principal} builder'"),
+            ProjectNeed.Administer when !ProjectAccess.CanAdminister(project, caller) => Fail<ProjectRecord>(ServiceError.Forbidden,
+                $"'{caller.Principal}' is not an admin of project '{name}'; its owner is {project.Owner}"),
+            _ => project,
+        };
     }
 
     private async Task<(ServiceError Error, string Message)?> KeyProblemAsync(string keyName, ProjectCaller caller, CancellationToken cancellationToken)

@@ -161,6 +161,32 @@ public sealed class ProjectTests
     }
 
     [Fact]
+    public async Task Bad_settings_roles_and_package_names_get_a_clear_error()
+    {
+        await using var server = await ForgelineServer.StartAsync(embeddedWorker: false);
+        (await server.CliAsync("project", "create", "settings")).ExitCode.ShouldBe(0);
+        (await server.CliAsync("project", "edit", "settings", "--keep-builds", "0")).Stderr.ShouldContain("keep-builds must be between 1 and 100");
+        (await server.CliAsync("project", "edit", "settings", "--missing-deps", "maybe")).Stderr.ShouldContain("must be fail or wait");
+        (await server.CliAsync("project", "edit", "settings", "--define", "dist .x")).Stderr.ShouldContain("--dist-tag");
+        (await server.CliAsync("project", "edit", "settings", "--key", "no-such-key")).Stderr.ShouldContain("there is no key 'no-such-key'");
+        (await server.CliAsync("project", "member", "add", "settings", "bob", "owner")).Stderr.ShouldContain("unknown role 'owner'");
+        (await server.CliAsync("project", "member", "remove", "settings", "nobody")).Stderr.ShouldContain("'nobody' is not a member");
+        (await server.CliAsync("project", "create", "settings")).Stderr.ShouldContain("already exists");
+        (await server.CliAsync("project", "rebuild", "settings")).Stderr.ShouldContain("has no packages yet");
+        (await server.CliAsync("project", "add-package", "settings", "../x", ProjectSpecs.Write(server.Home["in"], "x"))).Stderr.ShouldContain("a package name is");
+        (await server.CliAsync("project", "add-package", "settings", "x", ProjectSpecs.Write(server.Home["in"], "x"), "--auto-rebuild")).Stderr.ShouldContain("only packages from git");
+        (await server.CliAsync("project", "add-package", "settings", "x", ProjectSpecs.Write(server.Home["in"], "x"))).ExitCode.ShouldBe(0);
+        (await server.CliAsync("build", "--project", "settings", "x", "nope")).Stderr.ShouldContain("has no package 'nope'");
+        (await server.CliAsync("project", "remove-package", "settings", "nope")).Stderr.ShouldContain("has no package 'nope'");
+        (await server.CliAsync("project", "repo", "settings", "no-such-chroot")).ExitCode.ShouldNotBe(0);
+
+        using var client = server.Client();
+        (await client.ListBatchesAsync("settings")).ShouldBeEmpty("no bad request planned anything");
+        var project = await client.GetProjectAsync("settings");
+        (project.KeepBuilds, project.MissingDependencies, project.Macros).ShouldBe((2, "fail", null));
+    }
+
+    [Fact]
     public async Task Only_members_may_build_and_a_private_project_is_invisible_to_others()
     {
         await using var server = await ForgelineServer.StartAsync(embeddedWorker: false);
@@ -214,6 +240,11 @@ public sealed class ProjectTests
         var ignored = await PostAsync(http, hook, other, "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), other)));
         ignored.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await ignored.Content.ReadAsStringAsync()).ShouldContain("nothing to do");
+
+        var garbage = Encoding.UTF8.GetBytes("not json");
+        var unreadable = await PostAsync(http, hook, garbage, "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), garbage)));
+        unreadable.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await unreadable.Content.ReadAsStringAsync()).ShouldContain("not a JSON push event");
 
         var accepted = await PostAsync(http, hook, push, signature);
         accepted.StatusCode.ShouldBe(HttpStatusCode.Accepted, await accepted.Content.ReadAsStringAsync());
