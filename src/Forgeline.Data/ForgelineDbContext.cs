@@ -43,6 +43,18 @@ public sealed class ForgelineDbContext(DbContextOptions<ForgelineDbContext> opti
     /// <summary>What was last published per project and chroot.</summary>
     public DbSet<RepositoryRecord> Repositories => Set<RepositoryRecord>();
 
+    /// <summary>Webhook deliveries the review bot received.</summary>
+    public DbSet<BotDeliveryRecord> BotDeliveries => Set<BotDeliveryRecord>();
+
+    /// <summary>What each bot plugin did with each delivery.</summary>
+    public DbSet<BotPluginRunRecord> BotPluginRuns => Set<BotPluginRunRecord>();
+
+    /// <summary>What the bot remembers per pull request or issue.</summary>
+    public DbSet<BotPullRecord> BotPulls => Set<BotPullRecord>();
+
+    /// <summary>CI job runs started by the bot.</summary>
+    public DbSet<BotJobRunRecord> BotJobRuns => Set<BotJobRunRecord>();
+
     /// <summary>API tokens.</summary>
     public DbSet<ApiTokenRecord> ApiTokens => Set<ApiTokenRecord>();
 
@@ -186,6 +198,46 @@ public sealed class ForgelineDbContext(DbContextOptions<ForgelineDbContext> opti
             s.ToTable("signatures");
             s.HasKey(x => x.Id);
             s.HasIndex(x => new { x.KeyName, x.Id });
+        });
+        modelBuilder.Entity<BotDeliveryRecord>(d =>
+        {
+            d.ToTable("bot_deliveries");
+            d.HasKey(x => x.Id);
+            d.Property(x => x.Forge).HasMaxLength(16);
+            d.Property(x => x.DeliveryId).HasMaxLength(128);
+            d.Property(x => x.Event).HasMaxLength(64);
+            d.Property(x => x.State).HasMaxLength(16);
+            d.HasIndex(x => new { x.Forge, x.DeliveryId }).IsUnique();
+            d.HasIndex(x => new { x.State, x.Id });
+        });
+        modelBuilder.Entity<BotPluginRunRecord>(r =>
+        {
+            r.ToTable("bot_plugin_runs");
+            r.HasKey(x => new { x.DeliveryId, x.Plugin });
+            r.Property(x => x.Plugin).HasMaxLength(64);
+            r.Property(x => x.Outcome).HasMaxLength(16);
+            r.HasOne<BotDeliveryRecord>().WithMany().HasForeignKey(x => x.DeliveryId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<BotPullRecord>(p =>
+        {
+            p.ToTable("bot_pulls");
+            p.HasKey(x => x.Id);
+            p.Property(x => x.Forge).HasMaxLength(16);
+            p.Property(x => x.Repository).HasMaxLength(256);
+            p.HasIndex(x => new { x.Forge, x.Repository, x.Number }).IsUnique();
+        });
+        modelBuilder.Entity<BotJobRunRecord>(j =>
+        {
+            j.ToTable("bot_job_runs");
+            j.HasKey(x => x.Id);
+            j.Property(x => x.Forge).HasMaxLength(16);
+            j.Property(x => x.Repository).HasMaxLength(256);
+            j.Property(x => x.Job).HasMaxLength(64);
+            j.Property(x => x.Kind).HasMaxLength(8);
+            j.Property(x => x.State).HasMaxLength(16);
+            j.HasIndex(x => new { x.Forge, x.Repository, x.Number, x.Job });
+            j.HasIndex(x => x.BuildId);
+            j.HasOne<BuildRecord>().WithMany().HasForeignKey(x => x.BuildId).OnDelete(DeleteBehavior.SetNull);
         });
         modelBuilder.Entity<ApiTokenRecord>(t =>
         {
