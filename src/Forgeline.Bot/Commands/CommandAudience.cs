@@ -26,4 +26,7 @@ public enum CommandAudience
 
     /// <summary>The author of the issue or pull request, or members of the repository.</summary>
     AuthorOrMembers,
+
+    /// <summary>The author of the issue or pull request, or <see cref="Reviewers"/>.</summary>
+    AuthorOrReviewers,
 }

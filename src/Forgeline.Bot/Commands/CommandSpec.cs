@@ -11,14 +11,16 @@ namespace Forgeline.Bot.Commands;
 /// <param name="Plugin">The plugin that handles it.</param>
 /// <param name="Arguments">What may follow the name: <see cref="CommandArguments.None"/>, <see cref="CommandArguments.Optional"/> or <see cref="CommandArguments.Required"/>.</param>
 /// <param name="Who">Who may use it, in words, when the audience alone does not say it all (shown instead of the audience's text).</param>
+/// <param name="CancelAudience">Who may use <c>/name cancel</c>, when that differs from <paramref name="Audience"/> (e.g. the author may cancel their lgtm).</param>
 public sealed record CommandSpec(
     string Name,
     string Usage,
     string Description,
     CommandAudience Audience,
-    string Plugin,
+    string Plugin = "",
     CommandArguments Arguments = CommandArguments.Optional,
-    string? Who = null)
+    string? Who = null,
+    CommandAudience? CancelAudience = null)
 {
     /// <summary>Who may use it, in words.</summary>
     public string WhoText => Who ?? Audience switch
@@ -30,6 +32,7 @@ public sealed record CommandSpec(
         CommandAudience.Members => "repository members",
         CommandAudience.TrustedOrgMembers => "members of the trusted organisation",
         CommandAudience.AuthorOrMembers => "the author, repository members",
+        CommandAudience.AuthorOrReviewers => "the author, reviewers and approvers from OWNERS, collaborators",
         _ => Audience.ToString(),
     };
 }

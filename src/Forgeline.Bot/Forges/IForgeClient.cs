@@ -60,7 +60,7 @@ public interface IRepoMembership
 /// <summary>Files and commits of repositories and pull requests.</summary>
 public interface IRepoContent
 {
-    /// <summary>A file's text at <paramref name="gitRef"/>; null when it does not exist.</summary>
+    /// <summary>A file's text at <paramref name="gitRef"/> (the default branch when empty); null when it does not exist.</summary>
     Task<string?> GetFileAsync(RepoRef repo, string path, string gitRef, CancellationToken cancellationToken);
 
     /// <summary>The paths a pull request changes (both sides of a rename).</summary>
