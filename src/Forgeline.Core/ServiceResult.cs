@@ -20,6 +20,9 @@ public enum ServiceError
 
     /// <summary>The request did not prove who sent it (a webhook without a valid signature).</summary>
     Unauthorized,
+
+    /// <summary>The part of Forgeline that would do it is not running or not configured.</summary>
+    Unavailable,
 }
 
 /// <summary>A value or an expected failure with a message for the user.</summary>

@@ -24,9 +24,19 @@ public sealed partial class EventDispatcher(IReadOnlyList<IBotPlugin> plugins, C
     /// <summary>The plugins, in the order they run (merge automation last).</summary>
     public IReadOnlyList<IBotPlugin> Plugins => plugins;
 
-    /// <summary>Runs every enabled plugin that wants <paramref name="e"/>, skipping those in <paramref name="alreadyDone"/>; one outcome per plugin run.</summary>
+    /// <summary>
+    /// Runs every enabled plugin that wants <paramref name="e"/>, skipping those in <paramref name="alreadyDone"/>; one
+    /// outcome per plugin run, each also handed to <paramref name="recorded"/> as soon as the plugin ends.
+    /// </summary>
     public async Task<IReadOnlyList<PluginOutcome>> DispatchAsync(
-        BotEvent e, RepoSettings settings, IForgeClient forge, IBotPullStore pulls, BotServices services, IReadOnlySet<string> alreadyDone, CancellationToken cancellationToken)
+        BotEvent e,
+        RepoSettings settings,
+        IForgeClient forge,
+        IBotPullStore pulls,
+        BotServices services,
+        IReadOnlySet<string> alreadyDone,
+        CancellationToken cancellationToken,
+        Func<PluginOutcome, Task>? recorded = null)
     {
         var commands = CommandsIn(e, settings);
         var outcomes = new List<PluginOutcome>();
@@ -43,7 +53,12 @@ public sealed partial class EventDispatcher(IReadOnlyList<IBotPlugin> plugins, C
                 continue;
             }
 
-            outcomes.Add(await RunAsync(plugin, e, mine, forge, settings, pulls, services, cancellationToken));
+            var outcome = await RunAsync(plugin, e, mine, forge, settings, pulls, services, cancellationToken);
+            outcomes.Add(outcome);
+            if (recorded is not null)
+            {
+                await recorded(outcome);
+            }
         }
 
         return outcomes;

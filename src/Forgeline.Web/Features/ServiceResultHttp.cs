@@ -18,6 +18,7 @@ public static class ServiceResultHttp
             ServiceError.TooLarge => (StatusCodes.Status413PayloadTooLarge, "Too large"),
             ServiceError.Forbidden => (StatusCodes.Status403Forbidden, "Not allowed"),
             ServiceError.Unauthorized => (StatusCodes.Status401Unauthorized, "Not authenticated"),
+            ServiceError.Unavailable => (StatusCodes.Status503ServiceUnavailable, "Not available"),
             _ => (StatusCodes.Status400BadRequest, "Invalid request"),
         };
         return TypedResults.Problem(title: title, detail: result.Message, statusCode: status);

@@ -1,0 +1,205 @@
+using Forgeline.Bot.Commands;
+using Forgeline.Bot.Dispatch;
+using Forgeline.Bot.Forges;
+using Forgeline.Bot.Owners;
+using Forgeline.Bot.Plugins;
+using Forgeline.Bot.State;
+using Forgeline.Bot.Webhooks;
+using Forgeline.Core.Events;
+using Forgeline.Data;
+using Forgeline.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Forgeline.Bot.Deliveries;
+
+/// <summary>
+/// Processes stored deliveries, each exactly once: a processor claims a delivery with a conditional update (a second
+/// copy of the message, or a second replica, finds it claimed or done and skips it), records each plugin's outcome as
+/// soon as that plugin ends, and marks the delivery done. A process that dies mid-way leaves the claim to expire; the
+/// next claimant runs only the plugins with no recorded outcome. Deliveries arrive over the event bus's work queue (in
+/// memory, or RabbitMQ with <c>FORGELINE_BROKER</c>, where any number of bot processes share them); a periodic sweep
+/// picks up what never reached the queue. Deliveries of one issue or pull request run one after another in a process.
+/// </summary>
+public sealed partial class DeliveryProcessor(
+    IServiceScopeFactory scopes,
+    IEventBus bus,
+    BotRuntime runtime,
+    EventDispatcher dispatcher,
+    IForgeClients clients,
+    CommandCatalog catalog,
+    CommandPermissions permissions,
+    OwnersReader owners,
+    IHttpClientFactory http,
+    TimeProvider time,
+    IOptions<BotOptions> options,
+    ILogger<DeliveryProcessor> logger) : BackgroundService
+{
+    // Striped: deliveries of one issue or pull request always take the same lane; a bounded set, however many pull requests pass.
+    private readonly SemaphoreSlim[] lanes = [.. Enumerable.Range(0, 1024).Select(_ => new SemaphoreSlim(1, 1))];
+
+    /// <summary>Raised after a delivery was processed (its row id), for tests and benchmarks.</summary>
+    public event Action<long>? Processed;
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (runtime.Config is null)
+        {
+            LogDisabled(runtime.Problem ?? "no configuration");
+            return;
+        }
+
+        await using var consumer = await bus.ConsumeAsync(
+            DeliveryIntake.Queue, options.Value.Concurrency, (message, ct) => ProcessAsync(BitConverter.ToInt64(message.Body.Span), ct), stoppingToken);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.SweepSeconds), time);
+        do
+        {
+            try
+            {
+                await SweepAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogSweepFailed(e);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>Processes deliveries that were stored but never queued, or whose claim expired.</summary>
+    public async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var settled = now.AddSeconds(-options.Value.SweepSeconds);
+        List<long> ids;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ForgelineDbContext>();
+            ids = await db.BotDeliveries.AsNoTracking()
+                .Where(d => (d.State == DeliveryStates.Pending && d.ReceivedAt < settled) || (d.State == DeliveryStates.Processing && d.ClaimedUntil < now))
+                .OrderBy(d => d.Id).Select(d => d.Id).Take(1000).ToListAsync(cancellationToken);
+        }
+
+        foreach (var id in ids)
+        {
+            await ProcessAsync(id, cancellationToken);
+        }
+    }
+
+    /// <summary>Claims and processes delivery <paramref name="id"/>; does nothing when it is done or claimed by someone else.</summary>
+    public async Task ProcessAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ForgelineDbContext>();
+        var now = time.GetUtcNow().UtcDateTime;
+        var until = now.AddSeconds(options.Value.ClaimSeconds);
+        var claimed = await db.BotDeliveries
+            .Where(d => d.Id == id && (d.State == DeliveryStates.Pending || (d.State == DeliveryStates.Processing && d.ClaimedUntil < now)))
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.State, DeliveryStates.Processing).SetProperty(d => d.ClaimedUntil, until).SetProperty(d => d.Attempts, d => d.Attempts + 1), cancellationToken);
+        if (claimed == 0)
+        {
+            return;
+        }
+
+        var row = await db.BotDeliveries.AsNoTracking().FirstAsync(d => d.Id == id, cancellationToken);
+        try
+        {
+            var (state, error, repository) = await RunAsync(db, row, scope.ServiceProvider, cancellationToken);
+            await FinishAsync(db, id, state, error, repository, CancellationToken.None);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down: hand it back at once rather than waiting for the claim to expire.
+            await FinishAsync(db, id, DeliveryStates.Pending, null, null, CancellationToken.None);
+            throw;
+        }
+        catch (Exception e)
+        {
+            LogFailed(e, id, row.Attempts);
+            var state = row.Attempts >= options.Value.MaxAttempts ? DeliveryStates.Failed : DeliveryStates.Pending;
+            await FinishAsync(db, id, state, e.Message, null, CancellationToken.None);
+        }
+
+        Processed?.Invoke(id);
+    }
+
+    private async Task<(string State, string? Error, string? Repository)> RunAsync(ForgelineDbContext db, BotDeliveryRecord row, IServiceProvider provider, CancellationToken cancellationToken)
+    {
+        var config = runtime.Config!;
+        var forge = Enum.Parse<Forge>(row.Forge, ignoreCase: true);
+        Events.BotEvent? e;
+        try
+        {
+            e = ForgeWebhooks.For(forge).Parse(row.Event, row.DeliveryId, row.Body ?? []);
+        }
+        catch (WebhookFormatException problem)
+        {
+            return (DeliveryStates.Failed, problem.Message, null);
+        }
+
+        if (e is null)
+        {
+            return (DeliveryStates.Done, $"{row.Event}: not an event the bot handles", null);
+        }
+
+        var settings = config.For(e.Repo);
+        if (settings.Plugins.Count == 0)
+        {
+            return (DeliveryStates.Done, "no plugins enabled for this repository", e.Repo.FullName);
+        }
+
+        if (clients.For(forge) is not { } client)
+        {
+            return (DeliveryStates.Failed, $"forge '{row.Forge}' has no API settings", e.Repo.FullName);
+        }
+
+        var lane = lanes[(int)((uint)$"{row.Forge}:{e.Repo.FullName}#{e.Number}".GetHashCode(StringComparison.Ordinal) % lanes.Length)];
+        await lane.WaitAsync(cancellationToken);
+        try
+        {
+            var done = (await db.BotPluginRuns.AsNoTracking().Where(r => r.DeliveryId == row.Id).Select(r => r.Plugin).ToListAsync(cancellationToken)).ToHashSet();
+            var services = new BotServices(permissions, owners, catalog, time, http, provider);
+            var outcomes = await dispatcher.DispatchAsync(e, settings, client, new BotPullStore(db, time), services, done, cancellationToken, async outcome =>
+            {
+                db.BotPluginRuns.Add(new BotPluginRunRecord
+                {
+                    DeliveryId = row.Id,
+                    Plugin = outcome.Plugin,
+                    Outcome = outcome.Outcome,
+                    DurationMs = (int)Math.Min(int.MaxValue, outcome.Duration.TotalMilliseconds),
+                    Error = outcome.Error,
+                    FinishedAt = time.GetUtcNow().UtcDateTime,
+                });
+                await db.SaveChangesAsync(CancellationToken.None);
+            });
+            var failed = outcomes.Where(o => o.Outcome != PluginOutcome.Done).Select(o => $"{o.Plugin}: {o.Error}").ToList();
+            return (DeliveryStates.Done, failed.Count == 0 ? null : string.Join("; ", failed), e.Repo.FullName);
+        }
+        finally
+        {
+            lane.Release();
+        }
+    }
+
+    private Task FinishAsync(ForgelineDbContext db, long id, string state, string? error, string? repository, CancellationToken cancellationToken)
+    {
+        var finished = state == DeliveryStates.Pending ? (DateTime?)null : time.GetUtcNow().UtcDateTime;
+        return db.BotDeliveries.Where(d => d.Id == id).ExecuteUpdateAsync(
+            s => s.SetProperty(d => d.State, state).SetProperty(d => d.ClaimedUntil, (DateTime?)null).SetProperty(d => d.FinishedAt, finished)
+                .SetProperty(d => d.Error, error).SetProperty(d => d.Repository, d => repository ?? d.Repository),
+            cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The review bot is off: {Problem}")]
+    private partial void LogDisabled(string problem);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {Id} failed (attempt {Attempt})")]
+    private partial void LogFailed(Exception exception, long id, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Looking for leftover deliveries failed")]
+    private partial void LogSweepFailed(Exception exception);
+}
