@@ -1,7 +1,6 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Forgeline.Core;
+using Forgeline.Core.Forges;
 using Forgeline.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -39,7 +38,7 @@ public sealed partial class ProjectWebhooks(ForgelineDbContext db, BatchPlanner 
             return ServiceResult<Outcome>.Fail(ServiceError.NotFound, $"no package '{package}' with a webhook in project '{project}'");
         }
 
-        if (!Authentic(secret, header, body))
+        if (!WebhookSignature.Authentic(secret, header, body))
         {
             LogRejected(project, package);
             return ServiceResult<Outcome>.Fail(ServiceError.Unauthorized, "the delivery's signature or token does not match the package's webhook secret");
@@ -80,27 +79,6 @@ public sealed partial class ProjectWebhooks(ForgelineDbContext db, BatchPlanner 
 
         LogQueued(project, package, reason, planned.Value!.Id);
         return new Outcome(true, $"batch {planned.Value!.Id} planned for the {reason}", planned.Value!.Id);
-    }
-
-    private static bool Authentic(string secret, Func<string, string?> header, byte[] body)
-    {
-        var key = Encoding.UTF8.GetBytes(secret);
-        if (header("X-Hub-Signature-256") is { } github)
-        {
-            var expected = Encoding.ASCII.GetBytes("sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(key, body)));
-            return CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(github.Trim().ToLowerInvariant()));
-        }
-
-        if (header("X-Gitee-Token") is { } gitee)
-        {
-            // Gitee signs "timestamp\nsecret" when a timestamp is sent; otherwise the token is the password itself.
-            var expected = header("X-Gitee-Timestamp") is { } timestamp
-                ? Convert.ToBase64String(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{timestamp}\n{secret}")))
-                : secret;
-            return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(gitee));
-        }
-
-        return header("X-Gitlab-Token") is { } gitlab && CryptographicOperations.FixedTimeEquals(key, Encoding.UTF8.GetBytes(gitlab));
     }
 
     private sealed record Push(string Ref, string? After, string? DefaultBranch)

@@ -1,0 +1,45 @@
+namespace Forgeline.Bot.Tests;
+
+/// <summary>
+/// Recorded forge webhook payloads in the shared fixtures folder (<c>shared/fixtures</c> beside the repository, or
+/// <c>FORGELINE_FIXTURES</c>). They are read in place, never copied into the repository.
+/// </summary>
+public static class Fixtures
+{
+    private static readonly Lazy<string> Root = new(FindRoot);
+
+    /// <summary>The fixtures folder.</summary>
+    public static string Directory => Root.Value;
+
+    /// <summary>The bytes of one fixture, e.g. <c>github-webhooks/issue_comment/created.payload.json</c>.</summary>
+    public static byte[] Read(string relative) => File.ReadAllBytes(Path.Combine(Root.Value, relative));
+
+    /// <summary>Every JSON fixture under a forge folder (e.g. <c>gitee-webhooks</c>), as paths relative to <see cref="Directory"/>, sorted.</summary>
+    public static IEnumerable<string> All(string forgeFolder) =>
+        System.IO.Directory.EnumerateFiles(Path.Combine(Root.Value, forgeFolder), "*.json", SearchOption.AllDirectories)
+            .Select(path => Path.GetRelativePath(Root.Value, path).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal);
+
+    private static string FindRoot()
+    {
+        if (Environment.GetEnvironmentVariable("FORGELINE_FIXTURES") is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+
+        // The repository and its worktrees live beside "shared" (/work/main, /work/wt-…, /work/shared).
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "fixtures");
+            if (System.IO.Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        const string Default = "/work/shared/fixtures";
+        return System.IO.Directory.Exists(Default)
+            ? Default
+            : throw new DirectoryNotFoundException("no shared/fixtures folder above the test binaries; set FORGELINE_FIXTURES to the folder holding github-webhooks/, gitee-webhooks/ …");
+    }
+}
