@@ -34,6 +34,7 @@ public static class BotServiceCollectionExtensions
         services.AddSingleton(sp => new CommandCatalog(sp.GetServices<IBotPlugin>()));
         services.AddSingleton<CommandPermissions>();
         services.AddSingleton<OwnersReader>();
+        services.AddSingleton<ForgeMetrics>();
         services.AddSingleton<IForgeClients, ForgeClients>();
         services.AddSingleton(sp => new EventDispatcher([.. sp.GetServices<IBotPlugin>()], sp.GetRequiredService<CommandCatalog>(), sp.GetRequiredService<BotMetrics>(), sp.GetRequiredService<ILogger<EventDispatcher>>())
         {
@@ -42,6 +43,7 @@ public static class BotServiceCollectionExtensions
         services.AddSingleton<DeliveryWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<DeliveryWriter>());
         services.AddSingleton<DeliveryIntake>();
+        services.AddScoped<Api.BotQueries>();
         if (runProcessor)
         {
             services.AddSingleton<DeliveryProcessor>();

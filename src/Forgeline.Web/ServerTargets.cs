@@ -19,8 +19,11 @@ public enum ServerTargets
     /// <summary>The embedded build worker.</summary>
     Worker = 8,
 
+    /// <summary>The review bot: forge webhooks and the plugins that act on them.</summary>
+    Bot = 16,
+
     /// <summary>Everything: the default.</summary>
-    All = Api | Scheduler | Signer | Worker,
+    All = Api | Scheduler | Signer | Worker | Bot,
 }
 
 /// <summary>Parses <c>--targets</c>.</summary>
@@ -39,7 +42,7 @@ public static class ServerTargetNames
         {
             if (!Enum.TryParse<ServerTargets>(name, ignoreCase: true, out var target) || target is ServerTargets.None or ServerTargets.All)
             {
-                return (ServerTargets.None, $"unknown target '{name}'; use some of api, scheduler, signer, worker (or all)");
+                return (ServerTargets.None, $"unknown target '{name}'; use some of api, scheduler, signer, worker, bot (or all)");
             }
 
             targets |= target;

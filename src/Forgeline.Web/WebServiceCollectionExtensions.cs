@@ -1,5 +1,6 @@
 using Forgeline.Core;
 using Forgeline.Web.Auth;
+using Forgeline.Web.Features.Bot;
 using Forgeline.Web.Features.Builds;
 using Forgeline.Web.Features.Operations;
 using Forgeline.Web.Features.Projects;
@@ -49,6 +50,7 @@ public static class WebServiceCollectionExtensions
                 var owner = path is "/" || path.StartsWith("/builds", StringComparison.Ordinal) || path.StartsWith("/workers", StringComparison.Ordinal)
                         || path.StartsWith("/projects", StringComparison.Ordinal) || path.StartsWith("/repos", StringComparison.Ordinal) ? ServerTargets.Api
                     : path.StartsWith("/keys", StringComparison.Ordinal) || path.StartsWith("/signatures", StringComparison.Ordinal) ? ServerTargets.Signer
+                    : path.StartsWith("/bot", StringComparison.Ordinal) ? ServerTargets.Bot
                     : ServerTargets.None;
                 if (owner != ServerTargets.None && !targets.HasFlag(owner))
                 {
@@ -67,6 +69,11 @@ public static class WebServiceCollectionExtensions
             app.MapQueueEndpoints();
             app.MapProjectEndpoints();
             app.MapRepositoryEndpoints();
+        }
+
+        if (targets.HasFlag(ServerTargets.Bot))
+        {
+            app.MapBotEndpoints();
         }
 
         app.MapTokenEndpoints();

@@ -1,8 +1,7 @@
 namespace Forgeline.Bot.Tests;
 
 /// <summary>
-/// Recorded forge webhook payloads in the shared fixtures folder (<c>shared/fixtures</c> beside the repository, or
-/// <c>FORGELINE_FIXTURES</c>). They are read in place, never copied into the repository.
+/// Recorded forge webhook payloads in <c>tests/fixtures</c> (or <c>FORGELINE_FIXTURES</c>). They are read in place, never copied into the repository.
 /// </summary>
 public static class Fixtures
 {
@@ -27,19 +26,16 @@ public static class Fixtures
             return configured;
         }
 
-        // The repository and its worktrees live beside "shared" (/work/main, /work/wt-…, /work/shared).
+        // The repository keeps them in tests/fixtures (with their licences), so a clean clone has them.
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "shared", "fixtures");
-            if (System.IO.Directory.Exists(candidate))
+            var candidate = Path.Combine(dir.FullName, "tests", "fixtures");
+            if (System.IO.Directory.Exists(Path.Combine(candidate, "github-webhooks")))
             {
                 return candidate;
             }
         }
 
-        const string Default = "/work/shared/fixtures";
-        return System.IO.Directory.Exists(Default)
-            ? Default
-            : throw new DirectoryNotFoundException("no shared/fixtures folder above the test binaries; set FORGELINE_FIXTURES to the folder holding github-webhooks/, gitee-webhooks/ …");
+        throw new DirectoryNotFoundException("no tests/fixtures folder above the test binaries; set FORGELINE_FIXTURES to the folder holding github-webhooks/, gitee-webhooks/ …");
     }
 }

@@ -16,7 +16,10 @@ public sealed class GitHubWebhook : IForgeWebhook
     public Forge Forge => Forge.GitHub;
 
     /// <inheritdoc />
-    public string? EventName(Func<string, string?> header) => header("X-GitHub-Event")?.Trim() is { Length: > 0 } name ? name : null;
+    public string EventHeader => "X-GitHub-Event";
+
+    /// <inheritdoc />
+    public string? EventName(Func<string, string?> header) => header(EventHeader)?.Trim() is { Length: > 0 } name ? name : null;
 
     /// <inheritdoc />
     public string DeliveryId(Func<string, string?> header, byte[] body) => DeliveryIds.From(header("X-GitHub-Delivery"), body);

@@ -22,7 +22,10 @@ public sealed class GitLabWebhook : IForgeWebhook
     public Forge Forge => Forge.GitLab;
 
     /// <inheritdoc />
-    public string? EventName(Func<string, string?> header) => header("X-Gitlab-Event")?.Trim() is { Length: > 0 } name ? name : null;
+    public string EventHeader => "X-Gitlab-Event";
+
+    /// <inheritdoc />
+    public string? EventName(Func<string, string?> header) => header(EventHeader)?.Trim() is { Length: > 0 } name ? name : null;
 
     /// <inheritdoc />
     public string DeliveryId(Func<string, string?> header, byte[] body) => DeliveryIds.From(header("Idempotency-Key"), body);

@@ -21,7 +21,10 @@ public sealed class GiteeWebhook : IForgeWebhook
     public Forge Forge => Forge.Gitee;
 
     /// <inheritdoc />
-    public string? EventName(Func<string, string?> header) => header("X-Gitee-Event")?.Trim() is { Length: > 0 } name ? name : null;
+    public string EventHeader => "X-Gitee-Event";
+
+    /// <inheritdoc />
+    public string? EventName(Func<string, string?> header) => header(EventHeader)?.Trim() is { Length: > 0 } name ? name : null;
 
     /// <inheritdoc />
     public string DeliveryId(Func<string, string?> header, byte[] body) => DeliveryIds.OfBody(body);

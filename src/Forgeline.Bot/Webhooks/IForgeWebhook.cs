@@ -17,6 +17,9 @@ public interface IForgeWebhook
     /// <summary>The forge whose format this is.</summary>
     Forge Forge { get; }
 
+    /// <summary>The header that names the event.</summary>
+    string EventHeader { get; }
+
     /// <summary>The event name from the forge's event header (<c>X-GitHub-Event</c>, <c>X-Gitee-Event</c>, <c>X-Gitlab-Event</c>); null when absent or blank.</summary>
     string? EventName(Func<string, string?> header);
 

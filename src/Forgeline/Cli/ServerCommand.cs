@@ -16,8 +16,8 @@ public static class ServerCommand
         var data = new Option<string?>("--data") { Description = "Data directory (default: FORGELINE_DATA, then ./.data)" };
         var urls = new Option<string?>("--urls") { Description = "Listen address, as in ASP.NET (default http://127.0.0.1:5080)" };
         var noWorker = new Option<bool>("--no-worker") { Description = "Do not run the embedded build worker" };
-        var targetsOption = new Option<string?>("--targets") { Description = "Which targets to run: api, scheduler, signer, worker, comma-separated (default: all)" };
-        var command = new Command("server", "Run the Forgeline server (API, UI, scheduler, signer) with an embedded worker") { data, urls, noWorker, targetsOption };
+        var targetsOption = new Option<string?>("--targets") { Description = "Which targets to run: api, scheduler, signer, worker, bot, comma-separated (default: all)" };
+        var command = new Command("server", "Run the Forgeline server (API, UI, scheduler, signer, review bot) with an embedded worker") { data, urls, noWorker, targetsOption };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -58,6 +58,11 @@ public static class ServerCommand
             catch (InvalidOperationException e) when (e.Message.Contains("newer version", StringComparison.Ordinal))
             {
                 await Console.Error.WriteLineAsync($"forgeline: {e.Message}");
+                return 2;
+            }
+            catch (Forgeline.Bot.Config.BotConfigException e)
+            {
+                await Console.Error.WriteLineAsync($"forgeline: the review bot's configuration is not valid: {e.Message}");
                 return 2;
             }
             catch (Exception e) when ((e as DbException ?? e.InnerException as DbException) is { } failure)

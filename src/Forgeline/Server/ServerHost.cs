@@ -1,3 +1,4 @@
+using Forgeline.Bot;
 using Forgeline.Builds;
 using Forgeline.Core;
 using Forgeline.Core.Projects;
@@ -37,6 +38,7 @@ public static class ServerHost
         builder.Services.AddForgelineProjects(builder.Configuration, runCoordinator: targets.HasFlag(ServerTargets.Scheduler));
         // Specs are read in the same bubblewrap sandbox builds run in: rpmspec runs the spec's shell and Lua.
         builder.Services.AddSingleton<ISpecReader>(sp => new SandboxSpecReader(new BubblewrapSandbox(), Path.Combine(paths.Root, "specs"), time: sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddForgelineBot(builder.Configuration, runProcessor: targets.HasFlag(ServerTargets.Bot));
         builder.Services.AddForgelineWeb();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<BuildsOptions>>((kestrel, builds) =>
@@ -80,6 +82,8 @@ public static class ServerHost
         var db = scope.ServiceProvider.GetRequiredService<ForgelineDbContext>();
         await DatabaseMigrator.MigrateAsync(db, cancellationToken);
         var paths = scope.ServiceProvider.GetRequiredService<ForgelinePaths>();
+        // The bot's YAML is read now, so a bad file (an unknown plugin, a missing secret) stops start-up with its message.
+        _ = scope.ServiceProvider.GetRequiredService<BotRuntime>();
         return await AdminToken.EnsureAsync(scope.ServiceProvider.GetRequiredService<Web.Auth.TokenService>(), paths, cancellationToken);
     }
 }

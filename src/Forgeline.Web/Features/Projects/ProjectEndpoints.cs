@@ -79,26 +79,13 @@ public static class ProjectEndpoints
     private static async Task<Results<Accepted<ProjectWebhooks.Outcome>, Ok<ProjectWebhooks.Outcome>, ProblemHttpResult>> WebhookAsync(
         string name, string package, HttpRequest request, ProjectWebhooks webhooks, IOptions<ProjectsOptions> options, CancellationToken cancellationToken)
     {
-        var limit = options.Value.MaxWebhookBytes;
-        if (request.ContentLength > limit)
+        var (body, tooLarge) = await WebhookBody.ReadAsync(request, options.Value.MaxWebhookBytes, cancellationToken);
+        if (tooLarge is not null)
         {
-            return TypedResults.Problem(title: "Too large", detail: $"webhook bodies are limited to {limit} bytes", statusCode: StatusCodes.Status413PayloadTooLarge);
+            return tooLarge;
         }
 
-        using var body = new MemoryStream();
-        var buffer = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
-        {
-            if (body.Length + read > limit)
-            {
-                return TypedResults.Problem(title: "Too large", detail: $"webhook bodies are limited to {limit} bytes", statusCode: StatusCodes.Status413PayloadTooLarge);
-            }
-
-            body.Write(buffer, 0, read);
-        }
-
-        var result = await webhooks.DeliverAsync(name, package, header => request.Headers.TryGetValue(header, out var v) ? v.ToString() : null, body.ToArray(), cancellationToken);
+        var result = await webhooks.DeliverAsync(name, package, WebhookBody.Headers(request), body!, cancellationToken);
         if (!result.IsSuccess)
         {
             return Problem(result);

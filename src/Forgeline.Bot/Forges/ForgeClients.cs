@@ -1,0 +1,34 @@
+using Forgeline.Bot.Forges.GitHub;
+using Forgeline.Bot.Forges.GitLab;
+using Forgeline.Bot.Forges.Gitee;
+using Microsoft.Extensions.Logging;
+
+namespace Forgeline.Bot.Forges;
+
+/// <summary>One API client per forge in the bot's configuration, made once and shared (they are thread-safe).</summary>
+public sealed class ForgeClients(BotRuntime runtime, IHttpClientFactory http, TimeProvider time, ForgeMetrics metrics, ILoggerFactory loggers) : IForgeClients
+{
+    private readonly Lazy<Dictionary<Forge, IForgeClient>> clients = new(() => Create(runtime, http, time, metrics, loggers));
+
+    /// <inheritdoc />
+    public IForgeClient? For(Forge forge) => clients.Value.GetValueOrDefault(forge);
+
+    private static Dictionary<Forge, IForgeClient> Create(BotRuntime runtime, IHttpClientFactory http, TimeProvider time, ForgeMetrics metrics, ILoggerFactory loggers)
+    {
+        var made = new Dictionary<Forge, IForgeClient>();
+        foreach (var (name, settings) in runtime.Config?.Forges ?? [])
+        {
+            var forge = Enum.Parse<Forge>(name, ignoreCase: true);
+            var options = new ForgeClientOptions(new Uri(settings.ApiUrl!), runtime.Token(forge)!);
+            var client = http.CreateClient($"forge-{name}");
+            made[forge] = forge switch
+            {
+                Forge.GitHub => new GitHubClient(client, options, time, metrics, loggers),
+                Forge.Gitee => new GiteeClient(client, options, time, metrics, loggers),
+                _ => new GitLabClient(client, options, time, metrics, loggers),
+            };
+        }
+
+        return made;
+    }
+}
