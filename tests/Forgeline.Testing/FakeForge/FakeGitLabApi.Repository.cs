@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Forgeline.Bot.Forges;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -41,7 +42,7 @@ public static partial class FakeGitLabApi
                 encoding = "base64",
                 content = Convert.ToBase64String(bytes),
                 @ref,
-                blob_id = Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(bytes)),
+                blob_id = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))[..40],
             });
         });
 
@@ -170,7 +171,7 @@ public static partial class FakeGitLabApi
         allow_failure = false,
     };
 
-    private static IResult Merge(FakeForgeState state, FakeRepository project, FakeIssue item, System.Text.Json.JsonElement body)
+    private static IResult Merge(FakeForgeState state, FakeRepository project, FakeIssue item, JsonElement body)
     {
         // The order of GitLab's checks: mergeable state first (405), then conflicts (406), then the pinned head (409).
         if (item.State != "open" || IsDraft(item))
@@ -188,7 +189,7 @@ public static partial class FakeGitLabApi
             return FakeForgeHttp.Message(409, "SHA does not match HEAD of source branch: " + item.HeadSha);
         }
 
-        var squash = body.ValueKind == System.Text.Json.JsonValueKind.Object && body.TryGetProperty("squash", out var s) && s.ValueKind == System.Text.Json.JsonValueKind.True;
+        var squash = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("squash", out var s) && s.ValueKind == JsonValueKind.True;
         var merged = state.Atomically(s2 =>
         {
             s2.AddMerge(new FakeMerge(Forge.GitLab, project.FullName, item.Number, item.HeadSha, squash ? "squash" : "merge"));
