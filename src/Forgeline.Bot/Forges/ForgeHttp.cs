@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -20,7 +21,11 @@ public sealed partial class ForgeHttp
     private const int PageSize = 100;
     private const int MaxPages = 1000;
     private static readonly TimeSpan DefaultRateLimitWait = TimeSpan.FromSeconds(60);
-    private static readonly JsonSerializerOptions BodyJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private static readonly JsonSerializerOptions BodyJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
 
     private readonly HttpClient http;
     private readonly Action<HttpRequestMessage> authorize;
@@ -56,7 +61,7 @@ public sealed partial class ForgeHttp
 
     /// <summary>
     /// Sends one request (<paramref name="path"/> relative to <see cref="ForgeClientOptions.ApiUrl"/>, query included and
-    /// already escaped; <paramref name="body"/> serialised as JSON with snake_case names). Returns 2xx answers, and 404 when
+    /// already escaped; <paramref name="body"/> serialised as JSON with snake_case names, null properties left out). Returns 2xx answers, and 404 when
     /// <paramref name="notFoundIsAnswer"/>; throws <see cref="ForgeApiException"/> for every other failure.
     /// </summary>
     public async Task<ForgeResponse> SendAsync(HttpMethod method, string path, object? body, bool notFoundIsAnswer, CancellationToken cancellationToken)

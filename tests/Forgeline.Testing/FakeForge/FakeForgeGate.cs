@@ -33,6 +33,29 @@ internal sealed class FakeForgeGate(FakeForgeState state, FakeForgeCallLog log)
             context.Items[FakeForgeHttp.BodyItem] = await reader.ReadToEndAsync(context.RequestAborted);
         }
 
+        // Recorded just before the answer starts, so a client that has its answer always finds its call in the log.
+        var recorded = 0;
+        void Record()
+        {
+            if (Interlocked.Exchange(ref recorded, 1) == 0)
+            {
+                var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+                log.Add(new FakeForgeCall(
+                    forge,
+                    context.Request.Method,
+                    context.Request.Path + context.Request.QueryString,
+                    FakeForgeHttp.BodyText(context),
+                    headers,
+                    received,
+                    context.Response.StatusCode));
+            }
+        }
+
+        context.Response.OnStarting(() =>
+        {
+            Record();
+            return Task.CompletedTask;
+        });
         try
         {
             if (TakeFault() is { } fault)
@@ -55,15 +78,7 @@ internal sealed class FakeForgeGate(FakeForgeState state, FakeForgeCallLog log)
         }
         finally
         {
-            var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-            log.Add(new FakeForgeCall(
-                forge,
-                context.Request.Method,
-                context.Request.Path + context.Request.QueryString,
-                FakeForgeHttp.BodyText(context),
-                headers,
-                received,
-                context.Response.StatusCode));
+            Record();
         }
     }
 

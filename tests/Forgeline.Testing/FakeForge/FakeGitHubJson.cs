@@ -27,7 +27,6 @@ internal static class FakeGitHubJson
         // GitHub sends null, not "", for an empty description.
         body = issue.Body.Length == 0 ? null : issue.Body,
         state = issue.State == "open" ? "open" : "closed",
-        state_reason = issue.State == "closed" && !issue.IsPullRequest ? "completed" : null,
         user = User(issue.Author),
         labels = issue.Labels.Select(Label),
         assignee = issue.Assignees.Count > 0 ? User(issue.Assignees[0]) : null,
@@ -41,7 +40,6 @@ internal static class FakeGitHubJson
             {
                 url = $"https://api.github.com/repos/{fullName}/pulls/{issue.Number}",
                 html_url = $"https://github.com/{fullName}/pull/{issue.Number}",
-                merged_at = issue.State == "merged" ? issue.CreatedAt : (DateTimeOffset?)null,
             }
             : null,
     };
