@@ -35,6 +35,6 @@ public static class Labels
     /// <summary>A trusted member let CI run on an untrusted author's pull request (<c>/ok-to-test</c>).</summary>
     public const string OkToTest = "ok-to-test";
 
-    /// <summary>The prefix of the CLA labels, before the community's name: <c>&lt;community&gt;-cla/yes</c>.</summary>
+    /// <summary>What follows the community's name in the CLA labels: <c>&lt;community&gt;-cla/yes</c>, <c>&lt;community&gt;-cla/no</c>.</summary>
     public const string ClaSuffix = "-cla/";
 }
