@@ -49,6 +49,14 @@ public sealed partial record LoginArguments(IReadOnlyList<string> Logins, IReadO
     /// <summary>Whether the command names more than <see cref="Max"/> people.</summary>
     public bool TooMany => Logins.Count + Malformed.Count > Max;
 
+    /// <summary>What to tell about <see cref="Malformed"/> (<c>`x` is not a user name</c>); null when all are logins.</summary>
+    public string? MalformedText => Malformed.Count switch
+    {
+        0 => null,
+        1 => $"{Quoted(Malformed)} is not a user name",
+        _ => $"{Quoted(Malformed)} are not user names",
+    };
+
     /// <summary><c>@a, @b</c>.</summary>
     public static string Mentions(IEnumerable<string> logins) => string.Join(", ", logins.Select(l => $"@{l}"));
 

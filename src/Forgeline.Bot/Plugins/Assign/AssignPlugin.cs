@@ -42,9 +42,9 @@ public sealed class AssignPlugin : IBotPlugin
 
             IReadOnlyList<string> done = targets.Logins;
             var problems = new List<string>();
-            if (targets.Malformed.Count > 0)
+            if (targets.MalformedText is { } malformed)
             {
-                problems.Add($"{LoginArguments.Quoted(targets.Malformed)} {(targets.Malformed.Count == 1 ? "is" : "are")} not a user name");
+                problems.Add(malformed);
             }
 
             if (command.Spec.Name == "assign")

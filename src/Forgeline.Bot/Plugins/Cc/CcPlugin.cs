@@ -49,9 +49,9 @@ public sealed class CcPlugin : IBotPlugin
             }
 
             var problems = new List<string>();
-            if (targets.Malformed.Count > 0)
+            if (targets.MalformedText is { } malformed)
             {
-                problems.Add($"{LoginArguments.Quoted(targets.Malformed)} {(targets.Malformed.Count == 1 ? "is" : "are")} not a user name");
+                problems.Add(malformed);
             }
 
             // Forges refuse a review request from the author of the pull request (GitHub answers 422 for the whole list).

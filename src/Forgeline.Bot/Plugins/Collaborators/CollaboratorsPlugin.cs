@@ -50,23 +50,36 @@ public sealed class CollaboratorsPlugin : IBotPlugin
             var parts = new List<string>();
             var adding = command.Spec.Name == "add-collaborator";
             var before = (await context.Pulls.GetAsync(e.Repo, context.Number, cancellationToken)).Collaborators;
-            var members = new List<string>();
+            var changed = new List<string>();
+            var unchanged = new List<string>();
             var refused = new List<string>();
             foreach (var login in targets.Logins)
             {
-                // Removing needs no membership check: someone who left the repository must still be removable.
-                (!adding || await context.Forge.IsCollaboratorAsync(e.Repo, login, cancellationToken) ? members : refused).Add(login);
+                if (adding == before.Contains(login))
+                {
+                    unchanged.Add(login);
+                }
+                else if (adding && !await context.Forge.IsCollaboratorAsync(e.Repo, login, cancellationToken))
+                {
+                    // Removing needs no membership check: someone who left the repository must still be removable.
+                    refused.Add(login);
+                }
+                else
+                {
+                    changed.Add(login);
+                }
             }
 
-            var changed = adding ? members.Where(l => !before.Contains(l)).ToList() : members.Where(before.Contains).ToList();
-            var unchanged = members.Except(changed).ToList();
             if (changed.Count > 0)
             {
                 await context.Pulls.UpdateAsync(e.Repo, context.Number, s => s with
                 {
                     Collaborators = adding ? s.Collaborators.Union(changed).ToHashSet() : s.Collaborators.Except(changed).ToHashSet(),
                 }, cancellationToken);
-                parts.Add($"{(adding ? "added" : "removed")} {LoginArguments.Mentions(changed)} as {(changed.Count == 1 ? "a collaborator" : "collaborators")} of this pull request");
+                var what = e.IsPullRequest ? "pull request" : "issue";
+                parts.Add(adding
+                    ? $"added {LoginArguments.Mentions(changed)} as {(changed.Count == 1 ? "a collaborator" : "collaborators")} of this {what}"
+                    : $"removed {LoginArguments.Mentions(changed)} from the collaborators of this {what}");
             }
 
             if (unchanged.Count > 0)
@@ -76,12 +89,12 @@ public sealed class CollaboratorsPlugin : IBotPlugin
 
             if (refused.Count > 0)
             {
-                parts.Add($"not added: {LoginArguments.Mentions(refused)} ({(refused.Count == 1 ? "is" : "are")} not a member of the repository)");
+                parts.Add($"not added: {LoginArguments.Mentions(refused)} ({(refused.Count == 1 ? "is not a member" : "are not members")} of the repository)");
             }
 
-            if (targets.Malformed.Count > 0)
+            if (targets.MalformedText is { } malformed)
             {
-                parts.Add($"{LoginArguments.Quoted(targets.Malformed)} {(targets.Malformed.Count == 1 ? "is" : "are")} not a user name");
+                parts.Add(malformed);
             }
 
             await context.ReplyAsync($"{string.Join("; ", parts)}.", cancellationToken);

@@ -39,6 +39,12 @@ public sealed class LabelPlugin : IBotPlugin
         foreach (var command in context.Commands)
         {
             var names = command.Arguments.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            if (names.Count == 0)
+            {
+                await context.ReplyAsync($"name the labels: `{command.Spec.Usage}`; nothing was done.", cancellationToken);
+                continue;
+            }
+
             if (names.Count > MaxLabels)
             {
                 await context.ReplyAsync($"`/{command.Spec.Name}` takes at most {MaxLabels} labels at once; nothing was done.", cancellationToken);

@@ -14,7 +14,7 @@ public sealed partial class LgtmPlugin : IBotPlugin
     public static readonly IReadOnlyList<CommandSpec> Specs =
     [
         new("lgtm", "/lgtm [cancel]", "Adds the `lgtm` label to a pull request; `cancel` removes it. New commits remove it too.", CommandAudience.Reviewers,
-            Who: "reviewers and approvers from OWNERS, collaborators, but not the author; the author may `cancel`", CancelAudience: CommandAudience.AuthorOrReviewers),
+            Who: "reviewers (OWNERS reviewers and approvers, collaborators) other than the author, who may only `cancel`", CancelAudience: CommandAudience.AuthorOrReviewers),
     ];
 
     /// <inheritdoc />
