@@ -73,9 +73,15 @@ public sealed partial class ApprovePlugin : IBotPlugin
     private static async Task SyncLabelAsync(PluginContext context, IReadOnlySet<string> approvers, Cause cause, CancellationToken cancellationToken)
     {
         var e = context.Event;
-        var coverage = (await context.OwnersAsync(cancellationToken)).Coverage(approvers);
         var pull = await context.Forge.GetIssueAsync(e.Repo, context.Number, cancellationToken);
         var labelled = pull.Labels.Contains(Labels.Approved, StringComparer.OrdinalIgnoreCase);
+        if (cause == Cause.Push && approvers.Count == 0 && !labelled)
+        {
+            // Most pushes: nobody approved yet, so there is nothing to recheck (and no OWNERS files to read).
+            return;
+        }
+
+        var coverage = (await context.OwnersAsync(cancellationToken)).Coverage(approvers);
         if (coverage.Complete && approvers.Count > 0)
         {
             if (!labelled)
