@@ -101,15 +101,21 @@ public sealed partial class EventDispatcher(IReadOnlyList<IBotPlugin> plugins, C
             var allowed = new List<CommandInvocation>();
             foreach (var command in commands)
             {
-                if (await services.Permissions.AllowsAsync(command, context, limit.Token))
+                if (command.Spec.Arguments == CommandArguments.Required && command.Arguments.Count == 0)
+                {
+                    await context.ReplyAsync($"`/{command.Spec.Name}` needs arguments: `{command.Spec.Usage}`.", limit.Token);
+                }
+                else if (await services.Permissions.AllowsAsync(command, context, limit.Token))
                 {
                     allowed.Add(command);
                 }
                 else
                 {
                     metrics.CommandRefused(plugin.Name, command.Spec.Name);
-                    var who = command.IsCancel && command.Spec.CancelAudience is not null ? $"/{command.Spec.Name} cancel" : $"/{command.Spec.Name}";
-                    await context.ReplyAsync($"`{who}` is for {command.Spec.WhoText}; you are not one of them, so nothing was done.", limit.Token);
+                    var (what, who) = command.IsCancel && command.Spec.CancelAudience is { } cancel
+                        ? ($"/{command.Spec.Name} cancel", (command.Spec with { Audience = cancel, Who = null }).WhoText)
+                        : ($"/{command.Spec.Name}", command.Spec.WhoText);
+                    await context.ReplyAsync($"`{what}` is for {who}; you are not one of them, so nothing was done.", limit.Token);
                 }
             }
 

@@ -23,7 +23,7 @@ public sealed class ForgeClients(BotRuntime runtime, IHttpClientFactory http, Ti
             var client = http.CreateClient($"forge-{name}");
             made[forge] = forge switch
             {
-                Forge.GitHub => new GitHubClient(client, options, time, metrics, loggers),
+                Forge.GitHub => new GitHubClient(client, options, time, metrics, loggers.CreateLogger<ForgeHttp>()),
                 Forge.Gitee => new GiteeClient(client, options, time, metrics, loggers),
                 _ => new GitLabClient(client, options, time, metrics, loggers),
             };

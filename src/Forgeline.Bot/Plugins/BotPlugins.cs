@@ -4,5 +4,18 @@ namespace Forgeline.Bot.Plugins;
 public static class BotPlugins
 {
     /// <summary>The plugin types.</summary>
-    public static IReadOnlyList<Type> All { get; } = [];
+    public static IReadOnlyList<Type> All { get; } =
+    [
+        typeof(Help.HelpPlugin),
+        typeof(Lgtm.LgtmPlugin),
+        typeof(Approve.ApprovePlugin),
+        typeof(Assign.AssignPlugin),
+        typeof(Collaborators.CollaboratorsPlugin),
+        typeof(Hold.HoldPlugin),
+        typeof(Label.LabelPlugin),
+        typeof(Lifecycle.LifecyclePlugin),
+        typeof(Cc.CcPlugin),
+        typeof(Milestone.MilestonePlugin),
+        typeof(IssueCheck.IssueCheckPlugin),
+    ];
 }

@@ -197,9 +197,10 @@ public sealed class GitLabWebhook : IForgeWebhook
         };
     }
 
+    // Issues and merge requests have their own iid sequences on GitLab: issues take negative numbers (IssueNumbering).
     private static BotEvent WithIssue(BotEvent e, PayloadObject issue, PayloadObject? hook) => e with
     {
-        Number = issue.Int("iid"),
+        Number = IssueNumbering.FromGitLabIssue(issue.Int("iid")),
         Title = issue.OptionalString("title"),
         Body = issue.OptionalString("description"),
         Labels = Labels(issue, hook),
@@ -209,6 +210,7 @@ public sealed class GitLabWebhook : IForgeWebhook
     private static BotEvent WithMergeRequest(BotEvent e, PayloadObject mergeRequest, PayloadObject? hook) => WithIssue(e, mergeRequest, hook) with
     {
         IsPullRequest = true,
+        Number = mergeRequest.Int("iid"),
         HeadSha = mergeRequest.OptionalObject("last_commit")?.String("id"),
         Ref = mergeRequest.String("target_branch"),
     };

@@ -11,8 +11,8 @@ namespace Forgeline.Bot.Webhooks;
 /// one, while a replayed body does).
 /// </summary>
 /// <remarks>
-/// Gitee issues are numbered with letters (<c>I4CF12</c>), which <see cref="BotEvent.Number"/> cannot hold: issue
-/// events and comments on issues have no number. Label changes on pull requests arrive as <c>edited</c> with the new
+/// Gitee issues are numbered with letters (<c>I4CF12</c>): they become negative numbers (<see cref="IssueNumbering"/>), the
+/// same the Gitee client reads back. Label changes on pull requests arrive as <c>edited</c> with the new
 /// <see cref="BotEvent.Labels"/>, since Gitee does not say which label was added or removed.
 /// </remarks>
 public sealed class GiteeWebhook : IForgeWebhook
@@ -147,13 +147,25 @@ public sealed class GiteeWebhook : IForgeWebhook
 
     private static BotEvent WithIssue(BotEvent e, PayloadObject issue) => e with
     {
-        Number = null, // "I4CF12": see the remarks
+        Number = issue.OptionalString("number") is { } number ? GiteeIssueNumber(issue, number) : null,
         Author = Login(issue.OptionalObject("user")),
         Title = issue.OptionalString("title"),
         Body = issue.OptionalString("body"),
         Labels = issue.Names("labels", "name"),
         HasMilestone = issue.Contains("milestone") ? issue.Has("milestone") : null,
     };
+
+    private static int GiteeIssueNumber(PayloadObject issue, string number)
+    {
+        try
+        {
+            return IssueNumbering.FromGiteeIssue(number);
+        }
+        catch (FormatException e)
+        {
+            throw issue.Invalid("number", e.Message);
+        }
+    }
 
     private static BotEvent WithPullRequest(BotEvent e, PayloadObject pullRequest) => e with
     {

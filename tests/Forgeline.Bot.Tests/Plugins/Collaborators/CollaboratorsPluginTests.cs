@@ -60,7 +60,7 @@ public sealed class CollaboratorsPluginTests
 
         h.Forge.Calls.ShouldBe([$"Comment #{Pull}", $"Comment #{Pull}"]);
         h.Forge.CommentsOn(Pull).ShouldBe([
-            "@mike: name the people: `/add-collaborator @user …`; nothing was done.",
+            "@mike: `/add-collaborator` needs arguments: `/add-collaborator @user …`.",
             "@mike: name the people: `/rm-collaborator @user …`; nothing was done.",
         ]);
         (await CollaboratorsOf(h, Pull)).ShouldBe([PullCollaborator]);

@@ -136,6 +136,6 @@ public sealed class LabelPluginTests
 
         await h.CommentAsync(Pull, Member, "/label");
 
-        h.Forge.CommentsOn(Pull).Single().ShouldBe("@mike: name the labels: `/label name …`; nothing was done.");
+        h.Forge.CommentsOn(Pull).Single().ShouldBe("@mike: `/label` needs arguments: `/label name …`.");
     }
 }

@@ -60,7 +60,7 @@ public sealed class LgtmPluginTests
         }
         else
         {
-            await ShouldBeRefusedAsync(h, Pull, sender, "/lgtm cancel", "/lgtm cancel", LgtmWho);
+            await ShouldBeRefusedAsync(h, Pull, sender, "/lgtm cancel", "/lgtm cancel", "the author, reviewers and approvers from OWNERS, collaborators");
             h.Forge.LabelsOf(Pull).ShouldBe([Labels.Lgtm]);
         }
     }
