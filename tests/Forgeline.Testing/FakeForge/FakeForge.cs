@@ -77,9 +77,19 @@ public sealed class FakeForge : IAsyncDisposable
     public void FailNext(int count, int status, IDictionary<string, string>? headers = null, string? message = null) =>
         gate.FailNext(count, status, headers, message);
 
+    /// <summary>Holds every request before it is handled (a forge that stopped answering) until <see cref="Resume"/>.</summary>
+    public void Pause() => gate.Pause();
+
+    /// <summary>Lets held requests, and all later ones, through.</summary>
+    public void Resume() => gate.Resume();
+
+    /// <summary>Completes once a request is held by <see cref="Pause"/>.</summary>
+    public Task HeldAsync() => gate.HeldAsync();
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        gate.Resume();
         await app.StopAsync();
         await app.DisposeAsync();
     }

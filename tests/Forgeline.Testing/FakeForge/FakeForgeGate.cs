@@ -12,6 +12,39 @@ internal sealed class FakeForgeGate(FakeForgeState state, FakeForgeCallLog log)
 {
     private readonly object gate = new();
     private readonly Queue<FakeFault> faults = new();
+    private TaskCompletionSource paused = CompletedGate();
+    private TaskCompletionSource held = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Holds every request from now on before it is handled, until <see cref="Resume"/>.</summary>
+    public void Pause()
+    {
+        lock (gate)
+        {
+            if (paused.Task.IsCompleted)
+            {
+                paused = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+    }
+
+    /// <summary>Lets held and later requests through.</summary>
+    public void Resume()
+    {
+        lock (gate)
+        {
+            paused.TrySetResult();
+        }
+    }
+
+    /// <summary>Completes once a request is being held by <see cref="Pause"/>.</summary>
+    public Task HeldAsync()
+    {
+        lock (gate)
+        {
+            return held.Task;
+        }
+    }
 
     public void FailNext(int count, int status, IDictionary<string, string>? headers, string? message)
     {
@@ -26,6 +59,17 @@ internal sealed class FakeForgeGate(FakeForgeState state, FakeForgeCallLog log)
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
+        Task wait;
+        lock (gate)
+        {
+            wait = paused.Task;
+            if (!wait.IsCompleted)
+            {
+                held.TrySetResult();
+            }
+        }
+
+        await wait;
         var received = state.Time.GetUtcNow();
         var forge = FakeForgeHttp.ForgeOf(context.Request.Path);
         using (var reader = new StreamReader(context.Request.Body))
@@ -80,6 +124,13 @@ internal sealed class FakeForgeGate(FakeForgeState state, FakeForgeCallLog log)
         {
             Record();
         }
+    }
+
+    private static TaskCompletionSource CompletedGate()
+    {
+        var open = new TaskCompletionSource();
+        open.SetResult();
+        return open;
     }
 
     private FakeFault? TakeFault()

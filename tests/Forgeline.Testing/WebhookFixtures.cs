@@ -1,9 +1,9 @@
-namespace Forgeline.Bot.Tests;
+namespace Forgeline.Testing;
 
 /// <summary>
-/// Recorded forge webhook payloads in <c>tests/fixtures</c> (or <c>FORGELINE_FIXTURES</c>). They are read in place, never copied into the repository.
+/// Recorded forge webhook payloads in <c>tests/fixtures</c> (or <c>FORGELINE_FIXTURES</c>). Read in place.
 /// </summary>
-public static class Fixtures
+public static class WebhookFixtures
 {
     private static readonly Lazy<string> Root = new(FindRoot);
 
