@@ -13,7 +13,7 @@ public sealed class BotDeliveryRecord
     /// <summary>github, gitee or gitlab.</summary>
     public required string Forge { get; set; }
 
-    /// <summary>The forge's delivery id (<c>X-GitHub-Delivery</c>, <c>X-Gitee-Timestamp</c>+hash, <c>X-Gitlab-Event-UUID</c>), or a hash of the body when the forge sent none.</summary>
+    /// <summary>The forge's delivery id (<c>X-GitHub-Delivery</c>, GitLab's <c>Idempotency-Key</c>), or <c>sha256:</c> and the body's digest when the forge sent none (always for Gitee); see <c>IForgeWebhook.DeliveryId</c>.</summary>
     public required string DeliveryId { get; set; }
 
     /// <summary>The forge's event name (<c>X-GitHub-Event</c>, <c>X-Gitee-Event</c>, <c>X-Gitlab-Event</c>).</summary>
