@@ -1,0 +1,117 @@
+// bench/bot-deliveries: the review bot under a replay of COUNT signed GitHub deliveries (half comments with a command,
+// a quarter pull request events, a quarter pushes, made from the recorded payloads in tests/fixtures) sent over
+// CONNECTIONS keep-alive connections to a real `forgeline server` (SQLite) whose bot talks to the fake forge running in
+// this process. Figures: deliveries accepted (stored, 202) per second, against a baseline receiver that only checks the
+// signature and appends to a file with an fsync per batch; and, per command, the time from just before its delivery was
+// sent to the fake forge receiving the call it causes, p50/p99, during the burst and at a steady STEADY_RATE/s.
+// Usage: BotDeliveries [COUNT] [CONNECTIONS] [STEADY_COUNT] [STEADY_RATE]   (default 20000 32 500 200)
+//        BotDeliveries baseline PORT FILE SECRET sync|nosync   (the baseline receiver, started by the benchmark)
+using System.Globalization;
+using System.Security.Cryptography;
+using Forgeline.BotDeliveries;
+using Forgeline.Testing;
+
+if (args is ["baseline", var port, var file, var baselineSecret, var sync])
+{
+    await new BaselineReceiver(baselineSecret, file, sync == "sync").RunAsync(int.Parse(port, CultureInfo.InvariantCulture));
+    return 0;
+}
+
+int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
+var count = Arg(0, 20000);
+var connections = Arg(1, 32);
+var steadyCount = Arg(2, 500);
+var steadyRate = Arg(3, 200);
+const int WarmUp = 1000;
+var timeout = TimeSpan.FromMinutes(20);
+
+var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+using var work = new TempDirectory("forgeline-bench-bot");
+var factory = new BenchDeliveries(secret);
+
+// Every command has a pull request of its own (the label POST it causes names it); pull request events go to others.
+Console.WriteLine($"signing {WarmUp} + {count} + {steadyCount} deliveries…");
+var burstEventPulls = Math.Max(1, count / 40);
+var warm = factory.Mix(WarmUp, firstCommandPull: 1, firstEventPull: 900_001, eventPulls: 50);
+var burst = factory.Mix(count, firstCommandPull: 1001, firstEventPull: 900_101, eventPulls: burstEventPulls);
+var burstCommands = burst.Count(d => d.ActionPath is not null);
+var steady = factory.CommandsOnly(steadyCount, firstPull: 1001 + burstCommands);
+Console.WriteLine($"  burst: {BenchDeliveries.Describe(burst)}");
+
+await using var forge = await FakeForge.StartAsync();
+BenchForge.Seed(forge.State, [
+    .. Enumerable.Range(1, warm.Count(d => d.ActionPath is not null)),
+    .. Enumerable.Range(1001, burstCommands + steadyCount),
+    .. Enumerable.Range(900_001, 50),
+    .. Enumerable.Range(900_101, burstEventPulls)]);
+var config = BenchForge.WriteConfig(work["bot.yaml"], forge, secret);
+
+Console.WriteLine("starting forgeline server (SQLite, --no-worker) and the baseline receivers…");
+await using var server = await ForgelineServer.StartAsync(embeddedWorker: false, new Dictionary<string, string?> { ["FORGELINE_BOT_CONFIG"] = config });
+var hook = new Uri(server.Url, "hooks/github");
+var table = new DeliveryTable(server.Home["data/forgeline.db"]);
+await using var baseline = await BaselineProcess.StartAsync(work["baseline-fsync.log"], secret, sync: true);
+await using var baselineNoSync = await BaselineProcess.StartAsync(work["baseline-nosync.log"], secret, sync: false);
+using var replayer = new WebhookReplayer(connections);
+
+// A bot runs for months: untimed deliveries first, so nothing is measured on first-pass JIT code.
+Console.WriteLine($"warming up ({WarmUp} deliveries to each)…");
+var before = await table.MaxIdAsync();
+CheckAllAccepted("warm-up (forgeline)", await replayer.BurstAsync(hook, warm, connections));
+await table.WaitProcessedAsync(before, WarmUp, timeout);
+CheckAllAccepted("warm-up (baseline)", await replayer.BurstAsync(baseline.Hook, warm, connections));
+CheckAllAccepted("warm-up (baseline, no fsync)", await replayer.BurstAsync(baselineNoSync.Hook, warm, connections));
+
+Console.WriteLine($"forgeline: {count} deliveries over {connections} connections…");
+before = await table.MaxIdAsync();
+var ours = await replayer.BurstAsync(hook, burst, connections);
+Console.WriteLine(F($"  accepted {ours.Accepted} in {ours.Elapsed.TotalSeconds:0.00} s ({ours.AcceptedPerSecond:0} /s); other answers: {ours.Others}"));
+var states = await table.WaitProcessedAsync(before, count, timeout);
+var (firstReceived, lastFinished) = await table.SpanAsync(before);
+var processing = (lastFinished - firstReceived).TotalSeconds;
+Console.WriteLine(F($"  stored: {DeliveryTable.Describe(states)}; the last processed {processing:0.0} s after the first arrived ({count / processing:0} deliveries/s)"));
+foreach (var error in await table.ErrorsAsync(before))
+{
+    Console.WriteLine($"  recorded error: {error}");
+}
+
+var burstLatency = CommandLatencies.Of(forge, burst, ours);
+Console.WriteLine($"  command to action during the burst: {burstLatency}");
+
+Console.WriteLine($"baseline (signature check, append, fsync per batch): {count} deliveries over {connections} connections…");
+var theirs = await replayer.BurstAsync(baseline.Hook, burst, connections);
+Console.WriteLine(F($"  accepted {theirs.Accepted} in {theirs.Elapsed.TotalSeconds:0.00} s ({theirs.AcceptedPerSecond:0} /s); other answers: {theirs.Others}"));
+var theirsNoSync = await replayer.BurstAsync(baselineNoSync.Hook, burst, connections);
+Console.WriteLine(F($"  without the fsync: accepted {theirsNoSync.Accepted} in {theirsNoSync.Elapsed.TotalSeconds:0.00} s ({theirsNoSync.AcceptedPerSecond:0} /s); other answers: {theirsNoSync.Others}"));
+Console.WriteLine($"  {await baseline.StopAsync()}; without fsync: {await baselineNoSync.StopAsync()}");
+
+Console.WriteLine($"forgeline at a steady {steadyRate} commands/s: {steadyCount} commands…");
+before = await table.MaxIdAsync();
+var paced = await replayer.PacedAsync(hook, steady, steadyRate);
+await table.WaitProcessedAsync(before, steadyCount, timeout);
+var steadyLatency = CommandLatencies.Of(forge, steady, paced);
+Console.WriteLine($"  accepted {paced.Accepted}; other answers: {paced.Others}; command to action: {steadyLatency}");
+Console.WriteLine($"  forge calls answered in all: {forge.Calls.Count}; server log lines: {server.Process.Output.Count(c => c == '\n')}");
+
+var intakeGoal = ours.AcceptedPerSecond >= 3000 && ours.Accepted == count && states.GetValueOrDefault("done") == count;
+var burstGoal = burstLatency.Percentile(0.99) < 100 && burstLatency.Missing == 0 && burstLatency.Repeated == 0;
+var steadyGoal = steadyLatency.Percentile(0.99) < 100 && steadyLatency.Missing == 0 && steadyLatency.Repeated == 0;
+Console.WriteLine(F(
+    $"RESULT bot-deliveries intake ({count} signed deliveries, {connections} connections, SQLite) = {ours.AcceptedPerSecond:0} deliveries/s; peer signature check + append + fsync per batch = {theirs.AcceptedPerSecond:0} deliveries/s; ratio {ours.AcceptedPerSecond / theirs.AcceptedPerSecond:0.00}; goal >= 3000 deliveries/s"));
+Console.WriteLine(F(
+    $"  peer without the fsync: {theirsNoSync.AcceptedPerSecond:0} deliveries/s (ratio {ours.AcceptedPerSecond / theirsNoSync.AcceptedPerSecond:0.00}); forgeline processed all {count} in {processing:0.0} s ({count / processing:0} deliveries/s)"));
+Console.WriteLine(F(
+    $"RESULT bot command-to-action during the burst ({burstLatency.Milliseconds.Length} commands among {count} deliveries) p50 = {burstLatency.Percentile(0.5):0.0} ms; p99 = {burstLatency.Percentile(0.99):0.0} ms; peer none (the baseline acts on nothing); goal p99 < 100 ms"));
+Console.WriteLine(F(
+    $"RESULT bot command-to-action at {steadyRate} commands/s ({steadyLatency.Milliseconds.Length} commands) p50 = {steadyLatency.Percentile(0.5):0.0} ms; p99 = {steadyLatency.Percentile(0.99):0.0} ms; peer none (the baseline acts on nothing); goal p99 < 100 ms"));
+return intakeGoal && burstGoal && steadyGoal ? 0 : 1;
+
+static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+static void CheckAllAccepted(string what, Replay replay)
+{
+    if (replay.Accepted != replay.Status.Length)
+    {
+        throw new InvalidOperationException($"{what}: only {replay.Accepted} of {replay.Status.Length} deliveries were accepted; other answers: {replay.Others}");
+    }
+}
