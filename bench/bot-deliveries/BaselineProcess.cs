@@ -18,6 +18,9 @@ internal sealed class BaselineProcess : IAsyncDisposable
     /// <summary>Its webhook URL.</summary>
     public Uri Hook { get; }
 
+    /// <summary>Its process id.</summary>
+    public int ProcessId => process.Id;
+
     /// <summary>Starts a receiver appending to <paramref name="file"/>, with an fsync per batch when <paramref name="sync"/>; returns once it listens.</summary>
     public static async Task<BaselineProcess> StartAsync(string file, string secret, bool sync)
     {

@@ -49,6 +49,7 @@ var config = BenchForge.WriteConfig(work["bot.yaml"], forge, secret);
 Console.WriteLine("starting forgeline server (SQLite, --no-worker) and the baseline receivers…");
 await using var server = await ForgelineServer.StartAsync(embeddedWorker: false, new Dictionary<string, string?> { ["FORGELINE_BOT_CONFIG"] = config });
 var hook = new Uri(server.Url, "hooks/github");
+Console.WriteLine($"  server pid {server.Process.Id}");
 var table = new DeliveryTable(server.Home["data/forgeline.db"]);
 await using var baseline = await BaselineProcess.StartAsync(work["baseline-fsync.log"], secret, sync: true);
 await using var baselineNoSync = await BaselineProcess.StartAsync(work["baseline-nosync.log"], secret, sync: false);
@@ -64,9 +65,14 @@ CheckAllAccepted("warm-up (baseline, no fsync)", await replayer.BurstAsync(basel
 
 Console.WriteLine($"forgeline: {count} deliveries over {connections} connections…");
 before = await table.MaxIdAsync();
+var cpu = CpuTime.Of(server.Process.Id);
 var ours = await replayer.BurstAsync(hook, burst, connections);
+var cpuIntake = CpuTime.Of(server.Process.Id) - cpu;
 Console.WriteLine(F($"  accepted {ours.Accepted} in {ours.Elapsed.TotalSeconds:0.00} s ({ours.AcceptedPerSecond:0} /s); other answers: {ours.Others}"));
+Console.WriteLine(F($"  CPU while sending: server {cpuIntake.X:0.0} s, this process (client, fake forge) {cpuIntake.Y:0.0} s"));
 var states = await table.WaitProcessedAsync(before, count, timeout);
+var cpuAll = CpuTime.Of(server.Process.Id) - cpu;
+Console.WriteLine(F($"  CPU until all were processed: server {cpuAll.X:0.0} s ({cpuAll.X * 1000 / count:0.00} ms per delivery), this process {cpuAll.Y:0.0} s"));
 var (firstReceived, lastFinished) = await table.SpanAsync(before);
 var processing = (lastFinished - firstReceived).TotalSeconds;
 Console.WriteLine(F($"  stored: {DeliveryTable.Describe(states)}; the last processed {processing:0.0} s after the first arrived ({count / processing:0} deliveries/s)"));
@@ -79,8 +85,11 @@ var burstLatency = CommandLatencies.Of(forge, burst, ours);
 Console.WriteLine($"  command to action during the burst: {burstLatency}");
 
 Console.WriteLine($"baseline (signature check, append, fsync per batch): {count} deliveries over {connections} connections…");
+cpu = CpuTime.Of(baseline.ProcessId);
 var theirs = await replayer.BurstAsync(baseline.Hook, burst, connections);
+var cpuBaseline = CpuTime.Of(baseline.ProcessId) - cpu;
 Console.WriteLine(F($"  accepted {theirs.Accepted} in {theirs.Elapsed.TotalSeconds:0.00} s ({theirs.AcceptedPerSecond:0} /s); other answers: {theirs.Others}"));
+Console.WriteLine(F($"  CPU while sending: baseline {cpuBaseline.X:0.0} s ({cpuBaseline.X * 1000 / count:0.00} ms per delivery), this process {cpuBaseline.Y:0.0} s"));
 var theirsNoSync = await replayer.BurstAsync(baselineNoSync.Hook, burst, connections);
 Console.WriteLine(F($"  without the fsync: accepted {theirsNoSync.Accepted} in {theirsNoSync.Elapsed.TotalSeconds:0.00} s ({theirsNoSync.AcceptedPerSecond:0} /s); other answers: {theirsNoSync.Others}"));
 Console.WriteLine($"  {await baseline.StopAsync()}; without fsync: {await baselineNoSync.StopAsync()}");
