@@ -94,20 +94,27 @@ public sealed class JobsHost : IAsyncDisposable
         home.Dispose();
     }
 
-    private IServiceProvider Build(PluginHarness harness, bool runReporter)
+    /// <summary>Registers the host's services as <see cref="CreateAsync"/> wires them (for another host on the same database and forge, like a web server).</summary>
+    public void Register(IServiceCollection collection, bool runReporter = false)
     {
         var configuration = new ConfigurationBuilder().Build();
         var paths = new ForgelinePaths(home["data"]);
         Directory.CreateDirectory(paths.Root);
-        var collection = new ServiceCollection();
         collection.AddLogging();
-        collection.AddSingleton<TimeProvider>(harness.Time);
-        collection.AddDbContext<ForgelineDbContext>(o => o.UseForgelineDatabase(harness.Database.Settings));
+        collection.AddSingleton<TimeProvider>(Harness.Time);
+        collection.AddDbContext<ForgelineDbContext>(o => o.UseForgelineDatabase(Harness.Database.Settings));
         collection.AddForgelineEvents(configuration);
         collection.AddForgelineBuilds(configuration, paths, runScheduler: false);
-        collection.AddSingleton(harness.Config);
-        collection.AddSingleton<IForgeClients>(new OneForge(harness.Forge));
+        collection.AddSingleton(Harness.Config);
+        collection.AddSingleton<IForgeClients>(new OneForge(Harness.Forge));
         collection.AddBotJobs(runReporter);
+    }
+
+    private IServiceProvider Build(PluginHarness harness, bool runReporter)
+    {
+        Harness = harness;
+        var collection = new ServiceCollection();
+        Register(collection, runReporter);
         services = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         // Deliveries get a scope of their own, as the bot's delivery processor gives each delivery.
         deliveryScope = services.CreateAsyncScope();

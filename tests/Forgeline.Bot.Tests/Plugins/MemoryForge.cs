@@ -39,6 +39,9 @@ public sealed class MemoryForge(Forge forge = Forge.GitHub) : IForgeClient
     /// <summary>When set, MergeAsync throws this.</summary>
     public ForgeApiException? MergeFailure { get; set; }
 
+    /// <summary>When set, SetStatusAsync throws this (a forge that is down or refuses).</summary>
+    public ForgeApiException? StatusFailure { get; set; }
+
     /// <inheritdoc />
     public Forge Forge => forge;
 
@@ -177,6 +180,11 @@ public sealed class MemoryForge(Forge forge = Forge.GitHub) : IForgeClient
     /// <inheritdoc />
     public Task SetStatusAsync(RepoRef repo, string sha, CommitStatus status, CancellationToken cancellationToken)
     {
+        if (StatusFailure is { } failure)
+        {
+            throw failure;
+        }
+
         Statuses.GetOrAdd(sha, _ => new())[status.Context] = status;
         Record($"Status {sha} {status.Context} {status.State}");
         return Task.CompletedTask;
