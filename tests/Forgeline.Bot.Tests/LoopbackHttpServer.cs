@@ -76,6 +76,8 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
             var (status, body) = respond(request);
             var bytes = Encoding.UTF8.GetBytes(body);
             response.StatusCode = status;
+            // The managed HttpListener sometimes drops a kept-alive connection the client then reuses; one per request is reliable.
+            response.KeepAlive = false;
             response.ContentType = "application/json";
             response.ContentLength64 = bytes.Length;
             await response.OutputStream.WriteAsync(bytes);

@@ -25,8 +25,8 @@ public sealed partial class JobLauncher(
     /// <summary>The name of the HTTP client URL jobs are started with.</summary>
     public const string HttpClientName = "jobs";
 
-    /// <summary>How long a job's URL may take to accept a start.</summary>
-    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
+    /// <summary>How long a job's URL may take to accept a start (several jobs start one after the other within one plugin run).</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>Starts <paramref name="job"/> on <paramref name="target"/>.</summary>
     /// <param name="target">The pull request head.</param>
@@ -61,7 +61,7 @@ public sealed partial class JobLauncher(
         var url = JobRuns.BuildUrl(publicUrl, build.Id);
         var description = $"build {build.Id} queued on the build farm";
         // The status before the row: the reporter only sees the run once it is stored, so its final status always comes last.
-        await statuses.SetStatusAsync(target.Repo, target.HeadSha, new CommitStatus(RepoSettings.ContextOf(job.Name), CommitState.Pending, description, url), cancellationToken);
+        await SetPendingAsync(statuses, target, job, description, url, cancellationToken);
         var run = NewRun(target, job, JobRuns.Farm, CommitState.Pending);
         run.BuildId = build.Id;
         run.DetailsUrl = url;
@@ -92,7 +92,7 @@ public sealed partial class JobLauncher(
         // Pending before the POST: a job that reports back at once must not be overwritten by this status.
         var context = RepoSettings.ContextOf(job.Name);
         const string Waiting = "started; waiting for the job to report";
-        await statuses.SetStatusAsync(target.Repo, target.HeadSha, new CommitStatus(context, CommitState.Pending, Waiting), cancellationToken);
+        await SetPendingAsync(statuses, target, job, Waiting, null, cancellationToken);
         var body = new UrlJobRequest(
             job.Name, BotPullStore.ForgeName(target.Repo.Forge), target.Repo.FullName, target.Number, target.HeadSha, target.CloneUrl,
             JobRuns.ReportUrl(publicUrl, run.Id)!, token);
@@ -112,6 +112,22 @@ public sealed partial class JobLauncher(
         return new JobStart(job.Name, run.Id, CommitState.Error, description, null);
     }
 
+    /// <summary>
+    /// Sets the pending status; a forge that fails here does not stop the job, whose final status is set when it ends
+    /// (a run without a row, or a row whose job was never asked, would never be reported).
+    /// </summary>
+    private async Task SetPendingAsync(ICommitStatuses statuses, JobTarget target, JobConfig job, string description, string? url, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await statuses.SetStatusAsync(target.Repo, target.HeadSha, new CommitStatus(RepoSettings.ContextOf(job.Name), CommitState.Pending, description, url), cancellationToken);
+        }
+        catch (Exception e) when (e is ForgeApiException or HttpRequestException)
+        {
+            LogPendingStatusFailed(job.Name, target.Repo.ToString(), target.Number, e.Message);
+        }
+    }
+
     /// <summary>POSTs the start request; the problem in words, or null when the job accepted it.</summary>
     private async Task<string?> PostAsync(string url, UrlJobRequest body, CancellationToken cancellationToken)
     {
@@ -125,7 +141,7 @@ public sealed partial class JobLauncher(
         }
         catch (HttpRequestException e)
         {
-            return $"could not reach {host}: {e.Message}";
+            return $"could not reach {host}: {(e.InnerException ?? e).Message}";
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -159,6 +175,9 @@ public sealed partial class JobLauncher(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Started job run {RunId} ({Job}, {Kind}) for {Repository}#{Number}")]
     private partial void LogStarted(long runId, string job, string repository, int number, string kind);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not set the pending status of job {Job} on {Repository}#{Number}: {Error}; the job runs anyway")]
+    private partial void LogPendingStatusFailed(string job, string repository, int number, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job run {RunId} ({Job}) could not start: {Problem}")]
     private partial void LogStartFailed(long runId, string job, string problem);

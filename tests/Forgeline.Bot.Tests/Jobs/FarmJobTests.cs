@@ -111,6 +111,20 @@ public sealed class FarmJobTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_forge_that_fails_the_pending_status_does_not_lose_the_run()
+    {
+        Forge.StatusFailure = new ForgeApiException("bad gateway", 502);
+        var buildId = await StartAsync();
+        Forge.StatusFailure = null;
+        Forge.Statuses.ShouldBeEmpty();
+
+        await host.EndBuildAsync(buildId, BuildState.Succeeded);
+        (await host.ReportFarmJobsAsync()).ShouldBe(1);
+
+        Forge.Statuses[Head]["forgeline/build"].State.ShouldBe(CommitState.Success);
+    }
+
+    [Fact]
     public async Task An_event_without_a_clone_url_gets_an_error_status_instead_of_a_build()
     {
         Forge.AddPull(1, "maintainer");

@@ -176,6 +176,17 @@ public sealed class UrlJobTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_forge_that_fails_the_pending_status_does_not_stop_the_job()
+    {
+        Forge.StatusFailure = new ForgeApiException("bad gateway", 502);
+        var (runId, token) = await StartAsync();
+        Forge.StatusFailure = null;
+
+        (await host.ReportAsync(runId, token, "success")).IsSuccess.ShouldBeTrue();
+        Forge.Statuses[Head]["forgeline/smoke"].State.ShouldBe(CommitState.Success);
+    }
+
+    [Fact]
     public async Task Without_a_public_url_a_url_job_cannot_start_and_says_why()
     {
         host.Harness.Config.PublicUrl = null;

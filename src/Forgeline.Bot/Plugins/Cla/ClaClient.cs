@@ -39,7 +39,7 @@ internal sealed class ClaClient(HttpClient http, string checkUrl)
         }
         catch (HttpRequestException e)
         {
-            return new(null, $"could not reach the CLA service: {e.Message}");
+            return new(null, $"could not reach the CLA service: {(e.InnerException ?? e).Message}");
         }
         catch (JsonException)
         {

@@ -40,6 +40,11 @@ public sealed class MergePlugin : IBotPlugin
     public async Task HandleAsync(PluginContext context, CancellationToken cancellationToken)
     {
         var e = context.Event;
+        if (e.Kind == BotEventKind.Comment && e.Sender.Equals(context.Settings.Config.BotLogin, StringComparison.OrdinalIgnoreCase))
+        {
+            return; // its own comments change nothing it judges by
+        }
+
         IReadOnlyList<int> numbers = e.Number is { } number ? [number]
             : e.HeadSha is { } sha ? await context.Pulls.FindByHeadAsync(e.Repo, sha, cancellationToken)
             : [];

@@ -153,7 +153,7 @@ public sealed class MergePluginTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Closed_pull_requests_issues_and_pushes_are_left_alone()
+    public async Task Closed_pull_requests_issues_pushes_and_the_bots_own_comments_are_left_alone()
     {
         Forge.AddPull(1, "alice", labels: ["lgtm", "approved"]);
         Forge.Issues[1] = Forge.Issues[1] with { State = "closed" };
@@ -162,6 +162,8 @@ public sealed class MergePluginTests : IAsyncLifetime
 
         await Labeled(1);
         await harness.CommentAsync(2, "bob", "hello");
+        Forge.Issues[1] = Forge.Issues[1] with { State = "open" };
+        await harness.CommentAsync(1, harness.Config.BotLogin, "Job `build` passed on abc123");
         await harness.SendAsync(new BotEvent { DeliveryId = "push", Kind = BotEventKind.Push, Action = "pushed", Repo = PluginHarness.Repo, Sender = "alice", HeadSha = Head });
 
         Forge.Calls.ShouldNotContain(c => c.StartsWith("Merge", StringComparison.Ordinal) || c.Contains(MergePlugin.StatusContext, StringComparison.Ordinal));
