@@ -165,6 +165,66 @@ public sealed class BotTests
         process.Output.ShouldContain("unknown plugin 'lgmt'");
     }
 
+    [Fact]
+    public async Task With_a_broker_deliveries_taken_by_one_replica_are_processed_by_every_bot_replica()
+    {
+        var broker = await RabbitMqServer.StartAsync(virtualHosts: 1);
+        try
+        {
+            await HoldsAcrossReplicasAsync(broker);
+        }
+        finally
+        {
+            await broker.DisposeAsync();
+        }
+    }
+
+    private static async Task HoldsAcrossReplicasAsync(RabbitMqServer broker)
+    {
+        await using var database = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        var shared = new Dictionary<string, string?> { ["FORGELINE_DATABASE"] = database.Url, ["FORGELINE_BROKER"] = broker.Url(await broker.CreateVirtualHostAsync()) };
+        await using var bot = await BotServer.StartAsync("hold", shared);
+        var state = bot.Forge.State;
+        state.AddRepository(Forge.GitHub, GitHubRepo);
+        const int Pulls = 40;
+        for (var n = 1; n <= Pulls; n++)
+        {
+            state.AddIssue(Forge.GitHub, GitHubRepo, new FakeIssue(n, true, "carol", $"PR {n}") { HeadSha = $"{n:D7}" });
+        }
+
+        // A second replica running only the bot target, on the same database and broker, with its own data directory.
+        using var home = new TempDirectory("forgeline-bot-replica");
+        var port = ForgelineServer.FreePort();
+        var environment = new Dictionary<string, string?>(shared)
+        {
+            ["FORGELINE_BOT_CONFIG"] = bot.Config["bot.yaml"],
+            ["FORGELINE_DATA"] = home["data"],
+            ["XDG_CONFIG_HOME"] = home["config"],
+        };
+        await using var replica = ForgelineProcess.Start(["server", "--targets", "bot", "--urls", $"http://127.0.0.1:{port}"], environment);
+        await replica.WaitForOutputAsync("Forgeline is listening on", Patience);
+
+        for (var n = 1; n <= Pulls; n++)
+        {
+            (await bot.GitHubAsync("issue_comment", Comment(n, "bob", "carol", "/hold"))).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        }
+
+        await WaitForAsync(() => Enumerable.Range(1, Pulls).All(n => state.Issue(Forge.GitHub, GitHubRepo, n)!.Labels.Contains("do-not-merge/hold")), "every hold label");
+        var byReplica = await HoldRunsAsync(new Uri($"http://127.0.0.1:{port}/"));
+        var byFirst = await HoldRunsAsync(bot.Server.Url);
+        (byReplica + byFirst).ShouldBe(Pulls);
+        byReplica.ShouldBeGreaterThan(0);
+        bot.Forge.Calls.Count(c => c.Method == "POST" && c.Path.EndsWith("/labels", StringComparison.Ordinal)).ShouldBe(Pulls);
+    }
+
+    private static async Task<int> HoldRunsAsync(Uri server)
+    {
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync(new Uri(server, "metrics"));
+        return metrics.Split('\n').Where(l => l.StartsWith("forgeline_bot_plugin_runs_total{plugin=\"hold\",outcome=\"done\"}", StringComparison.Ordinal))
+            .Sum(l => int.Parse(l.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     /// <summary>GitHub's issue_comment payload on pull request <paramref name="number"/> by <paramref name="sender"/>.</summary>
     private static byte[] Comment(int number, string sender, string author, string body) =>
         BotServer.Edit("github-webhooks/issue_comment/created.payload.json", n =>
