@@ -2,6 +2,7 @@ using Forgeline.Bot.Commands;
 using Forgeline.Bot.Deliveries;
 using Forgeline.Bot.Dispatch;
 using Forgeline.Bot.Forges;
+using Forgeline.Bot.Jobs;
 using Forgeline.Bot.Owners;
 using Forgeline.Bot.Plugins;
 using Microsoft.Extensions.Configuration;
@@ -31,6 +32,8 @@ public static class BotServiceCollectionExtensions
         }
 
         services.AddSingleton<BotRuntime>();
+        services.AddSingleton(sp => sp.GetRequiredService<BotRuntime>().Config ?? new Config.BotConfig());
+        services.AddBotJobs(runReporter: runProcessor);
         services.AddSingleton(sp => new CommandCatalog(sp.GetServices<IBotPlugin>()));
         services.AddSingleton<CommandPermissions>();
         services.AddSingleton<OwnersReader>();

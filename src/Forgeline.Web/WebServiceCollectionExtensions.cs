@@ -74,6 +74,7 @@ public static class WebServiceCollectionExtensions
         if (targets.HasFlag(ServerTargets.Bot))
         {
             app.MapBotEndpoints();
+            app.MapBotJobEndpoints();
         }
 
         app.MapTokenEndpoints();

@@ -40,10 +40,11 @@ public sealed partial class EventDispatcher(IReadOnlyList<IBotPlugin> plugins, C
     {
         var commands = CommandsIn(e, settings);
         var outcomes = new List<PluginOutcome>();
-        if (e is { Number: { } number, Author: null } && plugins.Any(p => settings.Plugins.Contains(p.Name) && !alreadyDone.Contains(p.Name) && (p.Wants(e) || commands.Any(c => c.Spec.Plugin == p.Name))))
+        if (e is { Number: { } number } && (e.Author is null || (e.IsPullRequest && (e.Ref is null || e.HeadSha is null))) && plugins.Any(p => settings.Plugins.Contains(p.Name) && !alreadyDone.Contains(p.Name) && (p.Wants(e) || commands.Any(c => c.Spec.Plugin == p.Name))))
         {
-            // Some payloads (GitLab notes and updates) name the author only by id: read who it is, since rules such as
-            // "not the author's own /lgtm" depend on it.
+            // Some payloads name the author only by id (GitLab notes and updates) or leave out a pull request's base and
+            // head (GitHub comments): read them, since rules such as "not the author's own /lgtm" and OWNERS at the base
+            // branch depend on them.
             var issue = await forge.GetIssueAsync(e.Repo, number, cancellationToken);
             e = e with { Author = issue.Author, HeadSha = e.HeadSha ?? issue.HeadSha, Ref = e.Ref ?? issue.BaseRef, HasMilestone = e.HasMilestone ?? issue.HasMilestone };
         }

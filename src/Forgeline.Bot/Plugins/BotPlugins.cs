@@ -17,5 +17,8 @@ public static class BotPlugins
         typeof(Cc.CcPlugin),
         typeof(Milestone.MilestonePlugin),
         typeof(IssueCheck.IssueCheckPlugin),
+        typeof(Cla.ClaPlugin),
+        typeof(Ci.CiPlugin),
+        typeof(Merge.MergePlugin),
     ];
 }

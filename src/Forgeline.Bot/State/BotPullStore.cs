@@ -51,6 +51,17 @@ public sealed class BotPullStore(ForgelineDbContext db, TimeProvider time) : IBo
         }
     }
 
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<int>> FindByHeadAsync(RepoRef repo, string sha, CancellationToken cancellationToken)
+    {
+        var forge = ForgeName(repo.Forge);
+        return await db.BotPulls.AsNoTracking()
+            .Where(p => p.Forge == forge && p.Repository == repo.FullName && p.HeadSha == sha)
+            .OrderBy(p => p.Number)
+            .Select(p => p.Number)
+            .ToListAsync(cancellationToken);
+    }
+
     /// <summary>The name a forge is stored under.</summary>
     public static string ForgeName(Forge forge) => forge.ToString().ToLowerInvariant();
 

@@ -10,6 +10,12 @@ public interface IBotPullStore
 
     /// <summary>Changes the state of <paramref name="number"/> and stores it; returns the stored state.</summary>
     Task<PullState> UpdateAsync(RepoRef repo, int number, Func<PullState, PullState> change, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The pull requests whose remembered head (<see cref="PullState.HeadSha"/>) is <paramref name="sha"/>: how a status event,
+    /// which names only a commit, finds its pull request.
+    /// </summary>
+    Task<IReadOnlyList<int>> FindByHeadAsync(RepoRef repo, string sha, CancellationToken cancellationToken);
 }
 
 /// <summary>The bot's memory of one issue or pull request.</summary>

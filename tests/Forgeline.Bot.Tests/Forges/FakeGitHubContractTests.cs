@@ -11,7 +11,7 @@ namespace Forgeline.Bot.Tests.Forges;
 /// </summary>
 public sealed class FakeGitHubContractTests : IAsyncLifetime
 {
-    private const string Fixtures = "/work/shared/fixtures/github-webhooks";
+    private static readonly string Fixtures = Path.Combine(WebhookFixtures.Directory, "github-webhooks");
     private static readonly RepoRef Repo = GitHubClientHarness.Repo;
     private GitHubClientHarness harness = null!;
 

@@ -39,8 +39,42 @@ public sealed class MemoryForge(Forge forge = Forge.GitHub) : IForgeClient
     /// <summary>When set, MergeAsync throws this.</summary>
     public ForgeApiException? MergeFailure { get; set; }
 
+    /// <summary>When set, SetStatusAsync throws this (a forge that is down or refuses).</summary>
+    public ForgeApiException? StatusFailure { get; set; }
+
     /// <inheritdoc />
     public Forge Forge => forge;
+
+    /// <summary>Raised after every call, with its <see cref="Calls"/> entry (for tests of work done in the background).</summary>
+    public event Action<string>? Called;
+
+    /// <summary>Completes with the first call (already made or to come) that <paramref name="match"/> accepts; fails after <paramref name="timeout"/>.</summary>
+    public async Task<string> WaitForCallAsync(Func<string, bool> match, TimeSpan timeout)
+    {
+        var found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnCall(string call)
+        {
+            if (match(call))
+            {
+                found.TrySetResult(call);
+            }
+        }
+
+        Called += OnCall;
+        try
+        {
+            if (Calls.FirstOrDefault(match) is { } made)
+            {
+                return made;
+            }
+
+            return await found.Task.WaitAsync(timeout);
+        }
+        finally
+        {
+            Called -= OnCall;
+        }
+    }
 
     /// <summary>Adds an open pull request.</summary>
     public IssueInfo AddPull(int number, string author, string[]? labels = null, string[]? files = null, string head = "abc123", string body = "")
@@ -82,8 +116,8 @@ public sealed class MemoryForge(Forge forge = Forge.GitHub) : IForgeClient
     /// <inheritdoc />
     public Task CreateCommentAsync(RepoRef repo, int number, string body, CancellationToken cancellationToken)
     {
-        Record($"Comment #{number}");
         Comments.GetOrAdd(number, _ => []).Add(body);
+        Record($"Comment #{number}"); // after the effect: whoever waits for the call sees the comment
         return Task.CompletedTask;
     }
 
@@ -146,8 +180,13 @@ public sealed class MemoryForge(Forge forge = Forge.GitHub) : IForgeClient
     /// <inheritdoc />
     public Task SetStatusAsync(RepoRef repo, string sha, CommitStatus status, CancellationToken cancellationToken)
     {
-        Record($"Status {sha} {status.Context} {status.State}");
+        if (StatusFailure is { } failure)
+        {
+            throw failure;
+        }
+
         Statuses.GetOrAdd(sha, _ => new())[status.Context] = status;
+        Record($"Status {sha} {status.Context} {status.State}");
         return Task.CompletedTask;
     }
 
@@ -168,7 +207,11 @@ public sealed class MemoryForge(Forge forge = Forge.GitHub) : IForgeClient
         return Task.CompletedTask;
     }
 
-    private void Record(string call) => Calls.Enqueue(call);
+    private void Record(string call)
+    {
+        Calls.Enqueue(call);
+        Called?.Invoke(call);
+    }
 
     private void Change(int number, Func<IssueInfo, IssueInfo> change)
     {

@@ -54,7 +54,10 @@ public sealed class PluginHarness : IAsyncDisposable
     public EventDispatcher Dispatcher { get; }
 
     /// <summary>The shared services plugins get.</summary>
-    public BotServices Services { get; }
+    public BotServices Services { get; private set; }
+
+    /// <summary>The database the bot's state is in (for host services that share it: jobs, the build farm).</summary>
+    public TestDatabase Database => database;
 
     /// <summary>A harness whose repository enables <paramref name="plugins"/> (all of them when <paramref name="enabled"/> is null).</summary>
     public static async Task<PluginHarness> CreateAsync(IReadOnlyList<IBotPlugin> plugins, IEnumerable<string>? enabled = null, IServiceProvider? provider = null)
@@ -66,6 +69,20 @@ public sealed class PluginHarness : IAsyncDisposable
         config.Repos["openeuler"] = new RepoConfig { Plugins = [.. enabled ?? plugins.Select(p => p.Name)] };
         return new PluginHarness(database, db, plugins, config, new MemoryForge(), provider);
     }
+
+    /// <summary>
+    /// A harness whose plugins get <paramref name="provider"/>(harness) as the host's services (<see cref="BotServices.Provider"/>):
+    /// the job launcher, the build farm, on the harness's own <see cref="Database"/>, clock and forge.
+    /// </summary>
+    public static async Task<PluginHarness> CreateAsync(IReadOnlyList<IBotPlugin> plugins, Func<PluginHarness, IServiceProvider> provider, IEnumerable<string>? enabled = null)
+    {
+        var harness = await CreateAsync(plugins, enabled);
+        harness.Services = harness.Services with { Provider = provider(harness) };
+        return harness;
+    }
+
+    /// <summary>The settings of the repository every event is about (the <c>openeuler</c> entry), to add jobs or merge rules.</summary>
+    public RepoConfig RepoConfig => Config.Repos["openeuler"];
 
     /// <summary>Sends a comment by <paramref name="sender"/> on issue or pull request <paramref name="number"/> (which must exist in <see cref="Forge"/>).</summary>
     public Task<IReadOnlyList<PluginOutcome>> CommentAsync(int number, string sender, string body, string action = "created", string? previousBody = null) =>

@@ -1,3 +1,4 @@
+using Forgeline.Testing;
 using Forgeline.Bot.Events;
 using Forgeline.Bot.Webhooks;
 
@@ -23,7 +24,7 @@ public sealed class AllFixturesTests
         "github-webhooks/ping/with-organization.payload.json",
     ];
 
-    private static readonly string[] Files = [.. Fixtures.All("github-webhooks"), .. Fixtures.All("gitee-webhooks"), .. Fixtures.All("gitlab-webhooks")];
+    private static readonly string[] Files = [.. WebhookFixtures.All("github-webhooks"), .. WebhookFixtures.All("gitee-webhooks"), .. WebhookFixtures.All("gitlab-webhooks")];
 
     public static TheoryData<string> All => [.. Files];
 
@@ -31,9 +32,9 @@ public sealed class AllFixturesTests
     public void The_fixtures_are_all_there()
     {
         // Guards the theory below against an empty or moved fixtures folder passing vacuously.
-        Fixtures.All("github-webhooks").Count().ShouldBe(99);
-        Fixtures.All("gitee-webhooks").Count().ShouldBe(17);
-        Fixtures.All("gitlab-webhooks").Count().ShouldBe(26);
+        WebhookFixtures.All("github-webhooks").Count().ShouldBe(99);
+        WebhookFixtures.All("gitee-webhooks").Count().ShouldBe(17);
+        WebhookFixtures.All("gitlab-webhooks").Count().ShouldBe(26);
         Ignored.ShouldBeSubsetOf(Files);
     }
 
@@ -42,7 +43,7 @@ public sealed class AllFixturesTests
     public void Every_fixture_parses(string fixture)
     {
         var (forge, eventName) = Deliveries.EventOf(fixture);
-        var parsed = ForgeWebhooks.For(forge).Parse(eventName, "delivery-1", Fixtures.Read(fixture));
+        var parsed = ForgeWebhooks.For(forge).Parse(eventName, "delivery-1", WebhookFixtures.Read(fixture));
 
         if (Ignored.Contains(fixture))
         {

@@ -1,3 +1,4 @@
+using Forgeline.Testing;
 using System.Text;
 using System.Text.Json.Nodes;
 using Forgeline.Bot.Events;
@@ -19,7 +20,7 @@ internal static class Deliveries
     /// <summary>A fixture with <paramref name="edit"/> applied to its JSON.</summary>
     public static byte[] Edited(string fixture, Action<JsonObject> edit)
     {
-        var root = JsonNode.Parse(Fixtures.Read(fixture))!.AsObject();
+        var root = JsonNode.Parse(WebhookFixtures.Read(fixture))!.AsObject();
         edit(root);
         return Encoding.UTF8.GetBytes(root.ToJsonString());
     }
@@ -28,7 +29,7 @@ internal static class Deliveries
     public static BotEvent Parse(string fixture, byte[]? body = null)
     {
         var (forge, eventName) = EventOf(fixture);
-        var parsed = ForgeWebhooks.For(forge).Parse(eventName, "delivery-1", body ?? Fixtures.Read(fixture));
+        var parsed = ForgeWebhooks.For(forge).Parse(eventName, "delivery-1", body ?? WebhookFixtures.Read(fixture));
         parsed.ShouldNotBeNull($"{fixture} was ignored");
         return parsed;
     }

@@ -54,7 +54,7 @@ public sealed class GitLabWebhookTests
 
         e.Kind.ShouldBe(BotEventKind.Comment);
         e.IsPullRequest.ShouldBeFalse();
-        e.Number.ShouldBe(1);
+        e.Number.ShouldBe(IssueNumbering.FromGitLabIssue(1));
         e.Title.ShouldBe("found a bug");
         e.Body.ShouldBe("website is broken");
         e.Comment.ShouldBe(new CommentInfo("50771783", "bump"));
@@ -133,7 +133,7 @@ public sealed class GitLabWebhookTests
         e.Action.ShouldBe("labeled");
         e.Subject.ShouldBe("critical");
         e.Labels.ShouldBe(["critical"]);
-        e.Number.ShouldBe(1);
+        e.Number.ShouldBe(IssueNumbering.FromGitLabIssue(1));
         e.IsPullRequest.ShouldBeFalse();
     }
 

@@ -37,14 +37,15 @@ public sealed class GiteeWebhookTests
     }
 
     [Fact]
-    public void A_comment_on_an_issue_has_no_number_because_gitee_numbers_issues_with_letters()
+    public void A_comment_on_an_issue_is_numbered_as_the_gitee_client_numbers_issues()
     {
         var e = Deliveries.Parse("gitee-webhooks/note_hook_issue_comment.json");
 
         e.Kind.ShouldBe(BotEventKind.Comment);
         e.Action.ShouldBe("created");
         e.IsPullRequest.ShouldBeFalse();
-        e.Number.ShouldBeNull();
+        e.Number.ShouldBe(IssueNumbering.FromGiteeIssue("I4CF12"));
+        IssueNumbering.ToGiteeIssue(e.Number!.Value).ShouldBe("I4CF12");
         e.Author.ShouldBe("kit101");
         e.Title.ShouldBe("create by api");
         e.Body.ShouldBe("create by api body");
@@ -141,7 +142,8 @@ public sealed class GiteeWebhookTests
         e.Sender.ShouldBe("kit101");
         e.Author.ShouldBe("kit101");
         e.Title.ShouldBe("test issue hook");
-        e.Number.ShouldBeNull();
+        e.Number!.Value.ShouldBeNegative();
+        IssueNumbering.IsIssue(e.Number.Value).ShouldBeTrue();
         e.IsPullRequest.ShouldBeFalse();
     }
 

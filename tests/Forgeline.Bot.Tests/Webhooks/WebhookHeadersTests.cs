@@ -1,3 +1,4 @@
+using Forgeline.Testing;
 using System.Security.Cryptography;
 using System.Text;
 using Forgeline.Bot.Forges;
@@ -10,7 +11,7 @@ namespace Forgeline.Bot.Tests.Webhooks;
 public sealed class WebhookHeadersTests
 {
     private const string Secret = "3f6e0c2b9a";
-    private static readonly byte[] Body = Fixtures.Read("github-webhooks/issue_comment/created.payload.json");
+    private static readonly byte[] Body = WebhookFixtures.Read("github-webhooks/issue_comment/created.payload.json");
     private static readonly string BodyDigest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Body));
 
     [Fact]
@@ -61,12 +62,12 @@ public sealed class WebhookHeadersTests
     public void Gitee_sends_no_delivery_id_so_the_body_is_one()
     {
         var webhook = ForgeWebhooks.For(Forge.Gitee);
-        var body = Fixtures.Read("gitee-webhooks/note_hook_pr_comment.json");
+        var body = WebhookFixtures.Read("gitee-webhooks/note_hook_pr_comment.json");
         var first = webhook.DeliveryId(Headers(("X-Gitee-Timestamp", "1633691608022")), body);
 
         first.ShouldBe("sha256:" + Convert.ToHexStringLower(SHA256.HashData(body)));
         webhook.DeliveryId(Headers(("X-Gitee-Timestamp", "1633691609999")), body).ShouldBe(first); // a replay with a new timestamp
-        webhook.DeliveryId(Headers(), Fixtures.Read("gitee-webhooks/note_hook_issue_comment.json")).ShouldNotBe(first);
+        webhook.DeliveryId(Headers(), WebhookFixtures.Read("gitee-webhooks/note_hook_issue_comment.json")).ShouldNotBe(first);
     }
 
     [Theory]

@@ -28,7 +28,8 @@ public static partial class FakeGitLabApi
             }
 
             var filePath = Uri.UnescapeDataString(path);
-            if (project.File(@ref, filePath) is not { } text)
+            // GitLab resolves HEAD to the default branch.
+            if (project.File(@ref == "HEAD" ? project.DefaultBranch : @ref, filePath) is not { } text)
             {
                 return FakeForgeHttp.Message(404, "404 File Not Found");
             }

@@ -127,7 +127,7 @@ public sealed class GitHubClient : IForgeClient
     public async Task<string?> GetFileAsync(RepoRef repo, string path, string gitRef, CancellationToken cancellationToken)
     {
         var escapedPath = string.Join('/', path.Trim('/').Split('/').Select(Uri.EscapeDataString));
-        var response = await http.SendAsync(HttpMethod.Get, $"{Repo(repo)}/contents/{escapedPath}?ref={Uri.EscapeDataString(gitRef)}", null, true, cancellationToken);
+        var response = await http.SendAsync(HttpMethod.Get, gitRef.Length == 0 ? $"{Repo(repo)}/contents/{escapedPath}" : $"{Repo(repo)}/contents/{escapedPath}?ref={Uri.EscapeDataString(gitRef)}", null, true, cancellationToken);
         // 404: no such file (or ref); a list: a directory, which is not a file either.
         if (response.StatusCode == 404 || response.Body.ValueKind != JsonValueKind.Object || Text(response.Body, "type") != "file")
         {

@@ -14,7 +14,7 @@ public sealed partial class GitLabClient
         // The JSON form (base64 content), not /raw: a 404 there is an answer, and the body is always JSON.
         var response = await http.SendAsync(
             HttpMethod.Get,
-            $"{Project(repo)}/repository/files/{Uri.EscapeDataString(path)}?ref={Uri.EscapeDataString(gitRef)}",
+            $"{Project(repo)}/repository/files/{Uri.EscapeDataString(path)}?ref={Uri.EscapeDataString(gitRef.Length == 0 ? "HEAD" : gitRef)}",
             null,
             true,
             cancellationToken);

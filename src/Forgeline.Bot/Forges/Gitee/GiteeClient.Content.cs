@@ -13,7 +13,7 @@ public sealed partial class GiteeClient
         var escapedPath = string.Join('/', path.Split('/').Select(Uri.EscapeDataString));
         var response = await http.SendAsync(
             HttpMethod.Get,
-            $"{Repo(repo)}/contents/{escapedPath}?ref={Uri.EscapeDataString(gitRef)}",
+            gitRef.Length == 0 ? $"{Repo(repo)}/contents/{escapedPath}" : $"{Repo(repo)}/contents/{escapedPath}?ref={Uri.EscapeDataString(gitRef)}",
             null,
             true,
             cancellationToken);

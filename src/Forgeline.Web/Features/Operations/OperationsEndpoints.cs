@@ -53,7 +53,7 @@ public static class OperationsEndpoints
             : TypedResults.Problem(title: "Not ready", detail: string.Join("; ", problems), statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static async Task<IResult> MetricsAsync(ForgelineDbContext db, WorkerService workers, BuildMetrics metrics, CancellationToken cancellationToken)
+    private static async Task<IResult> MetricsAsync(ForgelineDbContext db, WorkerService workers, BuildMetrics metrics, Forgeline.Bot.Dispatch.BotMetrics bot, CancellationToken cancellationToken)
     {
         var byState = await db.Builds.GroupBy(b => b.State).Select(g => new { State = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
         var output = new StringBuilder();
@@ -71,6 +71,7 @@ public static class OperationsEndpoints
         output.AppendLine("# TYPE forgeline_workers_online gauge");
         output.Append(CultureInfo.InvariantCulture, $"forgeline_workers_online {await workers.CountOnlineAsync(cancellationToken)}\n");
         metrics.WriteTo(output);
+        bot.WriteTo(output);
         return TypedResults.Text(output.ToString(), "text/plain; version=0.0.4; charset=utf-8");
     }
 }
