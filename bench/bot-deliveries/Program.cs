@@ -4,7 +4,7 @@
 // this process. Figures: deliveries accepted (stored, 202) per second, against a baseline receiver that only checks the
 // signature and appends to a file with an fsync per batch; and, per command, the time from just before its delivery was
 // sent to the fake forge receiving the call it causes, p50/p99, during the burst and at a steady STEADY_RATE/s.
-// Usage: BotDeliveries [COUNT] [CONNECTIONS] [STEADY_COUNT] [STEADY_RATE]   (default 20000 32 500 200)
+// Usage: BotDeliveries [COUNT] [CONNECTIONS] [STEADY_COUNT] [STEADY_RATE] [WARM_UP]   (default 20000 32 500 200 5000)
 //        BotDeliveries baseline PORT FILE SECRET sync|nosync   (the baseline receiver, started by the benchmark)
 using System.Globalization;
 using System.Security.Cryptography;
@@ -22,7 +22,7 @@ var count = Arg(0, 20000);
 var connections = Arg(1, 32);
 var steadyCount = Arg(2, 500);
 var steadyRate = Arg(3, 200);
-const int WarmUp = 1000;
+var warmUp = Arg(4, 5000);
 var timeout = TimeSpan.FromMinutes(20);
 
 var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
@@ -30,20 +30,18 @@ using var work = new TempDirectory("forgeline-bench-bot");
 var factory = new BenchDeliveries(secret);
 
 // Every command has a pull request of its own (the label POST it causes names it); pull request events go to others.
-Console.WriteLine($"signing {WarmUp} + {count} + {steadyCount} deliveries…");
+Console.WriteLine($"signing {warmUp} + {count} + {steadyCount} deliveries…");
+const int FirstEventPull = 10_000_001;
 var burstEventPulls = Math.Max(1, count / 40);
-var warm = factory.Mix(WarmUp, firstCommandPull: 1, firstEventPull: 900_001, eventPulls: 50);
-var burst = factory.Mix(count, firstCommandPull: 1001, firstEventPull: 900_101, eventPulls: burstEventPulls);
+var warm = factory.Mix(warmUp, firstCommandPull: 1, firstEventPull: FirstEventPull, eventPulls: 50);
+var warmCommands = warm.Count(d => d.ActionPath is not null);
+var burst = factory.Mix(count, firstCommandPull: 1 + warmCommands, firstEventPull: FirstEventPull + 50, eventPulls: burstEventPulls);
 var burstCommands = burst.Count(d => d.ActionPath is not null);
-var steady = factory.CommandsOnly(steadyCount, firstPull: 1001 + burstCommands);
+var steady = factory.CommandsOnly(steadyCount, firstPull: 1 + warmCommands + burstCommands);
 Console.WriteLine($"  burst: {BenchDeliveries.Describe(burst)}");
 
 await using var forge = await FakeForge.StartAsync();
-BenchForge.Seed(forge.State, [
-    .. Enumerable.Range(1, warm.Count(d => d.ActionPath is not null)),
-    .. Enumerable.Range(1001, burstCommands + steadyCount),
-    .. Enumerable.Range(900_001, 50),
-    .. Enumerable.Range(900_101, burstEventPulls)]);
+BenchForge.Seed(forge.State, [.. Enumerable.Range(1, warmCommands + burstCommands + steadyCount), .. Enumerable.Range(FirstEventPull, 50 + burstEventPulls)]);
 var config = BenchForge.WriteConfig(work["bot.yaml"], forge, secret);
 
 Console.WriteLine("starting forgeline server (SQLite, --no-worker) and the baseline receivers…");
@@ -55,11 +53,13 @@ await using var baseline = await BaselineProcess.StartAsync(work["baseline-fsync
 await using var baselineNoSync = await BaselineProcess.StartAsync(work["baseline-nosync.log"], secret, sync: false);
 using var replayer = new WebhookReplayer(connections);
 
-// A bot runs for months: untimed deliveries first, so nothing is measured on first-pass JIT code.
-Console.WriteLine($"warming up ({WarmUp} deliveries to each)…");
+// A bot runs for months: untimed deliveries first, so nothing is measured on first-pass JIT code. It takes thousands:
+// with tiered PGO each hot method goes through an instrumented tier before the optimised one, and on two busy cores
+// the background compiler lags behind (after 1,000 deliveries it still took a quarter of the server's CPU).
+Console.WriteLine($"warming up ({warmUp} deliveries to each)…");
 var before = await table.MaxIdAsync();
 CheckAllAccepted("warm-up (forgeline)", await replayer.BurstAsync(hook, warm, connections));
-await table.WaitProcessedAsync(before, WarmUp, timeout);
+await table.WaitProcessedAsync(before, warmUp, timeout);
 CheckAllAccepted("warm-up (baseline)", await replayer.BurstAsync(baseline.Hook, warm, connections));
 CheckAllAccepted("warm-up (baseline, no fsync)", await replayer.BurstAsync(baselineNoSync.Hook, warm, connections));
 
