@@ -116,6 +116,13 @@ public sealed class DeliveryHarness : IAsyncDisposable
         return await db.BotDeliveries.AsNoTracking().SingleAsync(d => d.Id == id);
     }
 
+    /// <summary>The plugin outcomes recorded for a delivery.</summary>
+    public async Task<IReadOnlyList<BotPluginRunRecord>> RunsAsync(long id)
+    {
+        await using var db = database.Open();
+        return await db.BotPluginRuns.AsNoTracking().Where(r => r.DeliveryId == id).ToListAsync();
+    }
+
     /// <summary>Changes the stored row directly (as another process would have).</summary>
     public async Task UpdateRowAsync(long id, Action<BotDeliveryRecord> change)
     {

@@ -34,6 +34,33 @@ public abstract class DeliveryProcessorTests(DatabaseEngine engine) : IAsyncLife
         row.FinishedAt.ShouldNotBeNull();
         row.Error.ShouldBeNull();
         row.Repository.ShouldBe(DeliveryHarness.Repository);
+        var run = (await bot.RunsAsync(id)).ShouldHaveSingleItem();
+        run.Plugin.ShouldBe("hold");
+        run.Outcome.ShouldBe("done");
+        run.Error.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task A_delivery_taken_over_after_a_crash_does_not_run_again_the_plugins_that_had_ended()
+    {
+        var id = await bot.StoreCommentAsync("bob", "/hold");
+        await bot.Processor.ProcessAsync(id, CancellationToken.None);
+        // As if the process had died after the plugin ended but before the delivery was marked done.
+        await bot.UpdateRowAsync(id, r =>
+        {
+            r.State = DeliveryStates.Processing;
+            r.ClaimedUntil = new DateTime(2026, 11, 22, 10, 0, 30, DateTimeKind.Utc);
+            r.FinishedAt = null;
+        });
+
+        bot.Advance(TimeSpan.FromMinutes(1));
+        await bot.Processor.ProcessAsync(id, CancellationToken.None);
+
+        bot.LabelCalls().Count.ShouldBe(1);
+        var row = await bot.RowAsync(id);
+        row.State.ShouldBe(DeliveryStates.Done);
+        row.Attempts.ShouldBe(2);
+        (await bot.RunsAsync(id)).ShouldHaveSingleItem();
     }
 
     [Fact]
