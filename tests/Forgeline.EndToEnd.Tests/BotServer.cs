@@ -30,7 +30,7 @@ internal sealed class BotServer : IAsyncDisposable
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 
-    public static async Task<BotServer> StartAsync(string plugins, IDictionary<string, string?>? settings = null, string repos = "")
+    public static async Task<BotServer> StartAsync(string plugins, IDictionary<string, string?>? settings = null, string jobs = "[]", bool embeddedWorker = false)
     {
         var forge = await FakeForge.StartAsync();
         var config = new TempDirectory("forgeline-bot-config");
@@ -45,7 +45,7 @@ internal sealed class BotServer : IAsyncDisposable
             repos:
               default:
                 plugins: [{{plugins}}]
-            {{repos}}
+                jobs: {{jobs}}
             """;
         await File.WriteAllTextAsync(config["bot.yaml"], yaml);
         var environment = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
@@ -53,7 +53,7 @@ internal sealed class BotServer : IAsyncDisposable
             ["FORGELINE_BOT_CONFIG"] = config["bot.yaml"],
             ["Forgeline__Bot__SweepSeconds"] = "1",
         };
-        var server = await ForgelineServer.StartAsync(embeddedWorker: false, settings: environment);
+        var server = await ForgelineServer.StartAsync(embeddedWorker, settings: environment);
         return new BotServer(forge, server, config);
     }
 
