@@ -1,6 +1,8 @@
 using Forgeline.Bot;
 using Forgeline.Bot.Api;
+using System.Text.Encodings.Web;
 using Forgeline.Web.Auth;
+using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Forgeline.Web.Pages;
@@ -32,10 +34,10 @@ public sealed class BotModel(BotQueries queries, BotRuntime runtime) : PageModel
     /// <summary>Deliveries per state in the last hour and day.</summary>
     public IReadOnlyList<BotDeliveryCountDto> Counts { get; private set; } = [];
 
-    /// <summary>Whether the visitor may see single deliveries (admins, like <c>GET /api/v1/bot/deliveries</c>).</summary>
-    public bool ShowsDeliveries { get; private set; }
+    /// <summary>Whether the visitor is an admin: only admins see single deliveries (as with <c>GET /api/v1/bot/deliveries</c>) and server paths.</summary>
+    public bool IsAdmin { get; private set; }
 
-    /// <summary>The newest deliveries; empty unless <see cref="ShowsDeliveries"/>.</summary>
+    /// <summary>The newest deliveries; empty unless <see cref="IsAdmin"/>.</summary>
     public IReadOnlyList<BotDeliveryDto> Deliveries { get; private set; } = [];
 
     /// <summary>The configured repository keys.</summary>
@@ -49,10 +51,31 @@ public sealed class BotModel(BotQueries queries, BotRuntime runtime) : PageModel
     {
         Forges = queries.Forges($"{Request.Scheme}://{Request.Host}");
         Counts = await queries.DeliveryCountsAsync(cancellationToken);
-        ShowsDeliveries = User.HasClaim(Scopes.ClaimType, Scopes.Admin);
-        Deliveries = ShowsDeliveries ? await queries.DeliveriesAsync(null, Newest, cancellationToken) : [];
+        IsAdmin = User.HasClaim(Scopes.ClaimType, Scopes.Admin);
+        Deliveries = IsAdmin ? await queries.DeliveriesAsync(null, Newest, cancellationToken) : [];
         Repositories = queries.Repositories();
         Commands = queries.Commands();
+    }
+
+    /// <summary>Command help as written for forge comments: <c>`code`</c> spans shown as code, everything else as plain text.</summary>
+    public static IHtmlContent CodeSpans(string text)
+    {
+        var html = new HtmlContentBuilder();
+        var parts = text.Split('`');
+        for (var i = 0; i < parts.Length; i++)
+        {
+            // An even index is outside backticks; an unmatched last backtick leaves its text plain.
+            if (i % 2 == 1 && i < parts.Length - 1)
+            {
+                html.AppendHtml($"<span class=\"mono\">{HtmlEncoder.Default.Encode(parts[i])}</span>");
+            }
+            else
+            {
+                html.Append(i % 2 == 1 ? "`" + parts[i] : parts[i]);
+            }
+        }
+
+        return html;
     }
 
     /// <summary>A time stored as UTC (the database may hand it back without its kind).</summary>
