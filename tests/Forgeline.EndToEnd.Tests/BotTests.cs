@@ -15,7 +15,7 @@ namespace Forgeline.EndToEnd.Tests;
 public sealed class BotTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-    private const string GitHubRepo = "Codertocat/Hello-World";
+    internal const string GitHubRepo = "Codertocat/Hello-World";
 
     [Fact]
     public async Task Lgtm_and_approve_on_github_label_and_merge_a_pull_request_and_a_push_resets_lgtm()
@@ -266,7 +266,7 @@ public sealed class BotTests
     }
 
     /// <summary>GitHub's issue_comment payload on pull request <paramref name="number"/> by <paramref name="sender"/>.</summary>
-    private static byte[] Comment(int number, string sender, string author, string body) =>
+    internal static byte[] Comment(int number, string sender, string author, string body) =>
         BotServer.Edit("github-webhooks/issue_comment/created.payload.json", n =>
         {
             n["issue"]!["number"] = number;
