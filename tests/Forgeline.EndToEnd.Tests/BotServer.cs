@@ -30,7 +30,7 @@ internal sealed class BotServer : IAsyncDisposable
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 
-    public static async Task<BotServer> StartAsync(string plugins, IDictionary<string, string?>? settings = null, string jobs = "[]", bool embeddedWorker = false)
+    public static async Task<BotServer> StartAsync(string plugins, IDictionary<string, string?>? settings = null, string jobs = "[]", bool embeddedWorker = false, string repos = "")
     {
         var forge = await FakeForge.StartAsync();
         var config = new TempDirectory("forgeline-bot-config");
@@ -46,6 +46,7 @@ internal sealed class BotServer : IAsyncDisposable
               default:
                 plugins: [{{plugins}}]
                 jobs: {{jobs}}
+            {{repos}}
             """;
         await File.WriteAllTextAsync(config["bot.yaml"], yaml);
         var environment = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
