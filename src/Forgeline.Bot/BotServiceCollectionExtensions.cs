@@ -25,6 +25,12 @@ public static class BotServiceCollectionExtensions
             .PostConfigure(o => o.Config = configuration["FORGELINE_BOT_CONFIG"] is { Length: > 0 } fromEnvironment ? fromEnvironment : o.Config)
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient();
+        foreach (var forge in Enum.GetNames<Forge>())
+        {
+            // The forge clients log what matters themselves (retries, rate limits) and count every request in metrics; the
+            // factory's four Information lines per request were most of the server's log under load, and a good part of its CPU.
+            services.AddHttpClient(ForgeClients.HttpClientName(forge.ToLowerInvariant())).RemoveAllLoggers();
+        }
         services.AddSingleton<BotMetrics>();
         foreach (var plugin in BotPlugins.All)
         {

@@ -8,6 +8,9 @@ namespace Forgeline.Bot.Forges;
 /// <summary>One API client per forge in the bot's configuration, made once and shared (they are thread-safe).</summary>
 public sealed class ForgeClients(BotRuntime runtime, IHttpClientFactory http, TimeProvider time, ForgeMetrics metrics, ILoggerFactory loggers) : IForgeClients
 {
+    /// <summary>The named <see cref="HttpClient"/> the API client of <paramref name="forge"/> (github, gitee, gitlab) uses.</summary>
+    public static string HttpClientName(string forge) => $"forge-{forge}";
+
     private readonly Lazy<Dictionary<Forge, IForgeClient>> clients = new(() => Create(runtime, http, time, metrics, loggers));
 
     /// <inheritdoc />
@@ -20,7 +23,7 @@ public sealed class ForgeClients(BotRuntime runtime, IHttpClientFactory http, Ti
         {
             var forge = Enum.Parse<Forge>(name, ignoreCase: true);
             var options = new ForgeClientOptions(new Uri(settings.ApiUrl!), runtime.Token(forge)!);
-            var client = http.CreateClient($"forge-{name}");
+            var client = http.CreateClient(HttpClientName(name));
             made[forge] = forge switch
             {
                 Forge.GitHub => new GitHubClient(client, options, time, metrics, loggers.CreateLogger<ForgeHttp>()),
