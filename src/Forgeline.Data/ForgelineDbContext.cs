@@ -209,6 +209,7 @@ public sealed class ForgelineDbContext(DbContextOptions<ForgelineDbContext> opti
             d.Property(x => x.State).HasMaxLength(16);
             d.HasIndex(x => new { x.Forge, x.DeliveryId }).IsUnique();
             d.HasIndex(x => new { x.State, x.Id });
+            d.HasIndex(x => x.ReceivedAt);
         });
         modelBuilder.Entity<BotPluginRunRecord>(r =>
         {

@@ -30,7 +30,7 @@ internal sealed class BotServer : IAsyncDisposable
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 
-    public static async Task<BotServer> StartAsync(string plugins, IDictionary<string, string?>? settings = null, string repos = "")
+    public static async Task<BotServer> StartAsync(string plugins, IDictionary<string, string?>? settings = null, string jobs = "[]", bool embeddedWorker = false, string repos = "")
     {
         var forge = await FakeForge.StartAsync();
         var config = new TempDirectory("forgeline-bot-config");
@@ -45,6 +45,7 @@ internal sealed class BotServer : IAsyncDisposable
             repos:
               default:
                 plugins: [{{plugins}}]
+                jobs: {{jobs}}
             {{repos}}
             """;
         await File.WriteAllTextAsync(config["bot.yaml"], yaml);
@@ -53,7 +54,7 @@ internal sealed class BotServer : IAsyncDisposable
             ["FORGELINE_BOT_CONFIG"] = config["bot.yaml"],
             ["Forgeline__Bot__SweepSeconds"] = "1",
         };
-        var server = await ForgelineServer.StartAsync(embeddedWorker: false, settings: environment);
+        var server = await ForgelineServer.StartAsync(embeddedWorker, settings: environment);
         return new BotServer(forge, server, config);
     }
 

@@ -15,7 +15,7 @@ namespace Forgeline.EndToEnd.Tests;
 public sealed class BotTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-    private const string GitHubRepo = "Codertocat/Hello-World";
+    internal const string GitHubRepo = "Codertocat/Hello-World";
 
     [Fact]
     public async Task Lgtm_and_approve_on_github_label_and_merge_a_pull_request_and_a_push_resets_lgtm()
@@ -65,6 +65,46 @@ public sealed class BotTests
         var help = await bot.Http.GetFromJsonAsync<JsonElement[]>(new Uri(bot.Server.Url, "api/v1/bot/help"));
         help!.Select(c => c.GetProperty("name").GetString()).ShouldContain("lgtm");
         help!.Select(c => c.GetProperty("name").GetString()).ShouldContain("ok-to-test");
+    }
+
+    [Fact]
+    public async Task A_package_pull_request_is_built_on_the_farm_and_the_result_comes_back_as_a_status_and_a_comment()
+    {
+        await using var bot = await BotServer.StartAsync("ci", jobs: "[ { name: build, farm: true } ]", embeddedWorker: true);
+        var git = bot.Server.Home["git"];
+        var repo = TestPackages.WriteSpecDirectory(git, "hello", version: "1.0");
+        foreach (var args in new[] { new[] { "init", "-q", "-b", "main" }, ["add", "."], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "v1"] })
+        {
+            (await ProcessRunner.RunAsync("git", args, repo)).ExitCode.ShouldBe(0);
+        }
+
+        var sha = (await ProcessRunner.RunAsync("git", ["rev-parse", "HEAD"], repo)).Stdout.Trim();
+        await using var daemon = await GitDaemon.StartAsync(git);
+        var state = bot.Forge.State;
+        state.AddRepository(Forge.GitHub, GitHubRepo);
+        state.AddCollaborator(Forge.GitHub, GitHubRepo, "bob");
+        state.AddIssue(Forge.GitHub, GitHubRepo, new FakeIssue(5, true, "bob", "Update hello") { HeadSha = sha });
+        var opened = BotServer.Edit("github-webhooks/pull_request/opened.payload.json", n =>
+        {
+            n["repository"]!["full_name"] = GitHubRepo;
+            n["repository"]!["name"] = "Hello-World";
+            n["repository"]!["owner"]!["login"] = "Codertocat";
+            n["repository"]!["clone_url"] = $"{daemon.Url}/hello";
+            n["number"] = 5;
+            n["pull_request"]!["number"] = 5;
+            n["pull_request"]!["user"]!["login"] = "bob";
+            n["pull_request"]!["head"]!["sha"] = sha;
+            n["sender"]!["login"] = "bob";
+        });
+
+        (await bot.GitHubAsync("pull_request", opened)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await bot.Forge.WaitForCallAsync(c => c.Method == "POST" && c.Path.EndsWith($"/statuses/{sha}", StringComparison.Ordinal) && c.Body.Contains("pending", StringComparison.Ordinal), Patience);
+        var success = await bot.Forge.WaitForCallAsync(
+            c => c.Method == "POST" && c.Path.EndsWith($"/statuses/{sha}", StringComparison.Ordinal) && c.Body.Contains("\"success\"", StringComparison.Ordinal), TimeSpan.FromMinutes(4));
+        success.Body.ShouldContain("forgeline/build");
+        var comment = await bot.Forge.WaitForCallAsync(c => c.Method == "POST" && c.Path.EndsWith("/issues/5/comments", StringComparison.Ordinal), Patience);
+        comment.Body.ShouldContain("/builds/");
+        comment.Body.ShouldContain("/log");
     }
 
     [Fact]
@@ -226,7 +266,7 @@ public sealed class BotTests
     }
 
     /// <summary>GitHub's issue_comment payload on pull request <paramref name="number"/> by <paramref name="sender"/>.</summary>
-    private static byte[] Comment(int number, string sender, string author, string body) =>
+    internal static byte[] Comment(int number, string sender, string author, string body) =>
         BotServer.Edit("github-webhooks/issue_comment/created.payload.json", n =>
         {
             n["issue"]!["number"] = number;

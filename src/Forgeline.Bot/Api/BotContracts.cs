@@ -30,3 +30,34 @@ public sealed record BotDeliveryDto(
 /// <param name="DurationMs">How long it ran.</param>
 /// <param name="Error">Its error.</param>
 public sealed record BotPluginRunDto(string Plugin, string Outcome, int DurationMs, string? Error);
+
+/// <summary>How many deliveries are in one state, among those received in the last hour and day.</summary>
+/// <param name="State">pending, processing, done, failed or rejected.</param>
+/// <param name="LastHour">Received in the last hour.</param>
+/// <param name="LastDay">Received in the last 24 hours (the hour included).</param>
+public sealed record BotDeliveryCountDto(string State, int LastHour, int LastDay);
+
+/// <summary>One forge as the bot is set up for it.</summary>
+/// <param name="Forge">github, gitee or gitlab.</param>
+/// <param name="Configured">Whether bot.yaml names it under <c>forges</c>.</param>
+/// <param name="ApiUrl">Its API's base URL, when configured.</param>
+/// <param name="HasWebhookSecret">Whether deliveries can be checked (without a secret they are refused).</param>
+/// <param name="WebhookUrl">The URL to paste into the forge's webhook settings.</param>
+public sealed record BotForgeDto(string Forge, bool Configured, string? ApiUrl, bool HasWebhookSecret, string WebhookUrl);
+
+/// <summary>The settings of one key of bot.yaml's <c>repos</c>, defaults filled in.</summary>
+/// <param name="Key">org, org/repo (either may be prefixed forge:) or default.</param>
+/// <param name="Plugins">Enabled plugins.</param>
+/// <param name="MergeMethod">merge, squash or rebase.</param>
+/// <param name="RequiredLabels">Labels a pull request needs to merge.</param>
+/// <param name="BlockingLabels">Labels that stop a merge.</param>
+/// <param name="Jobs">CI jobs.</param>
+public sealed record BotRepoDto(string Key, IReadOnlyList<string> Plugins, string MergeMethod, IReadOnlyList<string> RequiredLabels,
+    IReadOnlyList<string> BlockingLabels, IReadOnlyList<BotJobDto> Jobs);
+
+/// <summary>A CI job of a repository.</summary>
+/// <param name="Name">Its name (<c>/test NAME</c>).</param>
+/// <param name="Runs">"build farm", or the job URL's scheme, host and path (its query and user info left out: they may hold a token).</param>
+/// <param name="AlwaysRun">Runs on every new head, not only on <c>/test</c>.</param>
+/// <param name="Required">Must pass before merging.</param>
+public sealed record BotJobDto(string Name, string Runs, bool AlwaysRun, bool Required);

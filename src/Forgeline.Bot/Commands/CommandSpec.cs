@@ -22,6 +22,9 @@ public sealed record CommandSpec(
     string? Who = null,
     CommandAudience? CancelAudience = null)
 {
+    /// <summary>Who may use <c>/name cancel</c>, in words (the same as <see cref="WhoText"/> unless <see cref="CancelAudience"/> differs).</summary>
+    public string CancelWhoText => CancelAudience is { } cancel && cancel != Audience ? (this with { Audience = cancel, Who = null }).WhoText : WhoText;
+
     /// <summary>Who may use it, in words.</summary>
     public string WhoText => Who ?? Audience switch
     {

@@ -25,7 +25,7 @@ public static class CommandTable
     /// <summary>Who may use <paramref name="command"/>, with who may cancel when that differs and the text does not say it.</summary>
     public static string Who(CommandSpec command) =>
         command is { Who: null, CancelAudience: { } cancel } && cancel != command.Audience
-            ? $"{command.WhoText}; `cancel`: {(command with { Audience = cancel }).WhoText}"
+            ? $"{command.WhoText}; `cancel`: {command.CancelWhoText}"
             : command.WhoText;
 
     // A pipe would end the cell, a line break the row.

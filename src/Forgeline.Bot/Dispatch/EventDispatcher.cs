@@ -121,8 +121,8 @@ public sealed partial class EventDispatcher(IReadOnlyList<IBotPlugin> plugins, C
                 else
                 {
                     metrics.CommandRefused(plugin.Name, command.Spec.Name);
-                    var (what, who) = command.IsCancel && command.Spec.CancelAudience is { } cancel
-                        ? ($"/{command.Spec.Name} cancel", (command.Spec with { Audience = cancel, Who = null }).WhoText)
+                    var (what, who) = command.IsCancel && command.Spec.CancelAudience is not null
+                        ? ($"/{command.Spec.Name} cancel", command.Spec.CancelWhoText)
                         : ($"/{command.Spec.Name}", command.Spec.WhoText);
                     await context.ReplyAsync($"`{what}` is for {who}; you are not one of them, so nothing was done.", limit.Token);
                 }

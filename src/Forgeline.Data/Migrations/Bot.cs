@@ -34,6 +34,7 @@ public sealed class Bot : Migration
             constraints: t => t.PrimaryKey("PK_bot_deliveries", x => x.Id));
         migrationBuilder.CreateIndex("IX_bot_deliveries_Forge_DeliveryId", "bot_deliveries", ["Forge", "DeliveryId"], unique: true);
         migrationBuilder.CreateIndex("IX_bot_deliveries_State_Id", "bot_deliveries", ["State", "Id"]);
+        migrationBuilder.CreateIndex("IX_bot_deliveries_ReceivedAt", "bot_deliveries", "ReceivedAt");
 
         migrationBuilder.CreateTable(
             name: "bot_plugin_runs",

@@ -148,7 +148,7 @@ public sealed class CiPluginTests : IAsyncLifetime
 
         await Harness.CommentAsync(1, "passerby", "/test");
 
-        Forge.CommentsOn(1).ShouldHaveSingleItem().ShouldContain("usage: `/test NAME… | all | ?`");
+        Forge.CommentsOn(1).ShouldHaveSingleItem().ShouldContain("`/test` needs arguments: `/test NAME… | all | ?`");
         ci.Requests.ShouldBeEmpty();
     }
 
