@@ -28,7 +28,7 @@ public sealed record BotEvent
     /// <summary>Who caused the event (commenter, pusher, who labeled).</summary>
     public required string Sender { get; init; }
 
-    /// <summary>The issue or pull request (GitLab: iid); null for pushes and statuses.</summary>
+    /// <summary>The issue or pull request (GitLab merge requests: iid; Gitee and GitLab issues: negative, see <see cref="IssueNumbering"/>); null for pushes and statuses.</summary>
     public int? Number { get; init; }
 
     /// <summary>Whether <see cref="Number"/> is a pull request.</summary>

@@ -1,7 +1,7 @@
 namespace Forgeline.Bot.Forges;
 
 /// <summary>An issue or pull request as the forge reports it now.</summary>
-/// <param name="Number">Its number (GitLab: iid).</param>
+/// <param name="Number">Its number (GitLab merge requests: iid; Gitee and GitLab issues: negative, see <see cref="IssueNumbering"/>).</param>
 /// <param name="IsPullRequest">Whether it is a pull (merge) request.</param>
 /// <param name="Author">Who opened it.</param>
 /// <param name="Title">Its title.</param>

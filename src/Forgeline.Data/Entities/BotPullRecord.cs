@@ -15,7 +15,7 @@ public sealed class BotPullRecord
     /// <summary>owner/name (GitLab: the full project path).</summary>
     public required string Repository { get; set; }
 
-    /// <summary>The issue or pull request number (GitLab: iid).</summary>
+    /// <summary>The issue or pull request number (GitLab merge requests: iid; Gitee and GitLab issues: negative, as Forgeline.Bot.Forges.IssueNumbering gives them).</summary>
     public int Number { get; set; }
 
     /// <summary>Logins that approved, comma-separated, lower case.</summary>

@@ -150,13 +150,15 @@ public static partial class FakeGiteeApi
         var conclusion = FakeForgeHttp.String(body, "conclusion");
         var output = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("output", out var o) ? o : default;
         var title = FakeForgeHttp.String(output, "title");
-        var problems = new List<string>();
-        if (string.IsNullOrEmpty(name)) problems.Add("name is missing");
-        if (string.IsNullOrEmpty(sha)) problems.Add("head_sha is missing");
-        if (!CheckStatuses.Contains(status)) problems.Add("status does not have a valid value");
-        if (conclusion is not null && !CheckConclusions.Contains(conclusion)) problems.Add("conclusion does not have a valid value");
-        if (status == "completed" && conclusion is null) problems.Add("conclusion is required when status is completed");
-        if (title is null || FakeForgeHttp.String(output, "summary") is null) problems.Add("output[title], output[summary] are missing");
+        var problems = new (bool Wrong, string Message)[]
+        {
+            (string.IsNullOrEmpty(name), "name is missing"),
+            (string.IsNullOrEmpty(sha), "head_sha is missing"),
+            (!CheckStatuses.Contains(status), "status does not have a valid value"),
+            (conclusion is not null && !CheckConclusions.Contains(conclusion), "conclusion does not have a valid value"),
+            (status == "completed" && conclusion is null, "conclusion is required when status is completed"),
+            (title is null || FakeForgeHttp.String(output, "summary") is null, "output[title], output[summary] are missing"),
+        }.Where(p => p.Wrong).Select(p => p.Message).ToList();
         if (problems.Count > 0)
         {
             return FakeForgeHttp.Message(400, string.Join(", ", problems));

@@ -6,7 +6,7 @@ namespace Forgeline.Testing;
 /// An issue or pull request held by the <see cref="FakeForgeState"/>, as an immutable snapshot: the fake's handlers and
 /// tests change it through <see cref="FakeForgeState.UpdateIssue"/>. Pull-request fields are ignored on issues.
 /// </summary>
-/// <param name="Number">Its number (GitLab: iid).</param>
+/// <param name="Number">Its number (GitLab merge requests: iid; Gitee and GitLab issues: the negative number IssueNumbering gives them).</param>
 /// <param name="IsPullRequest">Whether it is a pull (merge) request.</param>
 /// <param name="Author">The login of who opened it.</param>
 /// <param name="Title">Its title.</param>

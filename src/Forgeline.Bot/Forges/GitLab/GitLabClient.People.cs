@@ -11,6 +11,7 @@ public sealed partial class GitLabClient
     private const int DeveloperAccess = 30;
 
     /// <inheritdoc />
+    /// <remarks>GitLab Free keeps one assignee per issue; several need a paid tier.</remarks>
     public Task AddAssigneesAsync(RepoRef repo, int number, IReadOnlyList<string> logins, CancellationToken cancellationToken) =>
         ChangePeopleAsync(Target(repo, number), "assignees", "assignee_ids", logins, add: true, cancellationToken);
 

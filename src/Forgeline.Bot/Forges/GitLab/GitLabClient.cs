@@ -18,20 +18,12 @@ public sealed partial class GitLabClient : IForgeClient
     private readonly ILogger logger;
     private readonly ConcurrentDictionary<string, long> userIds = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Creates the client; <paramref name="httpClient"/> is used as is (its base address is ignored).</summary>
-    public GitLabClient(HttpClient httpClient, ForgeClientOptions options, TimeProvider? time = null, ForgeMetrics? metrics = null, ILoggerFactory? loggers = null)
+    /// <summary>Creates a client that sends <see cref="ForgeClientOptions.Token"/> as the <c>PRIVATE-TOKEN</c> header; <paramref name="logger"/> also takes the client's own messages.</summary>
+    public GitLabClient(HttpClient httpClient, ForgeClientOptions options, TimeProvider? time = null, ForgeMetrics? metrics = null, ILogger<ForgeHttp>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        loggers ??= NullLoggerFactory.Instance;
-        logger = loggers.CreateLogger<GitLabClient>();
-        http = new ForgeHttp(
-            Forge.GitLab,
-            httpClient,
-            options,
-            request => request.Headers.Add("PRIVATE-TOKEN", options.Token),
-            time,
-            metrics,
-            loggers.CreateLogger<ForgeHttp>());
+        this.logger = logger ?? NullLogger<ForgeHttp>.Instance;
+        http = new ForgeHttp(Forge.GitLab, httpClient, options, request => request.Headers.Add("PRIVATE-TOKEN", options.Token), time, metrics, logger);
     }
 
     /// <inheritdoc />

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Forgeline.Bot.Forges.Gitee;
 
@@ -20,13 +19,12 @@ public sealed partial class GiteeClient : IForgeClient
     private readonly ForgeHttp http;
     private readonly TimeProvider time;
 
-    /// <summary>Creates the client; <paramref name="httpClient"/> is used as is (its base address is ignored).</summary>
-    public GiteeClient(HttpClient httpClient, ForgeClientOptions options, TimeProvider? time = null, ForgeMetrics? metrics = null, ILoggerFactory? loggers = null)
+    /// <summary>Creates a client that sends <see cref="ForgeClientOptions.Token"/> as the <c>access_token</c> query parameter.</summary>
+    public GiteeClient(HttpClient httpClient, ForgeClientOptions options, TimeProvider? time = null, ForgeMetrics? metrics = null, ILogger<ForgeHttp>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        loggers ??= NullLoggerFactory.Instance;
         this.time = time ?? TimeProvider.System;
-        http = new ForgeHttp(Forge.Gitee, httpClient, options, request => AddToken(request, options.Token), this.time, metrics, loggers.CreateLogger<ForgeHttp>());
+        http = new ForgeHttp(Forge.Gitee, httpClient, options, request => AddToken(request, options.Token), this.time, metrics, logger);
     }
 
     /// <inheritdoc />
