@@ -19,6 +19,7 @@ public sealed class ForgeClients(BotRuntime runtime, IHttpClientFactory http, Ti
     private static Dictionary<Forge, IForgeClient> Create(BotRuntime runtime, IHttpClientFactory http, TimeProvider time, ForgeMetrics metrics, ILoggerFactory loggers)
     {
         var made = new Dictionary<Forge, IForgeClient>();
+        var logger = loggers.CreateLogger<ForgeHttp>();
         foreach (var (name, settings) in runtime.Config?.Forges ?? [])
         {
             var forge = Enum.Parse<Forge>(name, ignoreCase: true);
@@ -26,9 +27,9 @@ public sealed class ForgeClients(BotRuntime runtime, IHttpClientFactory http, Ti
             var client = http.CreateClient(HttpClientName(name));
             made[forge] = forge switch
             {
-                Forge.GitHub => new GitHubClient(client, options, time, metrics, loggers.CreateLogger<ForgeHttp>()),
-                Forge.Gitee => new GiteeClient(client, options, time, metrics, loggers),
-                _ => new GitLabClient(client, options, time, metrics, loggers),
+                Forge.GitHub => new GitHubClient(client, options, time, metrics, logger),
+                Forge.Gitee => new GiteeClient(client, options, time, metrics, logger),
+                _ => new GitLabClient(client, options, time, metrics, logger),
             };
         }
 

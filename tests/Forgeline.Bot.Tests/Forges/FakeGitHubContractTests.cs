@@ -11,7 +11,6 @@ namespace Forgeline.Bot.Tests.Forges;
 /// </summary>
 public sealed class FakeGitHubContractTests : IAsyncLifetime
 {
-    private static readonly string Fixtures = Path.Combine(WebhookFixtures.Directory, "github-webhooks");
     private static readonly RepoRef Repo = GitHubClientHarness.Repo;
     private GitHubClientHarness harness = null!;
 
@@ -58,45 +57,9 @@ public sealed class FakeGitHubContractTests : IAsyncLifetime
         ShapeMismatches(commits[1], Fixture("status/with-author-committer-null.payload.json").GetProperty("commit")).ShouldBeEmpty();
     }
 
-    /// <summary>Where the fake's JSON has a field the real one lacks, or a field of another kind (null matches anything).</summary>
-    private static List<string> ShapeMismatches(JsonElement fake, JsonElement real, string at = "$")
-    {
-        var mismatches = new List<string>();
-        if (fake.ValueKind == JsonValueKind.Null || real.ValueKind == JsonValueKind.Null)
-        {
-            return mismatches;
-        }
+    private static JsonElement Fixture(string path) => RecordedPayloads.Read("github-webhooks", path);
 
-        if (Kind(fake) != Kind(real))
-        {
-            mismatches.Add($"{at}: fake {fake.ValueKind}, real {real.ValueKind}");
-            return mismatches;
-        }
-
-        if (fake.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var property in fake.EnumerateObject())
-            {
-                if (!real.TryGetProperty(property.Name, out var realValue))
-                {
-                    mismatches.Add($"{at}.{property.Name}: not in GitHub's answer");
-                    continue;
-                }
-
-                mismatches.AddRange(ShapeMismatches(property.Value, realValue, $"{at}.{property.Name}"));
-            }
-        }
-        else if (fake.ValueKind == JsonValueKind.Array && fake.GetArrayLength() > 0 && real.GetArrayLength() > 0)
-        {
-            mismatches.AddRange(ShapeMismatches(fake[0], real[0], $"{at}[0]"));
-        }
-
-        return mismatches;
-    }
-
-    private static JsonValueKind Kind(JsonElement json) => json.ValueKind == JsonValueKind.False ? JsonValueKind.True : json.ValueKind;
-
-    private static JsonElement Fixture(string path) => JsonDocument.Parse(File.ReadAllText(Path.Combine(Fixtures, path))).RootElement;
+    private static List<string> ShapeMismatches(JsonElement fake, JsonElement real) => RecordedPayloads.ShapeMismatches(fake, real);
 
     private HttpClient Authorized()
     {

@@ -1,14 +1,15 @@
 using System.Text.Json;
+using Forgeline.Testing;
 
 namespace Forgeline.Bot.Tests.Forges;
 
 /// <summary>
-/// Webhook payloads recorded from the real forges (read in place from the shared fixtures folder), and the check that
+/// Webhook payloads recorded from the real forges (tests/fixtures), and the check that
 /// JSON the fake forge answers with has their shape.
 /// </summary>
 internal static class RecordedPayloads
 {
-    private const string Root = "/work/shared/fixtures";
+    private static readonly string Root = WebhookFixtures.Directory;
 
     /// <summary>A recorded payload, e.g. <c>Read("gitee-webhooks", "pr_open.json")</c>.</summary>
     public static JsonElement Read(string folder, string file) =>
