@@ -1,8 +1,5 @@
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Microsoft.EntityFrameworkCore.Migrations.Operations;
-using Microsoft.EntityFrameworkCore.Migrations.Operations.Builders;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 namespace Forgeline.Data.Migrations;
 
@@ -18,7 +15,7 @@ public sealed class Bot : Migration
             name: "bot_deliveries",
             columns: t => new
             {
-                Id = Identity(t),
+                Id = MigrationColumns.Identity(t),
                 Forge = t.Column<string>(maxLength: 16, nullable: false),
                 DeliveryId = t.Column<string>(maxLength: 128, nullable: false),
                 Event = t.Column<string>(maxLength: 64, nullable: false),
@@ -57,7 +54,7 @@ public sealed class Bot : Migration
             name: "bot_pulls",
             columns: t => new
             {
-                Id = Identity(t),
+                Id = MigrationColumns.Identity(t),
                 Forge = t.Column<string>(maxLength: 16, nullable: false),
                 Repository = t.Column<string>(maxLength: 256, nullable: false),
                 Number = t.Column<int>(nullable: false),
@@ -75,7 +72,7 @@ public sealed class Bot : Migration
             name: "bot_job_runs",
             columns: t => new
             {
-                Id = Identity(t),
+                Id = MigrationColumns.Identity(t),
                 Forge = t.Column<string>(maxLength: 16, nullable: false),
                 Repository = t.Column<string>(maxLength: 256, nullable: false),
                 Number = t.Column<int>(nullable: false),
@@ -106,9 +103,4 @@ public sealed class Bot : Migration
         migrationBuilder.DropTable("bot_plugin_runs");
         migrationBuilder.DropTable("bot_deliveries");
     }
-
-    private static OperationBuilder<AddColumnOperation> Identity(ColumnsBuilder t) =>
-        t.Column<long>(nullable: false)
-            .Annotation("Sqlite:Autoincrement", true)
-            .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn);
 }

@@ -1,8 +1,5 @@
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Microsoft.EntityFrameworkCore.Migrations.Operations;
-using Microsoft.EntityFrameworkCore.Migrations.Operations.Builders;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 namespace Forgeline.Data.Migrations;
 
@@ -22,7 +19,7 @@ public sealed class Projects : Migration
             name: "projects",
             columns: t => new
             {
-                Id = Identity(t),
+                Id = MigrationColumns.Identity(t),
                 Name = t.Column<string>(maxLength: 64, nullable: false),
                 Owner = t.Column<string>(maxLength: 128, nullable: false),
                 Description = t.Column<string>(nullable: true),
@@ -57,7 +54,7 @@ public sealed class Projects : Migration
             name: "project_packages",
             columns: t => new
             {
-                Id = Identity(t),
+                Id = MigrationColumns.Identity(t),
                 ProjectId = t.Column<long>(nullable: false),
                 Name = t.Column<string>(maxLength: 64, nullable: false),
                 SourceKind = t.Column<string>(maxLength: 16, nullable: false),
@@ -84,7 +81,7 @@ public sealed class Projects : Migration
             name: "project_batches",
             columns: t => new
             {
-                Id = Identity(t),
+                Id = MigrationColumns.Identity(t),
                 ProjectId = t.Column<long>(nullable: false),
                 RequestedBy = t.Column<string>(nullable: false),
                 Reason = t.Column<string>(nullable: false),
@@ -103,7 +100,7 @@ public sealed class Projects : Migration
             name: "project_batch_entries",
             columns: t => new
             {
-                Id = Identity(t),
+                Id = MigrationColumns.Identity(t),
                 BatchId = t.Column<long>(nullable: false),
                 ProjectId = t.Column<long>(nullable: false),
                 PackageId = t.Column<long>(nullable: false),
@@ -133,7 +130,7 @@ public sealed class Projects : Migration
             name: "repository_packages",
             columns: t => new
             {
-                Id = Identity(t),
+                Id = MigrationColumns.Identity(t),
                 ProjectId = t.Column<long>(nullable: false),
                 Chroot = t.Column<string>(maxLength: 64, nullable: false),
                 PackageId = t.Column<long>(nullable: false),
@@ -184,9 +181,4 @@ public sealed class Projects : Migration
         migrationBuilder.DropColumn("Dependencies", "builds");
         migrationBuilder.DropColumn("ProjectId", "builds");
     }
-
-    // Both providers' annotations: the same hand-written migration runs on SQLite and PostgreSQL.
-    private static OperationBuilder<AddColumnOperation> Identity(ColumnsBuilder t) =>
-        t.Column<long>(nullable: false).Annotation("Sqlite:Autoincrement", true)
-            .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn);
 }
