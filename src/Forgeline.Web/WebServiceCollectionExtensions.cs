@@ -1,5 +1,6 @@
 using Forgeline.Core;
 using Forgeline.Web.Auth;
+using Forgeline.Web.Features.Accounts;
 using Forgeline.Web.Features.Bot;
 using Forgeline.Web.Features.Builds;
 using Forgeline.Web.Features.Operations;
@@ -11,6 +12,7 @@ using Forgeline.Web.Features.Workers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Forgeline.Web;
@@ -19,9 +21,9 @@ namespace Forgeline.Web;
 public static class WebServiceCollectionExtensions
 {
     /// <summary>Adds authentication, ProblemDetails, OpenAPI, Razor Pages and the API's services.</summary>
-    public static IServiceCollection AddForgelineWeb(this IServiceCollection services)
+    public static IServiceCollection AddForgelineWeb(this IServiceCollection services, IConfiguration configuration, ForgelinePaths paths)
     {
-        services.AddForgelineAuth();
+        services.AddForgelineAuth(configuration, paths.SessionKeys);
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.ConfigureHttpJsonOptions(o =>
@@ -40,6 +42,7 @@ public static class WebServiceCollectionExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseCsrfProtection();
         app.UseAuthorization();
         if (targets != ServerTargets.All)
         {
@@ -78,6 +81,7 @@ public static class WebServiceCollectionExtensions
         }
 
         app.MapTokenEndpoints();
+        app.MapAccountEndpoints();
         if (targets.HasFlag(ServerTargets.Signer))
         {
             app.MapKeyEndpoints();
