@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Forgeline.Core.Tokens;
 using Forgeline.Data;
 using Forgeline.Data.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -18,6 +19,10 @@ public sealed class TokenService(ForgelineDbContext db, TimeProvider time)
 
     /// <summary>The stored name of a user's personal token.</summary>
     public static string PersonalName(string user, string name) => name.StartsWith(user + ":", StringComparison.Ordinal) ? name : $"{user}:{name}";
+
+    /// <summary>A token as listed (never its secret).</summary>
+    public static TokenDto ToDto(ApiTokenRecord t) =>
+        new(t.Name, t.Scopes.Split(' '), new DateTimeOffset(t.CreatedAt), t.LastUsedAt is { } u ? new DateTimeOffset(u) : null, t.RevokedAt is not null, t.Owner);
 
     /// <summary>Creates a token; the secret is returned once and never stored.</summary>
     public async Task<(ApiTokenRecord Token, string Secret)> CreateAsync(string name, IEnumerable<string> scopes, CancellationToken cancellationToken, string? owner = null, long? userId = null)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Forgeline.Core;
+using Forgeline.Core.Accounts;
 using Forgeline.Core.Projects;
 using Forgeline.Core.Signing;
 using Forgeline.Data;
@@ -18,6 +19,7 @@ public sealed partial class ProjectService(
     ProjectRepositories repositories,
     IOptions<ProjectsOptions> options,
     TimeProvider time,
+    IPrincipalDirectory principals,
     ILogger<ProjectService> logger)
 {
     /// <summary>Makes a project owned by the caller; makes it a signing key of its own unless one is named.</summary>
@@ -155,7 +157,13 @@ public sealed partial class ProjectService(
     {
         if (!ResourceName.IsValid(principal))
         {
-            return Fail<ProjectDto>(ServiceError.Invalid, $"a member is a token owner or token name: {ResourceName.Rule}");
+            return Fail<ProjectDto>(ServiceError.Invalid, $"a member is a user or a group: {ResourceName.Rule}");
+        }
+
+        if (await principals.KindOfAsync(principal, cancellationToken) == PrincipalKind.Unknown)
+        {
+            return Fail<ProjectDto>(ServiceError.Invalid,
+                $"no user or group named '{principal}'; users appear at their first sign-in (or 'forgeline user create {principal}'), groups with 'forgeline group create {principal}'");
         }
 
         if (!ProjectRoles.IsValid(role))

@@ -26,7 +26,8 @@ public sealed partial class SigningService(
     ILogger<SigningService> logger)
 {
     /// <summary>Signs every item of <paramref name="request"/> with the key <paramref name="keyName"/> for <paramref name="signer"/>.</summary>
-    public async Task<ServiceResult<SignResponse>> SignAsync(string keyName, string signer, bool isAdmin, SignRequest request, CancellationToken cancellationToken)
+    /// <remarks><paramref name="actingAs"/> are the groups (and queue owner) the signer acts for: a key may allow a group.</remarks>
+    public async Task<ServiceResult<SignResponse>> SignAsync(string keyName, string signer, bool isAdmin, SignRequest request, CancellationToken cancellationToken, IReadOnlyCollection<string>? actingAs = null)
     {
         var key = await db.SigningKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Name == keyName, cancellationToken);
         if (key is null)
@@ -35,7 +36,7 @@ public sealed partial class SigningService(
         }
 
         var now = time.GetUtcNow();
-        if (Refusal(key, signer, isAdmin, request, now) is { } refusal)
+        if (Refusal(key, signer, actingAs ?? [], isAdmin, request, now) is { } refusal)
         {
             return refusal;
         }
@@ -102,7 +103,7 @@ public sealed partial class SigningService(
             .ToList();
     }
 
-    private ServiceResult<SignResponse>? Refusal(SigningKeyRecord key, string signer, bool isAdmin, SignRequest request, DateTimeOffset now)
+    private ServiceResult<SignResponse>? Refusal(SigningKeyRecord key, string signer, IReadOnlyCollection<string> actingAs, bool isAdmin, SignRequest request, DateTimeOffset now)
     {
         if (key.Disabled)
         {
@@ -115,9 +116,9 @@ public sealed partial class SigningService(
         }
 
         var signers = key.AllowedSigners.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (!isAdmin && !signers.Contains("*") && !signers.Contains(signer))
+        if (!isAdmin && !signers.Contains("*") && !signers.Contains(signer) && !signers.Any(actingAs.Contains))
         {
-            return Fail(ServiceError.Forbidden, $"token '{signer}' may not sign with key '{key.Name}'; an admin can allow it with 'forgeline key allow {key.Name} {signer}'");
+            return Fail(ServiceError.Forbidden, $"'{signer}' may not sign with key '{key.Name}'; an admin can allow it with 'forgeline key allow {key.Name} {signer}'");
         }
 
         var purposes = key.Purposes.Split(' ');

@@ -45,7 +45,7 @@ public static class KeyEndpoints
 
     private static async Task<Results<Ok<SignResponse>, ProblemHttpResult>> SignAsync(
         string name, SignRequest request, ClaimsPrincipal user, SigningService signing, CancellationToken cancellationToken) =>
-        OkOrProblem(await signing.SignAsync(name, user.TokenName(), user.HasClaim(Scopes.ClaimType, Scopes.Admin), request, cancellationToken));
+        OkOrProblem(await signing.SignAsync(name, user.TokenName(), user.IsAdmin(), request, cancellationToken, user.NamesOf()));
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> PublicKeyAsync(string name, SigningKeyService keys, CancellationToken cancellationToken)
     {

@@ -3,7 +3,6 @@ using Forgeline.Accounts;
 using Forgeline.Core;
 using Forgeline.Core.Accounts;
 using Forgeline.Core.Tokens;
-using Forgeline.Data.Entities;
 using Forgeline.Web.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -93,7 +92,7 @@ public static class TokenEndpoints
     }
 
     private static async Task<List<TokenDto>> ListAsync(ClaimsPrincipal user, TokenService tokens, CancellationToken cancellationToken) =>
-        (await tokens.ListAsync(user.UserIdOf() ?? (user.IsAdmin() ? null : -1), cancellationToken)).Select(ToDto).ToList();
+        (await tokens.ListAsync(user.UserIdOf() ?? (user.IsAdmin() ? null : -1), cancellationToken)).Select(TokenService.ToDto).ToList();
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(string name, ClaimsPrincipal user, TokenService tokens, CancellationToken cancellationToken)
     {
@@ -108,9 +107,6 @@ public static class TokenEndpoints
             ? TypedResults.NoContent()
             : Problem(StatusCodes.Status404NotFound, "Not found", $"no active token named '{stored}'");
     }
-
-    private static TokenDto ToDto(ApiTokenRecord t) =>
-        new(t.Name, t.Scopes.Split(' '), new DateTimeOffset(t.CreatedAt), t.LastUsedAt is { } u ? new DateTimeOffset(u) : null, t.RevokedAt is not null, t.Owner);
 
     private static ProblemHttpResult Problem(int status, string title, string detail) => TypedResults.Problem(title: title, detail: detail, statusCode: status);
 }
