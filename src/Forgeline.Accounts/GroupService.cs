@@ -98,12 +98,13 @@ public sealed partial class GroupService(ForgelineDbContext db, TimeProvider tim
     /// <summary>Disables or enables a user: a disabled user's sessions and personal tokens are refused at once.</summary>
     public async Task<ServiceResult<bool>> SetDisabledAsync(string user, bool disabled, string actor, CancellationToken cancellationToken)
     {
-        DateTime? at = disabled ? time.GetUtcNow().UtcDateTime : null;
-        if (await db.Users.Where(u => u.Name == user).ExecuteUpdateAsync(s => s.SetProperty(u => u.DisabledAt, at), cancellationToken) == 0)
+        if (await db.Users.FirstOrDefaultAsync(u => u.Name == user, cancellationToken) is not { } record)
         {
             return ServiceResult<bool>.Fail(ServiceError.NotFound, $"no user named '{user}'; 'forgeline user list' shows them");
         }
 
+        record.DisabledAt = disabled ? time.GetUtcNow().UtcDateTime : null;
+        await db.SaveChangesAsync(cancellationToken);
         LogUser(user, disabled ? "disabled" : "enabled", actor);
         return true;
     }
