@@ -36,6 +36,8 @@ public static class ForgelinePrincipals
         var claims = new List<Claim>
         {
             new(ClaimTypes.Name, account.User.Name),
+            // A stable id: antiforgery tokens are bound to it (without one they bind to every claim, scopes included).
+            new(ClaimTypes.NameIdentifier, "user:" + account.User.Id.ToString(CultureInfo.InvariantCulture)),
             new(ForgelineClaims.UserId, account.User.Id.ToString(CultureInfo.InvariantCulture)),
             new(ForgelineClaims.Owner, token?.Owner ?? account.User.Name),
         };
