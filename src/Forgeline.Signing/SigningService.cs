@@ -85,9 +85,16 @@ public sealed partial class SigningService(
     }
 
     /// <summary>The audit trail, newest first.</summary>
-    public async Task<List<SignatureLogEntry>> LogAsync(string? keyName, int limit, long? before, CancellationToken cancellationToken)
+    /// <remarks>With <paramref name="signers"/>, only the signatures those names made (what a user who is not an admin sees).</remarks>
+    public async Task<List<SignatureLogEntry>> LogAsync(string? keyName, int limit, long? before, CancellationToken cancellationToken, IReadOnlyCollection<string>? signers = null)
     {
         var query = db.Signatures.AsNoTracking();
+        if (signers is not null)
+        {
+            var names = signers.ToList();
+            query = query.Where(s => names.Contains(s.Signer));
+        }
+
         if (keyName is not null)
         {
             query = query.Where(s => s.KeyName == keyName);

@@ -82,6 +82,9 @@ public static class ForgelinePrincipals
         return names;
     }
 
+    /// <summary>The principal as a viewer: what it may see of private projects and their builds.</summary>
+    public static Viewer ToViewer(this ClaimsPrincipal user) => new([.. user.NamesOf()], user.IsAdmin());
+
     /// <summary>Whether the principal holds the admin scope.</summary>
     public static bool IsAdmin(this ClaimsPrincipal user) => user.HasClaim(Scopes.ClaimType, Scopes.Admin);
 }

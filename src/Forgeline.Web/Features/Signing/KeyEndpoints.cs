@@ -38,8 +38,9 @@ public static class KeyEndpoints
         }).RequireAuthorization(Scopes.Admin).WithSummary("Delete a key for good (its signatures stay in the audit trail)");
         api.MapPost("/keys/{name}/sign", SignAsync).RequireAuthorization(Scopes.Sign)
             .WithSummary("Sign RPM headers, prepared OpenPGP digests, container payloads or kernel-module/EFI digests");
-        api.MapGet("/signatures", (string? key, int? limit, long? before, SigningService signing, CancellationToken ct) =>
-            signing.LogAsync(key, limit ?? 50, before, ct)).WithSummary("The signature audit trail, newest first");
+        api.MapGet("/signatures", (string? key, int? limit, long? before, ClaimsPrincipal user, SigningService signing, CancellationToken ct) =>
+            signing.LogAsync(key, limit ?? 50, before, ct, user.IsAdmin() ? null : [.. user.NamesOf()]))
+            .RequireAuthorization().WithSummary("The signature audit trail, newest first: every signature for admins, your own for others");
         return app;
     }
 
