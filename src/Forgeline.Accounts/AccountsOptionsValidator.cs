@@ -18,13 +18,23 @@ public sealed class AccountsOptionsValidator : IValidateOptions<AccountsOptions>
                 problems.Add($"{prefix}: the provider name must be {ResourceName.Rule}");
             }
 
-            if (!Uri.TryCreate(settings.Issuer, UriKind.Absolute, out var issuer) || issuer.Scheme is not ("https" or "http"))
+            if (!ProviderTypes.All.Contains(settings.Type))
             {
-                problems.Add($"{prefix}:Issuer must be the provider's https:// issuer URL (got '{settings.Issuer}')");
+                problems.Add($"{prefix}:Type must be one of {string.Join(", ", ProviderTypes.All)} (got '{settings.Type}')");
             }
-            else if (issuer.Scheme == "http" && (settings.RequireHttps || !issuer.IsLoopback))
+            else if (settings.Type != ProviderTypes.Oidc)
             {
-                problems.Add($"{prefix}:Issuer is plain http; use https (only a provider on loopback may use http, with RequireHttps=false)");
+                foreach (var (key, url) in new[] { ("WebUrl", settings.WebUrl), ("ApiUrl", settings.ApiUrl) })
+                {
+                    if (url is not null && UrlProblem(url, settings.RequireHttps) is { } urlProblem)
+                    {
+                        problems.Add($"{prefix}:{key} {urlProblem}");
+                    }
+                }
+            }
+            else if (UrlProblem(settings.Issuer, settings.RequireHttps) is { } issuerProblem)
+            {
+                problems.Add($"{prefix}:Issuer {issuerProblem}: the provider's issuer URL");
             }
 
             if (string.IsNullOrWhiteSpace(settings.ClientId))
@@ -50,4 +60,9 @@ public sealed class AccountsOptionsValidator : IValidateOptions<AccountsOptions>
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
+
+    private static string? UrlProblem(string url, bool requireHttps) =>
+        !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") ? $"must be an https:// URL (got '{url}')"
+        : uri.Scheme == "http" && (requireHttps || !uri.IsLoopback) ? "is plain http; use https (only loopback may use http, with RequireHttps=false)"
+        : null;
 }

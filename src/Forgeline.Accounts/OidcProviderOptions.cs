@@ -1,8 +1,23 @@
 namespace Forgeline.Accounts;
 
-/// <summary>One OpenID Connect provider (Keycloak, LemonLDAP::NG, Gitee, GitLab …): <c>Forgeline:Accounts:Providers:NAME</c>.</summary>
+/// <summary>
+/// One sign-in provider, <c>Forgeline:Accounts:Providers:NAME</c>: an OpenID Connect provider (Keycloak, LemonLDAP::NG,
+/// GitLab …) or a forge that speaks plain OAuth 2.0 (GitHub, Gitee).
+/// </summary>
 public sealed class OidcProviderOptions
 {
+    /// <summary><c>oidc</c> (the default), <c>github</c> or <c>gitee</c>.</summary>
+    public string Type { get; set; } = ProviderTypes.Oidc;
+
+    /// <summary>For <c>github</c>/<c>gitee</c>: the web URL (default https://github.com, https://gitee.com; GitHub Enterprise: its URL).</summary>
+    public string? WebUrl { get; set; }
+
+    /// <summary>For <c>github</c>/<c>gitee</c>: the API URL (default https://api.github.com, https://gitee.com/api/v5).</summary>
+    public string? ApiUrl { get; set; }
+
+    /// <summary>For <c>github</c>/<c>gitee</c>: whether the user's organisations become their groups (default true).</summary>
+    public bool OrganizationsAsGroups { get; set; } = true;
+
     /// <summary>What the sign-in button says, e.g. "openEuler account".</summary>
     public string? DisplayName { get; set; }
 

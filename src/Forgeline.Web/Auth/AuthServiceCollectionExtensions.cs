@@ -74,7 +74,9 @@ public static class AuthServiceCollectionExtensions
                 o.EventsType = typeof(SessionCookieEvents);
             });
         services.AddScoped<SessionCookieEvents>();
+        services.AddScoped<ExternalSignIn>();
         services.AddScoped<OidcSignInEvents>();
+        services.AddScoped<ForgeOAuthEvents>();
         OidcProviders.Add(authentication, configuration);
         services.AddAuthorizationBuilder()
             .AddPolicy(Scopes.Admin, p => p.RequireClaim(Scopes.ClaimType, Scopes.Admin))

@@ -14,6 +14,9 @@ public static class OidcProviders
     /// <summary>The scheme of provider <paramref name="name"/>.</summary>
     public static string SchemeOf(string name) => "oidc-" + name;
 
+    /// <summary>The provider of scheme <paramref name="scheme"/>.</summary>
+    public static string ProviderOf(string scheme) => scheme["oidc-".Length..];
+
     /// <summary>Where the provider sends the browser back: register <c>BASE/signin-oidc/NAME</c> as the redirect URI.</summary>
     public static string CallbackPathOf(string name) => "/signin-oidc/" + name;
 
@@ -23,6 +26,12 @@ public static class OidcProviders
         var accounts = configuration.GetSection(AccountsOptions.Section).Get<AccountsOptions>() ?? new AccountsOptions();
         foreach (var (name, provider) in accounts.Providers)
         {
+            if (provider.Type is ProviderTypes.GitHub or ProviderTypes.Gitee)
+            {
+                AddForge(authentication, name, provider);
+                continue;
+            }
+
             authentication.AddOpenIdConnect(SchemeOf(name), provider.DisplayName ?? name, o =>
             {
                 o.Authority = provider.Issuer;
@@ -65,4 +74,27 @@ public static class OidcProviders
             });
         }
     }
+
+    private static void AddForge(AuthenticationBuilder authentication, string name, OidcProviderOptions provider) =>
+        authentication.AddOAuth(SchemeOf(name), provider.DisplayName ?? name, o =>
+        {
+            o.ClientId = provider.ClientId;
+            o.ClientSecret = SecretValue.Resolve(provider.ClientSecret, name).Value!;
+            o.AuthorizationEndpoint = ForgeEndpoints.AuthorizationOf(provider);
+            o.TokenEndpoint = ForgeEndpoints.TokenOf(provider);
+            o.CallbackPath = CallbackPathOf(name);
+            o.SignInScheme = AuthServiceCollectionExtensions.SessionScheme;
+            // GitHub checks a PKCE verifier when one is sent; Gitee's OAuth does not know PKCE, and the state still binds the flow.
+            o.UsePkce = provider.Type == ProviderTypes.GitHub;
+            o.SaveTokens = false;
+            o.Scope.Clear();
+            foreach (var scope in ForgeEndpoints.ScopesOf(provider))
+            {
+                o.Scope.Add(scope);
+            }
+
+            o.CorrelationCookie.SameSite = SameSiteMode.Lax;
+            o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.EventsType = typeof(ForgeOAuthEvents);
+        });
 }
