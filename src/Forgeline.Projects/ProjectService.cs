@@ -160,12 +160,6 @@ public sealed partial class ProjectService(
             return Fail<ProjectDto>(ServiceError.Invalid, $"a member is a user or a group: {ResourceName.Rule}");
         }
 
-        if (await principals.KindOfAsync(principal, cancellationToken) == PrincipalKind.Unknown)
-        {
-            return Fail<ProjectDto>(ServiceError.Invalid,
-                $"no user or group named '{principal}'; users appear at their first sign-in (or 'forgeline user create {principal}'), groups with 'forgeline group create {principal}'");
-        }
-
         if (!ProjectRoles.IsValid(role))
         {
             return Fail<ProjectDto>(ServiceError.Invalid, $"unknown role '{role}'; use {ProjectRoles.Admin} or {ProjectRoles.Builder}");
@@ -175,6 +169,13 @@ public sealed partial class ProjectService(
         if (!found.IsSuccess)
         {
             return Fail<ProjectDto>(found.Error!.Value, found.Message!);
+        }
+
+        // Only a project admin learns whether a name exists: checked after the caller's right to change members.
+        if (await principals.KindOfAsync(principal, cancellationToken) == PrincipalKind.Unknown)
+        {
+            return Fail<ProjectDto>(ServiceError.Invalid,
+                $"no user or group named '{principal}'; users appear at their first sign-in (or 'forgeline user create {principal}'), groups with 'forgeline group create {principal}'");
         }
 
         var project = found.Value!;
