@@ -33,6 +33,7 @@ public static class ForgelineCommandLine
         root.Subcommands.Add(TokenCommand.Create());
         root.Subcommands.Add(KeyCommand.Create());
         root.Subcommands.Add(SignCommand.Create());
+        root.Subcommands.Add(EventsCommand.Create());
         return root;
     }
 
