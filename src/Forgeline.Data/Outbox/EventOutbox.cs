@@ -36,14 +36,21 @@ public static class EventOutbox
     }
 
     /// <summary>A new event row with a fresh, time-ordered CloudEvent id.</summary>
-    public static OutboxEventRecord Create<T>(string type, string source, string subject, string? owner, bool isPublic, T data, DateTime time) => new()
+    public static OutboxEventRecord Create<T>(string type, string source, string subject, string? owner, bool isPublic, T data, DateTime time)
+    {
+        // Microseconds, as PostgreSQL keeps them: the event is the same before and after it was stored.
+        time = new DateTime(time.Ticks - (time.Ticks % 10), DateTimeKind.Utc);
+        return Create(type, source, subject, owner, isPublic, JsonSerializer.Serialize(data, DataJson), time);
+    }
+
+    private static OutboxEventRecord Create(string type, string source, string subject, string? owner, bool isPublic, string data, DateTime time) => new()
     {
         EventId = Guid.CreateVersion7(new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc))).ToString(),
         Type = type,
         Source = source,
         Subject = subject,
         Time = time,
-        Data = JsonSerializer.Serialize(data, DataJson),
+        Data = data,
         Owner = owner,
         IsPublic = isPublic,
     };

@@ -61,12 +61,13 @@ public sealed class WebhookTargets
             return "url must not carry a user name or password; use the subscription secret to authenticate deliveries";
         }
 
-        if (IPAddress.TryParse(uri.IdnHost, out var literal))
+        var host = uri.IdnHost.TrimEnd('.');
+        if (IPAddress.TryParse(host, out var literal))
         {
             return Problem(literal) is { } problem ? $"url {problem}" : null;
         }
 
-        return uri.IdnHost.Equals("localhost", StringComparison.OrdinalIgnoreCase) || uri.IdnHost.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
+        return host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
             ? Problem(IPAddress.Loopback) is { } local ? $"url {local}" : null
             : null;
     }
