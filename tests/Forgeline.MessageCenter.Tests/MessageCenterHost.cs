@@ -20,19 +20,23 @@ internal sealed class MessageCenterHost : IAsyncDisposable
     private readonly ServiceProvider provider;
     private readonly CancellationTokenSource stopping = new();
 
-    private MessageCenterHost(TestDatabase database, ServiceProvider provider)
+    private readonly bool ownsDatabase;
+
+    private MessageCenterHost(TestDatabase database, ServiceProvider provider, bool ownsDatabase)
     {
         Database = database;
         this.provider = provider;
+        this.ownsDatabase = ownsDatabase;
     }
 
     public TestDatabase Database { get; }
 
     public IServiceProvider Services => provider;
 
-    public static async Task<MessageCenterHost> StartAsync(DatabaseEngine engine, IDictionary<string, string?>? settings = null, bool runDispatcher = true)
+    public static async Task<MessageCenterHost> StartAsync(
+        DatabaseEngine engine, IDictionary<string, string?>? settings = null, bool runDispatcher = true, TestDatabase? shared = null)
     {
-        var database = await TestDatabase.CreateAsync(engine);
+        var database = shared ?? await TestDatabase.CreateAsync(engine);
         var values = new Dictionary<string, string?>
         {
             ["Forgeline:Events:AllowPrivateTargets"] = "true",
@@ -57,7 +61,7 @@ internal sealed class MessageCenterHost : IAsyncDisposable
             await DatabaseMigrator.MigrateAsync(scope.ServiceProvider.GetRequiredService<ForgelineDbContext>());
         }
 
-        var host = new MessageCenterHost(database, provider);
+        var host = new MessageCenterHost(database, provider, ownsDatabase: shared is null);
         if (runDispatcher)
         {
             await provider.GetRequiredService<WebhookDispatcher>().StartAsync(host.stopping.Token);
@@ -131,7 +135,11 @@ internal sealed class MessageCenterHost : IAsyncDisposable
         }
 
         await provider.DisposeAsync();
-        await Database.DisposeAsync();
+        if (ownsDatabase)
+        {
+            await Database.DisposeAsync();
+        }
+
         stopping.Dispose();
     }
 }
