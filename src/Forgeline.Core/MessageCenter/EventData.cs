@@ -3,7 +3,7 @@ namespace Forgeline.Core.MessageCenter;
 /// <summary>The <c>data</c> of <c>org.forgeline.build.*</c> events.</summary>
 /// <param name="Id">The build.</param>
 /// <param name="Owner">Whose build it is.</param>
-/// <param name="Package">The package name, once known.</param>
+/// <param name="Package">The package as name-version-release, once known.</param>
 /// <param name="Arch">The architecture it builds for.</param>
 /// <param name="State">Its state after this step: queued, running, succeeded, failed, canceled or error.</param>
 /// <param name="Result">The final state, on <c>finished</c> only.</param>
