@@ -2,11 +2,12 @@ using Forgeline.Core.MessageCenter;
 using Forgeline.Data;
 using Forgeline.Data.Entities;
 using Forgeline.Data.Outbox;
-using Forgeline.MessageCenter.Webhooks;
+using Forgeline.Events;
 using Forgeline.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Forgeline.MessageCenter.Tests;
@@ -54,6 +55,7 @@ internal sealed class MessageCenterHost : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         services.AddDbContextPool<ForgelineDbContext>(o => o.UseForgelineDatabase(database.Settings, signal));
+        services.AddForgelineEvents(configuration);
         services.AddForgelineMessageCenter(configuration, signal, runDispatcher);
         var provider = services.BuildServiceProvider();
         await using (var scope = provider.CreateAsyncScope())
@@ -62,9 +64,9 @@ internal sealed class MessageCenterHost : IAsyncDisposable
         }
 
         var host = new MessageCenterHost(database, provider, ownsDatabase: shared is null);
-        if (runDispatcher)
+        foreach (var service in provider.GetServices<IHostedService>())
         {
-            await provider.GetRequiredService<WebhookDispatcher>().StartAsync(host.stopping.Token);
+            await service.StartAsync(host.stopping.Token);
         }
 
         return host;
@@ -129,9 +131,9 @@ internal sealed class MessageCenterHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await stopping.CancelAsync();
-        if (provider.GetService<WebhookDispatcher>() is { } dispatcher)
+        foreach (var service in provider.GetServices<IHostedService>().Reverse())
         {
-            await dispatcher.StopAsync(CancellationToken.None);
+            await service.StopAsync(CancellationToken.None);
         }
 
         await provider.DisposeAsync();
