@@ -68,14 +68,7 @@ internal sealed partial class DeliveryResultWriter(IServiceScopeFactory scopes, 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         foreach (var group in batch.Where(b => b.Attempt.Succeeded).GroupBy(b => b.Attempt.Status))
         {
-            var ids = group.Select(b => b.Work.DeliveryId).ToList();
-            await db.EventDeliveries.Where(d => ids.Contains(d.Id) && d.State == EventDeliveryStates.Pending).ExecuteUpdateAsync(s => s
-                .SetProperty(d => d.State, EventDeliveryStates.Delivered)
-                .SetProperty(d => d.Attempts, d => d.Attempts + 1)
-                .SetProperty(d => d.LastStatus, group.Key)
-                .SetProperty(d => d.LastError, (string?)null)
-                .SetProperty(d => d.DeliveredAt, now)
-                .SetProperty(d => d.ClaimedUntil, (DateTime?)null), cancellationToken);
+            await DeliveryRows.MarkDeliveredAsync(db, [.. group.Select(b => b.Work.DeliveryId)], group.Key!.Value, now, cancellationToken);
         }
 
         foreach (var (work, attempt) in batch.Where(b => !b.Attempt.Succeeded))

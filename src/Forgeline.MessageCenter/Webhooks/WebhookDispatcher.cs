@@ -112,21 +112,19 @@ public sealed partial class WebhookDispatcher : BackgroundService
         var matchers = subscriptions.Select(s => (Subscription: s, Types: s.TypeList, Viewer: EventViewer.Of(s))).ToList();
         var now = time.GetUtcNow().UtcDateTime;
         var until = now.AddSeconds(options.ClaimSeconds);
-        var made = new List<(EventDeliveryRecord Row, EventSubscriptionRecord Subscription, OutboxEventRecord Event)>();
+        var pairs = new List<(long SubscriptionId, long OutboxId)>();
         foreach (var e in events)
         {
             foreach (var (subscription, types, viewer) in matchers)
             {
                 if (e.Id > subscription.FromEvent && EventTypePattern.MatchesAny(types, e.Type) && viewer.CanSee(e))
                 {
-                    var row = new EventDeliveryRecord
-                    {
-                        SubscriptionId = subscription.Id, OutboxId = e.Id, State = EventDeliveryStates.Pending, NextAttemptAt = now, ClaimedUntil = until, CreatedAt = now,
-                    };
-                    made.Add((row, subscription, e));
+                    pairs.Add((subscription.Id, e.Id));
                 }
             }
         }
+
+        List<NewDelivery> made = [];
 
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
@@ -139,14 +137,20 @@ public sealed partial class WebhookDispatcher : BackgroundService
                 return true;
             }
 
-            db.EventDeliveries.AddRange(made.Select(m => m.Row));
-            await db.SaveChangesAsync(cancellationToken);
+            if (pairs.Count > 0)
+            {
+                made = await DeliveryRows.InsertAsync(db, pairs, now, until, cancellationToken);
+            }
+
             await transaction.CommitAsync(cancellationToken);
         }
 
         var bodies = new Dictionary<long, ReadOnlyMemory<byte>>();
-        foreach (var (row, subscription, e) in made)
+        var byId = events.ToDictionary(e => e.Id);
+        var subscriptionsById = subscriptions.ToDictionary(s => s.Id);
+        foreach (var row in made)
         {
+            var (e, subscription) = (byId[row.OutboxId], subscriptionsById[row.SubscriptionId]);
             if (!bodies.TryGetValue(e.Id, out var body))
             {
                 bodies[e.Id] = body = CloudEventEncoder.Encode(e);
