@@ -14,6 +14,7 @@ namespace Forgeline.MessageCenter.Webhooks;
 /// </summary>
 internal sealed partial class DeliveryResultWriter(IServiceScopeFactory scopes, IOptions<MessageCenterOptions> options, TimeProvider time, ILogger<DeliveryResultWriter> logger)
 {
+    private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(20);
     private readonly Channel<(WebhookWork Work, WebhookAttempt Attempt)> pending = Channel.CreateUnbounded<(WebhookWork, WebhookAttempt)>(new() { SingleReader = true });
 
     /// <summary>Raised after results were written (the delivery ids), for tests and benchmarks.</summary>
@@ -28,6 +29,13 @@ internal sealed partial class DeliveryResultWriter(IServiceScopeFactory scopes, 
         var batch = new List<(WebhookWork Work, WebhookAttempt Attempt)>();
         while (await WaitAsync(cancellationToken))
         {
+            // A moment for the rest of the event's fan-out to answer: fewer, larger write transactions leave SQLite's
+            // single writer lock free for the changes that make events (an outbox reader then waits less too).
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(BatchWindow, time, CancellationToken.None);
+            }
+
             while (batch.Count < 2000 && pending.Reader.TryRead(out var item))
             {
                 batch.Add(item);
