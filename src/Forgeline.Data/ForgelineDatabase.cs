@@ -1,3 +1,4 @@
+using Forgeline.Data.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -8,7 +9,10 @@ namespace Forgeline.Data;
 public static class ForgelineDatabase
 {
     /// <summary>Configures <paramref name="builder"/> for the database <paramref name="settings"/> name, SQLite or PostgreSQL.</summary>
-    public static TBuilder UseForgelineDatabase<TBuilder>(this TBuilder builder, DatabaseSettings settings)
+    /// <param name="builder">The options to configure.</param>
+    /// <param name="settings">The database.</param>
+    /// <param name="outboxSignal">Woken when events are committed; readers in this process then need not poll.</param>
+    public static TBuilder UseForgelineDatabase<TBuilder>(this TBuilder builder, DatabaseSettings settings, OutboxSignal? outboxSignal = null)
         where TBuilder : DbContextOptionsBuilder
     {
         if (settings.IsPostgres)
@@ -20,6 +24,7 @@ public static class ForgelineDatabase
             builder.UseSqlite(settings.ConnectionString).AddInterceptors(new SqlitePragmas());
         }
 
+        builder.AddInterceptors(new OutboxInterceptor(outboxSignal));
         // Migrations are written by hand (no design-time tooling here), so there is no model snapshot to compare with.
         builder.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
         return builder;

@@ -2,10 +2,12 @@ using System.Text.Json;
 using Forgeline.Builds;
 using Forgeline.Core;
 using Forgeline.Core.Builds;
+using Forgeline.Core.MessageCenter;
 using Forgeline.Core.Projects;
 using Forgeline.Core.Workers;
 using Forgeline.Data;
 using Forgeline.Data.Entities;
+using Forgeline.Data.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -162,6 +164,9 @@ public sealed partial class CoordinatorPass(
             entry.UpdatedAt = repository.PublishedAt.Value;
         }
 
+        EventOutbox.Add(db, EventTypes.RepositoryPublished, EventOutbox.RepositoriesSource, $"repositories/{project.Name}/{repository.Chroot}", project.Owner, project.IsPublic,
+            new RepositoryPublishedData(project.Name, repository.Chroot, published.Generation, content.Count, published.RepomdSha256, $"/repos/{project.Name}/{repository.Chroot}/"),
+            repository.PublishedAt.Value);
         await db.SaveChangesAsync(cancellationToken);
         LogPublished(project.Name, repository.Chroot, content.Count, published.Generation);
     }

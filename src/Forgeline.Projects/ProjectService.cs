@@ -1,10 +1,12 @@
 using System.Text.Json;
 using Forgeline.Core;
 using Forgeline.Core.Accounts;
+using Forgeline.Core.MessageCenter;
 using Forgeline.Core.Projects;
 using Forgeline.Core.Signing;
 using Forgeline.Data;
 using Forgeline.Data.Entities;
+using Forgeline.Data.Outbox;
 using Forgeline.Signing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -75,6 +77,7 @@ public sealed partial class ProjectService(
             CreatedAt = time.GetUtcNow().UtcDateTime,
         };
         db.Projects.Add(project);
+        AddEvent(EventTypes.ProjectCreated, project);
         await db.SaveChangesAsync(cancellationToken);
         LogCreated(project.Name, caller.Principal, project.Chroots);
         return await ToDtoAsync(project, cancellationToken);
@@ -127,6 +130,7 @@ public sealed partial class ProjectService(
         project.MissingDependencies = request.MissingDependencies ?? project.MissingDependencies;
         project.RebuildDependents = request.RebuildDependents ?? project.RebuildDependents;
         project.KeepBuilds = request.KeepBuilds ?? project.KeepBuilds;
+        AddEvent(EventTypes.ProjectChanged, project);
         await db.SaveChangesAsync(cancellationToken);
         LogEdited(project.Name, caller.Principal);
         return await ToDtoAsync(project, cancellationToken);
@@ -145,12 +149,24 @@ public sealed partial class ProjectService(
             return Fail<bool>(ServiceError.Forbidden, $"only the owner of project '{name}' ({project.Owner}) or a server admin may delete it");
         }
 
-        await db.Projects.Where(p => p.Id == project.Id).ExecuteDeleteAsync(cancellationToken);
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            await db.Projects.Where(p => p.Id == project.Id).ExecuteDeleteAsync(cancellationToken);
+            AddEvent(EventTypes.ProjectDeleted, project);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         // The rows go first: a crash here leaves files nobody serves, never a served repository without its project.
         repositories.DeleteProjectFiles(project.Name);
         LogDeleted(project.Name, caller.Principal);
         return true;
     }
+
+    // The event about a project: public projects' to everyone, private ones' to their owner (and admins).
+    private void AddEvent(string type, ProjectRecord project) =>
+        EventOutbox.Add(db, type, EventOutbox.ProjectsSource, $"projects/{project.Name}", project.Owner, project.IsPublic,
+            new ProjectEventData(project.Name, project.Owner, project.IsPublic, project.ChrootList, project.Description), time.GetUtcNow().UtcDateTime);
 
     /// <summary>Adds a member or changes their role; project admins only.</summary>
     public async Task<ServiceResult<ProjectDto>> SetMemberAsync(ProjectCaller caller, string name, string principal, string role, CancellationToken cancellationToken)

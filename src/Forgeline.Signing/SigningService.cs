@@ -1,9 +1,11 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Forgeline.Core;
+using Forgeline.Core.MessageCenter;
 using Forgeline.Core.Signing;
 using Forgeline.Data;
 using Forgeline.Data.Entities;
+using Forgeline.Data.Outbox;
 using Forgeline.Rpm;
 using Forgeline.Signing.Kms;
 using Forgeline.Signing.OpenPgp;
@@ -79,6 +81,10 @@ public sealed partial class SigningService(
         {
             KeyName = key.Name, Signer = signer, Format = request.Format, Digest = digests[i], FileName = item.FileName is { } f ? Path.GetFileName(f) : null, SignedAt = at,
         }));
+        // Who signed what with which key, as the audit trail has it: never key material. Not public: the signer and admins see it.
+        EventOutbox.Add(db, EventTypes.SignatureCreated, EventOutbox.SignerSource, $"keys/{key.Name}", signer, isPublic: false,
+            new SignatureCreatedData(key.Name, signer, request.Format,
+                request.Items.Select((item, i) => new SignedItemData(digests[i], item.FileName is { } name ? Path.GetFileName(name) : null)).ToList()), at);
         await db.SaveChangesAsync(cancellationToken);
         LogSigned(request.Items.Count, request.Format, key.Name, signer);
         return new SignResponse(signatures);

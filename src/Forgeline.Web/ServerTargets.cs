@@ -22,8 +22,11 @@ public enum ServerTargets
     /// <summary>The review bot: forge webhooks and the plugins that act on them.</summary>
     Bot = 16,
 
+    /// <summary>The message center's delivery: webhooks from the outbox, and RabbitMQ publishing with a broker.</summary>
+    Events = 32,
+
     /// <summary>Everything: the default.</summary>
-    All = Api | Scheduler | Signer | Worker | Bot,
+    All = Api | Scheduler | Signer | Worker | Bot | Events,
 }
 
 /// <summary>Parses <c>--targets</c>.</summary>
@@ -42,7 +45,7 @@ public static class ServerTargetNames
         {
             if (!Enum.TryParse<ServerTargets>(name, ignoreCase: true, out var target) || target is ServerTargets.None or ServerTargets.All)
             {
-                return (ServerTargets.None, $"unknown target '{name}'; use some of api, scheduler, signer, worker, bot (or all)");
+                return (ServerTargets.None, $"unknown target '{name}'; use some of api, scheduler, signer, worker, bot, events (or all)");
             }
 
             targets |= target;

@@ -3,6 +3,7 @@ using Forgeline.Web.Auth;
 using Forgeline.Web.Features.Accounts;
 using Forgeline.Web.Features.Bot;
 using Forgeline.Web.Features.Builds;
+using Forgeline.Web.Features.Events;
 using Forgeline.Web.Features.Operations;
 using Forgeline.Web.Features.Projects;
 using Forgeline.Web.Features.Signing;
@@ -78,6 +79,11 @@ public static class WebServiceCollectionExtensions
         {
             app.MapBotEndpoints();
             app.MapBotJobEndpoints();
+        }
+
+        if (targets.HasFlag(ServerTargets.Api) || targets.HasFlag(ServerTargets.Events))
+        {
+            app.MapEventEndpoints();
         }
 
         app.MapTokenEndpoints();

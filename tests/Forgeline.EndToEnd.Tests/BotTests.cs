@@ -44,6 +44,14 @@ public sealed class BotTests
         merge.Body.ShouldContain("1111111");
         state.Merges.Single().Number.ShouldBe(2);
         state.Issue(Forge.GitHub, GitHubRepo, 2)!.Labels.ShouldBe(["lgtm", "approved"], ignoreOrder: true);
+        using (var client = bot.Server.Client())
+        {
+            var commands = await OutboxEvents.ReadAsync(client, "org.forgeline.bot.command", e => e.Any(x => x.GetProperty("data").GetProperty("author").GetString() == "alice"));
+            var approve = commands.Single(x => x.GetProperty("data").GetProperty("author").GetString() == "alice");
+            approve.GetProperty("subject").GetString().ShouldBe($"github/{GitHubRepo}/2");
+            approve.GetProperty("data").GetProperty("commands").EnumerateArray().Select(c => c.GetString()).ShouldBe(["/approve"]);
+        }
+
 
         // A new push on another pull request that had lgtm removes it.
         state.AddIssue(Forge.GitHub, GitHubRepo, new FakeIssue(3, true, "carol", "Another") { HeadSha = "2222222", Labels = ["lgtm"], ChangedFiles = [new FakeChangedFile("README.md")] });

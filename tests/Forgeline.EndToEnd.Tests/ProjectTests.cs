@@ -47,6 +47,11 @@ public sealed class ProjectTests
         var project = await client.GetProjectAsync("demo");
         var repository = project.Repositories.Single();
         repository.Packages.ShouldBe(2);
+        var events = await OutboxEvents.ReadAsync(client, "org.forgeline.*", e => e.Any(x => x.GetProperty("type").GetString() == "org.forgeline.repository.published"
+            && x.GetProperty("data").GetProperty("packages").GetInt32() == 2));
+        events.ShouldContain(e => e.GetProperty("type").GetString() == "org.forgeline.project.created" && e.GetProperty("subject").GetString() == "projects/demo");
+        events.ShouldContain(e => e.GetProperty("type").GetString() == "org.forgeline.repository.published" && e.GetProperty("subject").GetString() == $"repositories/demo/{repository.Chroot}");
+        events.ShouldContain(e => e.GetProperty("type").GetString() == "org.forgeline.build.finished" && e.GetProperty("data").GetProperty("project").GetString() == "demo");
 
         // dnf, as a user runs it: the project's .repo file (gpgcheck and repo_gpgcheck on) in an empty installroot.
         var root = server.Home["installroot"];

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using Forgeline.Core;
 using Forgeline.Core.Signing;
+using Forgeline.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace Forgeline.Signing.Tests;
 
@@ -112,6 +114,23 @@ public sealed class AuthorisationTests(RpmFixture rpm) : IClassFixture<RpmFixtur
         (await harness.Keys(k => k.ImportAsync(new ImportKeyRequest("both", OpenPgpSecretKey: "x", PrivateKeyPem: "y"), default))).Error.ShouldBe(ServiceError.Invalid);
         (await harness.Keys(k => k.ImportAsync(new ImportKeyRequest("nocert", PrivateKeyPem: "-----BEGIN PRIVATE KEY-----"), default))).Message!.ShouldContain("needs the certificate");
         (await harness.Keys(k => k.ImportAsync(new ImportKeyRequest("garbage", OpenPgpSecretKey: "not a key"), default))).Error.ShouldBe(ServiceError.Invalid);
+    }
+
+    [Fact]
+    public async Task Each_signing_writes_one_private_event_for_the_signer_without_key_material_and_a_refusal_none()
+    {
+        (await SignRpmAsync("someone-else", isAdmin: false)).IsSuccess.ShouldBeFalse();
+        (await SignRpmAsync("ci-bot", isAdmin: false)).IsSuccess.ShouldBeTrue();
+
+        await using var db = new ForgelineDbContext(new DbContextOptionsBuilder<ForgelineDbContext>().UseForgelineSqlite(harness.Paths.Database).Options);
+        var e = await db.Outbox.SingleAsync();
+        (e.Type, e.Subject, e.Owner, e.IsPublic).ShouldBe(("org.forgeline.signature.created", "keys/release", "ci-bot", false));
+        using var data = System.Text.Json.JsonDocument.Parse(e.Data);
+        data.RootElement.EnumerateObject().Select(p => p.Name).ShouldBe(["key", "signer", "format", "items"]);
+        var item = data.RootElement.GetProperty("items").EnumerateArray().ShouldHaveSingleItem();
+        item.GetProperty("digest").GetString().ShouldBe(Convert.ToHexStringLower(SHA256.HashData(rpm.Header)));
+        item.GetProperty("fileName").GetString().ShouldBe("signme-1.0-1.src.rpm");
+        e.Data.ShouldNotContain("PGP", Case.Insensitive);
     }
 
     private Task<ServiceResult<SignResponse>> SignRpmAsync(string signer, bool isAdmin) =>

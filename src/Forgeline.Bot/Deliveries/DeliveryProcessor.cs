@@ -6,8 +6,10 @@ using Forgeline.Bot.Plugins;
 using Forgeline.Bot.State;
 using Forgeline.Bot.Webhooks;
 using Forgeline.Core.Events;
+using Forgeline.Core.MessageCenter;
 using Forgeline.Data;
 using Forgeline.Data.Entities;
+using Forgeline.Data.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -112,8 +114,8 @@ public sealed partial class DeliveryProcessor(
 
         try
         {
-            var (state, error, repository) = await RunAsync(db, row, scope.ServiceProvider, cancellationToken);
-            await FinishAsync(db, id, state, error, repository, CancellationToken.None);
+            var (state, error, repository, command) = await RunAsync(db, row, scope.ServiceProvider, cancellationToken);
+            await FinishAsync(db, id, state, error, repository, CancellationToken.None, command);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -131,7 +133,7 @@ public sealed partial class DeliveryProcessor(
         Processed?.Invoke(id);
     }
 
-    private async Task<(string State, string? Error, string? Repository)> RunAsync(ForgelineDbContext db, BotDeliveryRecord row, IServiceProvider provider, CancellationToken cancellationToken)
+    private async Task<(string State, string? Error, string? Repository, BotCommandData? Command)> RunAsync(ForgelineDbContext db, BotDeliveryRecord row, IServiceProvider provider, CancellationToken cancellationToken)
     {
         var config = runtime.Config!;
         var forge = Enum.Parse<Forge>(row.Forge, ignoreCase: true);
@@ -142,23 +144,23 @@ public sealed partial class DeliveryProcessor(
         }
         catch (WebhookFormatException problem)
         {
-            return (DeliveryStates.Failed, problem.Message, null);
+            return (DeliveryStates.Failed, problem.Message, null, null);
         }
 
         if (e is null)
         {
-            return (DeliveryStates.Done, $"{row.Event}: not an event the bot handles", null);
+            return (DeliveryStates.Done, $"{row.Event}: not an event the bot handles", null, null);
         }
 
         var settings = config.For(e.Repo);
         if (settings.Plugins.Count == 0)
         {
-            return (DeliveryStates.Done, "no plugins enabled for this repository", e.Repo.FullName);
+            return (DeliveryStates.Done, "no plugins enabled for this repository", e.Repo.FullName, null);
         }
 
         if (clients.For(forge) is not { } client)
         {
-            return (DeliveryStates.Failed, $"forge '{row.Forge}' has no API settings", e.Repo.FullName);
+            return (DeliveryStates.Failed, $"forge '{row.Forge}' has no API settings", e.Repo.FullName, null);
         }
 
         var lane = lanes[(int)((uint)$"{row.Forge}:{e.Repo.FullName}#{e.Number}".GetHashCode(StringComparison.Ordinal) % lanes.Length)];
@@ -181,7 +183,7 @@ public sealed partial class DeliveryProcessor(
                     CancellationToken.None);
             });
             var failed = outcomes.Where(o => o.Outcome != PluginOutcome.Done).Select(o => $"{o.Plugin}: {o.Error}").ToList();
-            return (DeliveryStates.Done, failed.Count == 0 ? null : string.Join("; ", failed), e.Repo.FullName);
+            return (DeliveryStates.Done, failed.Count == 0 ? null : string.Join("; ", failed), e.Repo.FullName, CommandOf(e, failed));
         }
         finally
         {
@@ -189,16 +191,38 @@ public sealed partial class DeliveryProcessor(
         }
     }
 
-    private Task FinishAsync(ForgelineDbContext db, long id, string state, string? error, string? repository, CancellationToken cancellationToken)
+    // The slash commands of a comment the plugins handled, for the message center; null for other events.
+    private BotCommandData? CommandOf(Events.BotEvent e, List<string> failed)
+    {
+        if (e.Kind != Events.BotEventKind.Comment || e.Action is not ("created" or "edited") || e.Number is not { } number
+            || catalog.Parser.Parse(e.Comment?.Body) is not { Count: > 0 } commands)
+        {
+            return null;
+        }
+
+        return new BotCommandData(e.Forge.ToString().ToLowerInvariant(), e.Repo.FullName, number, e.Sender,
+            [.. commands.Select(c => c.Line.Trim())], failed.Count == 0 ? "done" : string.Join("; ", failed));
+    }
+
+    private async Task FinishAsync(ForgelineDbContext db, long id, string state, string? error, string? repository, CancellationToken cancellationToken, BotCommandData? command = null)
     {
         var finished = state == DeliveryStates.Pending ? (DateTime?)null : time.GetUtcNow().UtcDateTime;
-        return db.Database.ExecuteSqlAsync(
+        await using var transaction = command is null ? null : await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Database.ExecuteSqlAsync(
             $"""
             UPDATE "bot_deliveries" SET "State" = {state}, "ClaimedUntil" = NULL, "FinishedAt" = {finished}, "Error" = {error},
                 "Repository" = COALESCE({repository}, "Repository")
             WHERE "Id" = {id}
             """,
             cancellationToken);
+        if (command is not null && transaction is not null)
+        {
+            // Owned by the commenter (a forge login): admins and that login see it; the comment itself is on the forge.
+            EventOutbox.Add(db, EventTypes.BotCommand, EventOutbox.BotSource, $"{command.Forge}/{command.Repository}/{command.Number}", command.Author, isPublic: false,
+                command, finished ?? time.GetUtcNow().UtcDateTime);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The review bot is off: {Problem}")]

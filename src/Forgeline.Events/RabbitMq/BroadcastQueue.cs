@@ -139,6 +139,12 @@ internal sealed partial class BroadcastQueue : IAsyncDisposable
 
     private Task OnReceivedAsync(object sender, BasicDeliverEventArgs delivery)
     {
+        // The message center's CloudEvents share the exchange (for other services to bind); they are not bus events.
+        if (delivery.RoutingKey.StartsWith(RabbitMqEventBus.CloudEventKeyPrefix, StringComparison.Ordinal))
+        {
+            return Task.CompletedTask;
+        }
+
         var e = EventJson.TryDeserialize(delivery.Body.Span);
         if (e is null)
         {

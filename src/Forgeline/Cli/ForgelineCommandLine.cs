@@ -36,6 +36,7 @@ public static class ForgelineCommandLine
         root.Subcommands.Add(UserCommand.WhoAmI());
         root.Subcommands.Add(KeyCommand.Create());
         root.Subcommands.Add(SignCommand.Create());
+        root.Subcommands.Add(EventsCommand.Create());
         return root;
     }
 

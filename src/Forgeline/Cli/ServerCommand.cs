@@ -16,7 +16,7 @@ public static class ServerCommand
         var data = new Option<string?>("--data") { Description = "Data directory (default: FORGELINE_DATA, then ./.data)" };
         var urls = new Option<string?>("--urls") { Description = "Listen address, as in ASP.NET (default http://127.0.0.1:5080)" };
         var noWorker = new Option<bool>("--no-worker") { Description = "Do not run the embedded build worker" };
-        var targetsOption = new Option<string?>("--targets") { Description = "Which targets to run: api, scheduler, signer, worker, bot, comma-separated (default: all)" };
+        var targetsOption = new Option<string?>("--targets") { Description = "Which targets to run: api, scheduler, signer, worker, bot, events, comma-separated (default: all)" };
         var command = new Command("server", "Run the Forgeline server (API, UI, scheduler, signer, review bot) with an embedded worker") { data, urls, noWorker, targetsOption };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, cancellationToken) =>

@@ -3,7 +3,9 @@ using Forgeline.Builds;
 using Forgeline.Core;
 using Forgeline.Core.Projects;
 using Forgeline.Data;
+using Forgeline.Data.Outbox;
 using Forgeline.Events;
+using Forgeline.MessageCenter;
 using Forgeline.Projects;
 using Forgeline.Signing;
 using Forgeline.Web;
@@ -33,7 +35,8 @@ public static class ServerHost
         builder.Services.AddSingleton(database);
         // Pooled: a context is reset and reused instead of built per scope (its internal service scope, options and
         // dependencies); that building was about 40 % of the review bot's CPU per delivery (bench/bot-deliveries).
-        builder.Services.AddDbContextPool<ForgelineDbContext>(o => o.UseForgelineDatabase(database));
+        var outboxSignal = new OutboxSignal();
+        builder.Services.AddDbContextPool<ForgelineDbContext>(o => o.UseForgelineDatabase(database, outboxSignal));
         builder.Services.AddForgelineEvents(builder.Configuration);
         builder.Services.AddForgelineBuilds(builder.Configuration, paths, runScheduler: targets.HasFlag(ServerTargets.Scheduler));
         builder.Services.AddForgelineSigning(builder.Configuration, paths);
@@ -41,6 +44,7 @@ public static class ServerHost
         // Specs are read in the same bubblewrap sandbox builds run in: rpmspec runs the spec's shell and Lua.
         builder.Services.AddSingleton<ISpecReader>(sp => new SandboxSpecReader(new BubblewrapSandbox(), Path.Combine(paths.Root, "specs"), time: sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddForgelineBot(builder.Configuration, runProcessor: targets.HasFlag(ServerTargets.Bot));
+        builder.Services.AddForgelineMessageCenter(builder.Configuration, outboxSignal, runDispatcher: targets.HasFlag(ServerTargets.Events));
         builder.Services.AddForgelineWeb(builder.Configuration, paths);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<BuildsOptions>>((kestrel, builds) =>
