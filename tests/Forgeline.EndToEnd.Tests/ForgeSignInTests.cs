@@ -63,4 +63,30 @@ public sealed class ForgeSignInTests
         refused.Output.ShouldContain("Forgeline:Accounts:Providers:sso:Issuer is plain http");
         refused.Output.ShouldContain("NOT_SET_ANYWHERE, which is not set");
     }
+
+    [Theory]
+    [InlineData(IdTokenForgery.ForeignKey)]
+    [InlineData(IdTokenForgery.OtherAudience)]
+    [InlineData(IdTokenForgery.Expired)]
+    [InlineData(IdTokenForgery.Unsigned)]
+    public async Task A_forged_ID_token_claiming_admin_is_refused_and_nobody_is_signed_in(IdTokenForgery forgery)
+    {
+        await using var provider = await ForgingOidcProvider.StartAsync(forgery);
+        var prefix = "Forgeline__Accounts__Providers__evil__";
+        await using var server = await ForgelineServer.StartAsync(embeddedWorker: false, new Dictionary<string, string?>
+        {
+            [prefix + "Issuer"] = provider.Issuer,
+            [prefix + "ClientId"] = ForgingOidcProvider.ClientId,
+            [prefix + "ClientSecret"] = "x",
+            [prefix + "RequireHttps"] = "false",
+            [prefix + "UseUserInfo"] = "false",
+        });
+        using var handler = new HttpClientHandler { CookieContainer = new System.Net.CookieContainer(), AllowAutoRedirect = true };
+        using var browser = new HttpClient(handler) { BaseAddress = server.Url };
+        using var answer = await browser.GetAsync("/account/signin/evil");
+        answer.RequestMessage!.RequestUri!.AbsolutePath.ShouldBe("/account/signin");
+        (await answer.Content.ReadAsStringAsync()).ShouldContain("the sign-in did not complete");
+        handler.CookieContainer.GetCookies(server.Url).Cast<System.Net.Cookie>().ShouldNotContain(c => c.Name == "forgeline.session");
+        (await server.Client().ListUsersAsync()).ShouldNotContain(u => u.Name == "admin" || u.Name == "mallory");
+    }
 }

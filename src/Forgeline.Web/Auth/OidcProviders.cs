@@ -47,6 +47,7 @@ public static class OidcProviders
                 o.SignInScheme = AuthServiceCollectionExtensions.SessionScheme;
                 o.RequireHttpsMetadata = provider.RequireHttps;
                 o.MapInboundClaims = false;
+                o.TokenValidationParameters.RequireSignedTokens = true;
                 o.SaveTokens = false;
                 o.GetClaimsFromUserInfoEndpoint = provider.UseUserInfo;
                 o.Scope.Clear();
