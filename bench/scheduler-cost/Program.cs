@@ -5,6 +5,7 @@
 // reload the book repeats every QueueReloadSeconds. Then the pure FairScheduler.Pick on the same queue in memory.
 using System.Diagnostics;
 using System.Globalization;
+using Forgeline.Accounts;
 using Forgeline.Builds;
 using Forgeline.Builds.Scheduling;
 using Forgeline.Core;
@@ -98,6 +99,8 @@ static ServiceProvider Wire(TestDatabase database, ForgelinePaths paths)
     collection.AddSingleton(TimeProvider.System);
     collection.AddDbContext<ForgelineDbContext>(o => o.UseForgelineDatabase(database.Settings));
     collection.AddForgelineBuilds(new ConfigurationBuilder().Build(), paths, runScheduler: false);
+    // Queue weights name users and groups: the build farm asks accounts who is who.
+    collection.AddForgelineAccounts(new ConfigurationBuilder().Build());
     return collection.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
 }
 

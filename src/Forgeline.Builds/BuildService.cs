@@ -196,9 +196,16 @@ public sealed partial class BuildService(
     }
 
     /// <summary>Builds, newest first, in pages of <paramref name="limit"/> before id <paramref name="before"/>.</summary>
-    public async Task<ServiceResult<BuildPage>> ListAsync(string? state, int limit, long? before, CancellationToken cancellationToken)
+    /// <remarks>Builds of <paramref name="hiddenProjects"/> (private projects the viewer may not see) are left out.</remarks>
+    public async Task<ServiceResult<BuildPage>> ListAsync(string? state, int limit, long? before, CancellationToken cancellationToken, IReadOnlyList<long>? hiddenProjects = null)
     {
         var query = db.Builds.AsNoTracking().Include(b => b.Artifacts).AsQueryable();
+        if (hiddenProjects is { Count: > 0 } hidden)
+        {
+            var ids = hidden.ToList();
+            query = query.Where(x => x.ProjectId == null || !ids.Contains(x.ProjectId.Value));
+        }
+
         if (state is { Length: > 0 })
         {
             if (!Enum.TryParse<BuildState>(state, ignoreCase: true, out var wanted))

@@ -5,6 +5,7 @@ using Forgeline.Builds.Scheduling;
 using Forgeline.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Forgeline.Builds;
 
@@ -20,6 +21,8 @@ public static class BuildsServiceCollectionExtensions
         services.AddSingleton<QueueSignal>();
         services.AddSingleton<BuildMetrics>();
         services.AddScoped<BuildService>();
+        services.AddScoped<BuildVisibility>();
+        services.TryAddScoped<Core.Projects.IPrivateProjects, NoPrivateProjects>();
         services.AddScoped<JobService>();
         services.AddSingleton<QueueBook>();
         // Needs an IEventBus (AddForgelineEvents): it applies other replicas' queue events here.

@@ -1,5 +1,6 @@
 using Forgeline.Builds.Scheduling;
 using Forgeline.Core;
+using Forgeline.Core.Accounts;
 using Forgeline.Core.Builds;
 using Forgeline.Data;
 using Forgeline.Data.Entities;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace Forgeline.Builds;
 
 /// <summary>The queue for people: who waits, in which order, until when; and the owners' weights, which admins set.</summary>
-public sealed class QueueService(ForgelineDbContext db, QueueBook book, IOptions<BuildsOptions> options, TimeProvider time)
+public sealed class QueueService(ForgelineDbContext db, QueueBook book, IOptions<BuildsOptions> options, TimeProvider time, IPrincipalDirectory principals)
 {
     // Builds whose durations make the estimate: recent enough to reflect today's load, many enough to smooth it.
     private const int HistoryForEstimate = 50;
@@ -67,6 +68,11 @@ public sealed class QueueService(ForgelineDbContext db, QueueBook book, IOptions
         if (weight is < 1 or > 1000)
         {
             return ServiceResult<OwnerDto>.Fail(ServiceError.Invalid, "weight must be between 1 and 1000 (1 is the default share)");
+        }
+
+        if (await principals.KindOfAsync(owner, cancellationToken) == PrincipalKind.Unknown)
+        {
+            return ServiceResult<OwnerDto>.Fail(ServiceError.Invalid, $"no user or group named '{owner}'; a queue owner is a user or a group ('forgeline group create {owner}')");
         }
 
         var updated = await db.Owners.Where(o => o.Name == owner).ExecuteUpdateAsync(s => s.SetProperty(o => o.Weight, weight), cancellationToken);

@@ -19,6 +19,9 @@ public sealed record ForgelinePaths(string Root)
     /// <summary>The first admin token, mode 0600.</summary>
     public string AdminToken => Path.Combine(Root, "admin-token");
 
+    /// <summary>Data-protection keys that seal browser session and sign-in cookies (mode 0700), so sessions survive a restart.</summary>
+    public string SessionKeys => Path.Combine(Root, "session-keys");
+
     /// <summary>Work directories of the embedded worker.</summary>
     public string Work => Path.Combine(Root, "work");
 

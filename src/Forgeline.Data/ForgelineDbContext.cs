@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Forgeline.Data;
 
 /// <summary>The EF Core context of Forgeline's state. The schema comes from the hand-written migrations in <c>Migrations/</c>.</summary>
-public sealed class ForgelineDbContext(DbContextOptions<ForgelineDbContext> options) : DbContext(options)
+public sealed partial class ForgelineDbContext(DbContextOptions<ForgelineDbContext> options) : DbContext(options)
 {
     /// <summary>Builds.</summary>
     public DbSet<BuildRecord> Builds => Set<BuildRecord>();
@@ -295,7 +295,9 @@ public sealed class ForgelineDbContext(DbContextOptions<ForgelineDbContext> opti
             t.HasKey(x => x.Id);
             t.HasIndex(x => x.Name).IsUnique();
             t.HasIndex(x => x.Hash).IsUnique();
+            t.HasIndex(x => x.UserId);
         });
+        ConfigureAccounts(modelBuilder);
     }
 
     private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(

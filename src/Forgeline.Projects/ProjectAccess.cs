@@ -9,12 +9,14 @@ public static class ProjectAccess
     /// <summary>The caller's role in the project: <c>admin</c> for the owner and server admins, a member's role, or null.</summary>
     public static string? RoleOf(ProjectRecord project, ProjectCaller caller)
     {
-        if (caller.IsAdmin || (caller.Principal.Length > 0 && caller.Principal == project.Owner))
+        if (caller.IsAdmin || (caller.Principal.Length > 0 && caller.Is(project.Owner)))
         {
             return ProjectRoles.Admin;
         }
 
-        return project.Members.FirstOrDefault(m => m.Principal == caller.Principal && caller.Principal.Length > 0)?.Role;
+        // The strongest role wins when the caller is a member both in person and through a group.
+        var roles = project.Members.Where(m => caller.Is(m.Principal)).Select(m => m.Role).ToList();
+        return roles.Contains(ProjectRoles.Admin) ? ProjectRoles.Admin : roles.FirstOrDefault();
     }
 
     /// <summary>Whether the caller may see the project and install from it.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Forgeline.Core;
+using Forgeline.Core.Accounts;
 using Forgeline.Core.MessageCenter;
 using Forgeline.Core.Projects;
 using Forgeline.Core.Signing;
@@ -20,6 +21,7 @@ public sealed partial class ProjectService(
     ProjectRepositories repositories,
     IOptions<ProjectsOptions> options,
     TimeProvider time,
+    IPrincipalDirectory principals,
     ILogger<ProjectService> logger)
 {
     /// <summary>Makes a project owned by the caller; makes it a signing key of its own unless one is named.</summary>
@@ -171,7 +173,7 @@ public sealed partial class ProjectService(
     {
         if (!ResourceName.IsValid(principal))
         {
-            return Fail<ProjectDto>(ServiceError.Invalid, $"a member is a token owner or token name: {ResourceName.Rule}");
+            return Fail<ProjectDto>(ServiceError.Invalid, $"a member is a user or a group: {ResourceName.Rule}");
         }
 
         if (!ProjectRoles.IsValid(role))
@@ -183,6 +185,13 @@ public sealed partial class ProjectService(
         if (!found.IsSuccess)
         {
             return Fail<ProjectDto>(found.Error!.Value, found.Message!);
+        }
+
+        // Only a project admin learns whether a name exists: checked after the caller's right to change members.
+        if (await principals.KindOfAsync(principal, cancellationToken) == PrincipalKind.Unknown)
+        {
+            return Fail<ProjectDto>(ServiceError.Invalid,
+                $"no user or group named '{principal}'; users appear at their first sign-in (or 'forgeline user create {principal}'), groups with 'forgeline group create {principal}'");
         }
 
         var project = found.Value!;

@@ -17,6 +17,7 @@ public static class ProjectsServiceCollectionExtensions
         services.AddSingleton<ProjectCoordinatorSignal>();
         services.AddSingleton<ProjectRepositories>();
         services.AddScoped<ProjectService>();
+        services.AddScoped<Core.Projects.IPrivateProjects, PrivateProjects>();
         services.AddScoped<PackageService>();
         services.AddScoped<SpecFactsReader>();
         services.AddScoped<BatchPlanner>();

@@ -28,7 +28,8 @@ public sealed partial class SigningService(
     ILogger<SigningService> logger)
 {
     /// <summary>Signs every item of <paramref name="request"/> with the key <paramref name="keyName"/> for <paramref name="signer"/>.</summary>
-    public async Task<ServiceResult<SignResponse>> SignAsync(string keyName, string signer, bool isAdmin, SignRequest request, CancellationToken cancellationToken)
+    /// <remarks><paramref name="actingAs"/> are the groups (and queue owner) the signer acts for: a key may allow a group.</remarks>
+    public async Task<ServiceResult<SignResponse>> SignAsync(string keyName, string signer, bool isAdmin, SignRequest request, CancellationToken cancellationToken, IReadOnlyCollection<string>? actingAs = null)
     {
         var key = await db.SigningKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Name == keyName, cancellationToken);
         if (key is null)
@@ -37,7 +38,7 @@ public sealed partial class SigningService(
         }
 
         var now = time.GetUtcNow();
-        if (Refusal(key, signer, isAdmin, request, now) is { } refusal)
+        if (Refusal(key, signer, actingAs ?? [], isAdmin, request, now) is { } refusal)
         {
             return refusal;
         }
@@ -90,9 +91,16 @@ public sealed partial class SigningService(
     }
 
     /// <summary>The audit trail, newest first.</summary>
-    public async Task<List<SignatureLogEntry>> LogAsync(string? keyName, int limit, long? before, CancellationToken cancellationToken)
+    /// <remarks>With <paramref name="signers"/>, only the signatures those names made (what a user who is not an admin sees).</remarks>
+    public async Task<List<SignatureLogEntry>> LogAsync(string? keyName, int limit, long? before, CancellationToken cancellationToken, IReadOnlyCollection<string>? signers = null)
     {
         var query = db.Signatures.AsNoTracking();
+        if (signers is not null)
+        {
+            var names = signers.ToList();
+            query = query.Where(s => names.Contains(s.Signer));
+        }
+
         if (keyName is not null)
         {
             query = query.Where(s => s.KeyName == keyName);
@@ -108,7 +116,7 @@ public sealed partial class SigningService(
             .ToList();
     }
 
-    private ServiceResult<SignResponse>? Refusal(SigningKeyRecord key, string signer, bool isAdmin, SignRequest request, DateTimeOffset now)
+    private ServiceResult<SignResponse>? Refusal(SigningKeyRecord key, string signer, IReadOnlyCollection<string> actingAs, bool isAdmin, SignRequest request, DateTimeOffset now)
     {
         if (key.Disabled)
         {
@@ -121,9 +129,9 @@ public sealed partial class SigningService(
         }
 
         var signers = key.AllowedSigners.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (!isAdmin && !signers.Contains("*") && !signers.Contains(signer))
+        if (!isAdmin && !signers.Contains("*") && !signers.Contains(signer) && !signers.Any(actingAs.Contains))
         {
-            return Fail(ServiceError.Forbidden, $"token '{signer}' may not sign with key '{key.Name}'; an admin can allow it with 'forgeline key allow {key.Name} {signer}'");
+            return Fail(ServiceError.Forbidden, $"'{signer}' may not sign with key '{key.Name}'; an admin can allow it with 'forgeline key allow {key.Name} {signer}'");
         }
 
         var purposes = key.Purposes.Split(' ');

@@ -1,5 +1,6 @@
 using Forgeline.Core;
 using Forgeline.Web.Auth;
+using Forgeline.Web.Features.Accounts;
 using Forgeline.Web.Features.Bot;
 using Forgeline.Web.Features.Builds;
 using Forgeline.Web.Features.Events;
@@ -12,6 +13,7 @@ using Forgeline.Web.Features.Workers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Forgeline.Web;
@@ -20,9 +22,9 @@ namespace Forgeline.Web;
 public static class WebServiceCollectionExtensions
 {
     /// <summary>Adds authentication, ProblemDetails, OpenAPI, Razor Pages and the API's services.</summary>
-    public static IServiceCollection AddForgelineWeb(this IServiceCollection services)
+    public static IServiceCollection AddForgelineWeb(this IServiceCollection services, IConfiguration configuration, ForgelinePaths paths)
     {
-        services.AddForgelineAuth();
+        services.AddForgelineAuth(configuration, paths.SessionKeys);
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.ConfigureHttpJsonOptions(o =>
@@ -41,6 +43,7 @@ public static class WebServiceCollectionExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseCsrfProtection();
         app.UseAuthorization();
         if (targets != ServerTargets.All)
         {
@@ -84,6 +87,7 @@ public static class WebServiceCollectionExtensions
         }
 
         app.MapTokenEndpoints();
+        app.MapAccountEndpoints();
         if (targets.HasFlag(ServerTargets.Signer))
         {
             app.MapKeyEndpoints();

@@ -1,3 +1,4 @@
+using Forgeline.Accounts;
 using Forgeline.Builds;
 using Forgeline.Builds.Artifacts;
 using Forgeline.Builds.Logs;
@@ -34,6 +35,8 @@ public sealed class BuildsHarness : IAsyncDisposable
         collection.AddDbContext<ForgelineDbContext>(o => o.UseForgelineDatabase(database.Settings));
         collection.AddForgelineEvents(configuration);
         collection.AddForgelineBuilds(configuration, Paths);
+        // Queue weights name users and groups: the build farm asks accounts who is who.
+        collection.AddForgelineAccounts(configuration);
         services = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
     }
 

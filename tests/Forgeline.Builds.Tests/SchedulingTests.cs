@@ -54,6 +54,8 @@ public abstract class SchedulingTests(PackagesFixture packages, DatabaseEngine e
     [Fact]
     public async Task An_admin_weight_gives_an_owner_a_larger_share()
     {
+        (await harness.InScopeAsync(sp => sp.GetRequiredService<QueueService>().SetWeightAsync("big", 3, default))).Message!.ShouldContain("no user or group named 'big'");
+        await harness.InScopeAsync(sp => sp.GetRequiredService<Accounts.GroupService>().CreateGroupAsync(new Core.Accounts.CreateGroupRequest("big"), "admin", default));
         (await harness.InScopeAsync(sp => sp.GetRequiredService<QueueService>().SetWeightAsync("big", 3, default))).IsSuccess.ShouldBeTrue();
         (await harness.InScopeAsync(sp => sp.GetRequiredService<QueueService>().SetWeightAsync("big", 0, default))).Error.ShouldBe(ServiceError.Invalid);
         for (var i = 0; i < 8; i++)

@@ -15,6 +15,7 @@ public sealed class FairQueueTests
     {
         await using var server = await ForgelineServer.StartAsync(embeddedWorker: false);
         using var admin = server.Client();
+        await admin.CreateGroupAsync(new Core.Accounts.CreateGroupRequest("mass"));
         var mass = (await admin.CreateTokenAsync(new CreateTokenRequest("rebuild-bot", ["build"], Owner: "mass"))).Token;
         var alice = (await admin.CreateTokenAsync(new CreateTokenRequest("alice", ["build"]))).Token;
         await server.StartWorkerAsync("only");

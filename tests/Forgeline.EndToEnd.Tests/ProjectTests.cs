@@ -213,6 +213,8 @@ public sealed class ProjectTests
         refused.Stderr.ShouldContain("may not build in project 'open'");
         (await server.CliAsync(["project", "member", "add", "open", "bob", "builder"], bob)).Stderr.ShouldContain("is not an admin of project 'open'");
 
+        (await server.CliAsync(["project", "member", "add", "open", "bob", "builder"], alice)).Stderr.ShouldContain("no user or group named 'bob'");
+        (await server.CliAsync("user", "create", "bob")).ExitCode.ShouldBe(0);
         (await server.CliAsync(["project", "member", "add", "open", "bob", "builder"], alice)).ExitCode.ShouldBe(0);
         (await server.CliAsync(["project", "add-package", "open", "bobs", pkg], bob)).ExitCode.ShouldBe(0);
         (await server.CliAsync(["project", "delete", "open"], bob)).Stderr.ShouldContain("only the owner");

@@ -67,6 +67,7 @@ public sealed class UiTests(ServerFixture fixture) : IClassFixture<ServerFixture
     {
         await using var server = await ForgelineServer.StartAsync(embeddedWorker: false);
         using var admin = server.Client();
+        await admin.CreateGroupAsync(new Core.Accounts.CreateGroupRequest("mass"));
         var bot = (await admin.CreateTokenAsync(new Core.Tokens.CreateTokenRequest("rebuild-bot", ["build"], Owner: "mass"))).Token;
         var dir = TestPackages.WriteSpecDirectory(server.Home["in"], "waiting");
         var massIds = new List<long>();

@@ -47,7 +47,10 @@ public static class DebianPackageCache
     {
         var show = await Apt("apt-cache", "show", "--no-all-versions", package);
         var version = show.Split('\n').First(l => l.StartsWith("Version: ", StringComparison.Ordinal))["Version: ".Length..].Trim();
-        var target = Path.Combine(Root, $"{package}_{version.Replace(':', '_')}");
+        // One directory per set of files asked for: a caller that wants fewer files must not leave a "complete" directory
+        // that lacks another caller's (a second module of the same kernel package).
+        var wanted = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', suffixes.Order(StringComparer.Ordinal)))))[..12];
+        var target = Path.Combine(Root, $"{package}_{version.Replace(':', '_')}_{wanted}");
         if (File.Exists(Path.Combine(target, ".complete")))
         {
             return target;

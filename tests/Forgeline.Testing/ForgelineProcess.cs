@@ -90,6 +90,13 @@ public sealed class ForgelineProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits for the process to end by itself (a CLI verb); returns the exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        await process.WaitForExitAsync().WaitAsync(timeout);
+        return process.ExitCode;
+    }
+
     /// <summary>SIGTERM and wait for a graceful exit; returns the exit code.</summary>
     public async Task<int> StopAsync(TimeSpan? timeout = null)
     {

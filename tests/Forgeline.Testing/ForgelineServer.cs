@@ -52,9 +52,13 @@ public sealed class ForgelineServer : IAsyncDisposable
     public IReadOnlyDictionary<string, string?> Environment => environment;
 
     /// <summary>Starts a server; <paramref name="settings"/> are extra environment variables (e.g. Forgeline__Builds__LeaseSeconds), <paramref name="extraArguments"/> extra flags.</summary>
-    public static async Task<ForgelineServer> StartAsync(bool embeddedWorker = true, IDictionary<string, string?>? settings = null, params string[] extraArguments)
+    public static Task<ForgelineServer> StartAsync(bool embeddedWorker = true, IDictionary<string, string?>? settings = null, params string[] extraArguments) =>
+        StartOnPortAsync(FreePort(), embeddedWorker, settings, extraArguments);
+
+    /// <summary>Starts a server on <paramref name="port"/> (chosen beforehand when another service must know the URL, such as an OpenID provider's redirect URI).</summary>
+    public static async Task<ForgelineServer> StartOnPortAsync(int port, bool embeddedWorker = true, IDictionary<string, string?>? settings = null, params string[] extraArguments)
     {
-        var server = new ForgelineServer(new TempDirectory("forgeline-server"), FreePort(), embeddedWorker, settings ?? new Dictionary<string, string?>(), extraArguments);
+        var server = new ForgelineServer(new TempDirectory("forgeline-server"), port, embeddedWorker, settings ?? new Dictionary<string, string?>(), extraArguments);
         await server.StartProcessAsync();
         return server;
     }

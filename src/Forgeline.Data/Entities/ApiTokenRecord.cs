@@ -12,6 +12,9 @@ public sealed class ApiTokenRecord
     /// <summary>Who the token acts for in the queue (a user or a project's group); the token's name when null.</summary>
     public string? Owner { get; set; }
 
+    /// <summary>The user a personal token acts for (with at most that user's rights); null for service tokens an admin made.</summary>
+    public long? UserId { get; set; }
+
     /// <summary>Lower-case hex sha256 of the token secret.</summary>
     public required string Hash { get; set; }
 

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Forgeline.Accounts;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
@@ -46,9 +47,23 @@ public sealed class TokenAuthenticationHandler(IOptionsMonitor<AuthenticationSch
             return AuthenticateResult.Fail("the token is unknown or revoked");
         }
 
-        var claims = new List<Claim> { new(ClaimTypes.Name, token.Name), new(AuthServiceCollectionExtensions.OwnerClaim, token.Owner ?? token.Name) };
-        claims.AddRange(token.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(s => new Claim(Scopes.ClaimType, s)));
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        ClaimsPrincipal principal;
+        if (token.UserId is { } userId)
+        {
+            // A personal token: the user's rights and groups now, so leaving a group or being disabled counts at once.
+            var account = await Context.RequestServices.GetRequiredService<UserDirectory>().AccountAsync(userId, Context.RequestAborted);
+            if (account is null)
+            {
+                return AuthenticateResult.Fail("the token's user is disabled");
+            }
+
+            principal = ForgelinePrincipals.ForAccount(account, SchemeName, token);
+        }
+        else
+        {
+            principal = ForgelinePrincipals.ForServiceToken(token, SchemeName);
+        }
+
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 

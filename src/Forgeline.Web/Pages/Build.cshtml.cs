@@ -1,12 +1,13 @@
 using Forgeline.Builds;
 using Forgeline.Core.Builds;
+using Forgeline.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Forgeline.Web.Pages;
 
 /// <summary>One build: facts, artifacts, and its log streaming live.</summary>
-public sealed class BuildModel(BuildService builds) : PageModel
+public sealed class BuildModel(BuildService builds, BuildVisibility visibility) : PageModel
 {
     /// <summary>The build shown.</summary>
     public BuildDto? Build { get; private set; }
@@ -15,7 +16,7 @@ public sealed class BuildModel(BuildService builds) : PageModel
     public async Task<IActionResult> OnGetAsync(long id, CancellationToken cancellationToken)
     {
         var result = await builds.GetAsync(id, cancellationToken);
-        if (!result.IsSuccess)
+        if (!result.IsSuccess || await visibility.IsHiddenAsync(id, User.ToViewer(), cancellationToken))
         {
             return NotFound();
         }

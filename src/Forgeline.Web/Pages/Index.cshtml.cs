@@ -1,11 +1,12 @@
 using Forgeline.Builds;
 using Forgeline.Core.Builds;
+using Forgeline.Web.Auth;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Forgeline.Web.Pages;
 
 /// <summary>The builds list, newest first.</summary>
-public sealed class IndexModel(BuildService builds) : PageModel
+public sealed class IndexModel(BuildService builds, BuildVisibility visibility) : PageModel
 {
     /// <summary>The builds shown.</summary>
     public IReadOnlyList<BuildDto> Builds { get; private set; } = [];
@@ -13,9 +14,9 @@ public sealed class IndexModel(BuildService builds) : PageModel
     /// <summary>Whether any build may still change (the page then refreshes itself).</summary>
     public bool AnyActive => Builds.Any(b => !b.StateValue.IsFinal());
 
-    /// <summary>Loads the newest 100 builds.</summary>
+    /// <summary>Loads the newest 100 builds the viewer may see.</summary>
     public async Task OnGetAsync(CancellationToken cancellationToken) =>
-        Builds = (await builds.ListAsync(null, 100, null, cancellationToken)).Value!.Items;
+        Builds = (await builds.ListAsync(null, 100, null, cancellationToken, await visibility.HiddenProjectsAsync(User.ToViewer(), cancellationToken))).Value!.Items;
 
     /// <summary>"3 min ago" style.</summary>
     public static string Ago(DateTimeOffset at)

@@ -31,6 +31,9 @@ public static class ForgelineCommandLine
         root.Subcommands.Add(QueueCommand.Create());
         root.Subcommands.Add(ProjectCommand.Create());
         root.Subcommands.Add(TokenCommand.Create());
+        root.Subcommands.Add(GroupCommand.Create());
+        root.Subcommands.Add(UserCommand.Create());
+        root.Subcommands.Add(UserCommand.WhoAmI());
         root.Subcommands.Add(KeyCommand.Create());
         root.Subcommands.Add(SignCommand.Create());
         root.Subcommands.Add(EventsCommand.Create());

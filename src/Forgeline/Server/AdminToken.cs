@@ -1,4 +1,5 @@
 using Forgeline.Core;
+using Forgeline.Accounts;
 using Forgeline.Web.Auth;
 
 namespace Forgeline.Server;

@@ -1,5 +1,6 @@
 using Forgeline.Core;
 using Forgeline.Core.Client;
+using Forgeline.Accounts;
 using Forgeline.Web.Auth;
 using Forgeline.Worker;
 using Microsoft.AspNetCore.Hosting.Server;

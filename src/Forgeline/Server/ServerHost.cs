@@ -45,7 +45,7 @@ public static class ServerHost
         builder.Services.AddSingleton<ISpecReader>(sp => new SandboxSpecReader(new BubblewrapSandbox(), Path.Combine(paths.Root, "specs"), time: sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddForgelineBot(builder.Configuration, runProcessor: targets.HasFlag(ServerTargets.Bot));
         builder.Services.AddForgelineMessageCenter(builder.Configuration, outboxSignal, runDispatcher: targets.HasFlag(ServerTargets.Events));
-        builder.Services.AddForgelineWeb();
+        builder.Services.AddForgelineWeb(builder.Configuration, paths);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<BuildsOptions>>((kestrel, builds) =>
             // Above every legitimate body (uploads, log batches); the endpoints enforce the exact limits with clear messages.
@@ -90,6 +90,6 @@ public static class ServerHost
         var paths = scope.ServiceProvider.GetRequiredService<ForgelinePaths>();
         // The bot's YAML is read now, so a bad file (an unknown plugin, a missing secret) stops start-up with its message.
         _ = scope.ServiceProvider.GetRequiredService<BotRuntime>();
-        return await AdminToken.EnsureAsync(scope.ServiceProvider.GetRequiredService<Web.Auth.TokenService>(), paths, cancellationToken);
+        return await AdminToken.EnsureAsync(scope.ServiceProvider.GetRequiredService<Accounts.TokenService>(), paths, cancellationToken);
     }
 }

@@ -1,3 +1,4 @@
+using Forgeline.Accounts;
 using Forgeline.Bot.Forges;
 using Forgeline.Bot.Jobs;
 using Forgeline.Bot.Plugins;
@@ -105,6 +106,8 @@ public sealed class JobsHost : IAsyncDisposable
         collection.AddDbContext<ForgelineDbContext>(o => o.UseForgelineDatabase(Harness.Database.Settings));
         collection.AddForgelineEvents(configuration);
         collection.AddForgelineBuilds(configuration, paths, runScheduler: false);
+        // Queue weights name users and groups: the build farm asks accounts who is who.
+        collection.AddForgelineAccounts(configuration);
         collection.AddSingleton(Harness.Config);
         collection.AddSingleton<IForgeClients>(new OneForge(Harness.Forge));
         collection.AddBotJobs(runReporter);

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Forgeline.Core;
 using Forgeline.Builds;
 using Forgeline.Core.Builds;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
 using static Forgeline.Web.Features.ServiceResultHttp;
 
@@ -22,12 +24,14 @@ public static class BuildEndpoints
             .Accepts<Stream>("application/octet-stream").WithSummary("Upload an SRPM (kind=srpm) or a directory tarball (kind=directory)");
         api.MapPost("/builds", SubmitAsync).RequireAuthorization(Scopes.Build).WithSummary("Submit a build");
         api.MapGet("/builds", ListAsync).WithSummary("List builds, newest first");
-        api.MapGet("/builds/{id:long}", GetAsync).WithSummary("Show one build");
-        api.MapGet("/builds/{id:long}/history", async (long id, BuildService builds, CancellationToken ct) => OkOrProblem(await builds.HistoryAsync(id, ct)))
+        // A build of a private project is not there for those who may not see the project, whichever route asks.
+        var build = api.MapGroup("/builds/{id:long}").AddEndpointFilter(HideBuildsOfPrivateProjectsAsync);
+        build.MapGet("", GetAsync).WithSummary("Show one build");
+        build.MapGet("/history", async (long id, BuildService builds, CancellationToken ct) => OkOrProblem(await builds.HistoryAsync(id, ct)))
             .WithSummary("A build's history: queued, started, requeued, finished");
-        api.MapPost("/builds/{id:long}/cancel", CancelAsync).RequireAuthorization(Scopes.Build).WithSummary("Cancel a queued or running build");
-        api.MapGet("/builds/{id:long}/log", BuildLogStreamer.StreamAsync).WithSummary("The build log as text; follow=true streams it live until the build ends");
-        api.MapGet("/builds/{id:long}/artifacts/{name}", DownloadAsync).WithSummary("Download an artifact; X-Checksum-Sha256 carries its digest");
+        build.MapPost("/cancel", CancelAsync).RequireAuthorization(Scopes.Build).WithSummary("Cancel a queued or running build");
+        build.MapGet("/log", BuildLogStreamer.StreamAsync).WithSummary("The build log as text; follow=true streams it live until the build ends");
+        build.MapGet("/artifacts/{name}", DownloadAsync).WithSummary("Download an artifact; X-Checksum-Sha256 carries its digest");
         return app;
     }
 
@@ -46,8 +50,20 @@ public static class BuildEndpoints
     }
 
     private static async Task<Results<Ok<BuildPage>, ProblemHttpResult>> ListAsync(
-        BuildService builds, string? state, int? limit, long? before, CancellationToken cancellationToken) =>
-        OkOrProblem(await builds.ListAsync(state, limit ?? 50, before, cancellationToken));
+        BuildService builds, BuildVisibility visibility, ClaimsPrincipal user, string? state, int? limit, long? before, CancellationToken cancellationToken) =>
+        OkOrProblem(await builds.ListAsync(state, limit ?? 50, before, cancellationToken, await visibility.HiddenProjectsAsync(user.ToViewer(), cancellationToken)));
+
+    private static async ValueTask<object?> HideBuildsOfPrivateProjectsAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        if (long.TryParse(http.Request.RouteValues["id"]?.ToString(), System.Globalization.CultureInfo.InvariantCulture, out var id)
+            && await http.RequestServices.GetRequiredService<BuildVisibility>().IsHiddenAsync(id, http.User.ToViewer(), http.RequestAborted))
+        {
+            return TypedResults.Problem(title: "Not found", detail: $"there is no build {id} you can see; sign in if it belongs to a private project of yours", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        return await next(context);
+    }
 
     private static async Task<Results<Ok<BuildDto>, ProblemHttpResult>> GetAsync(long id, BuildService builds, CancellationToken cancellationToken) =>
         OkOrProblem(await builds.GetAsync(id, cancellationToken));

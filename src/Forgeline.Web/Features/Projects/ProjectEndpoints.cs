@@ -55,7 +55,7 @@ public static class ProjectEndpoints
     /// <summary>The caller as projects know it; anonymous when not signed in.</summary>
     public static ProjectCaller Caller(ClaimsPrincipal user) =>
         user.Identity?.IsAuthenticated == true
-            ? new ProjectCaller(user.QueueOwner(), user.TokenName(), user.HasClaim(Scopes.ClaimType, Scopes.Admin))
+            ? new ProjectCaller(user.QueueOwner(), user.TokenName(), user.IsAdmin()) { Groups = user.GroupsOf() }
             : ProjectCaller.Anonymous;
 
     private static async Task<Results<Created<ProjectDto>, ProblemHttpResult>> CreateAsync(CreateProjectRequest request, ClaimsPrincipal user, ProjectService projects, CancellationToken cancellationToken)

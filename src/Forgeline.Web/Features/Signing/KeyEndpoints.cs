@@ -38,14 +38,15 @@ public static class KeyEndpoints
         }).RequireAuthorization(Scopes.Admin).WithSummary("Delete a key for good (its signatures stay in the audit trail)");
         api.MapPost("/keys/{name}/sign", SignAsync).RequireAuthorization(Scopes.Sign)
             .WithSummary("Sign RPM headers, prepared OpenPGP digests, container payloads or kernel-module/EFI digests");
-        api.MapGet("/signatures", (string? key, int? limit, long? before, SigningService signing, CancellationToken ct) =>
-            signing.LogAsync(key, limit ?? 50, before, ct)).WithSummary("The signature audit trail, newest first");
+        api.MapGet("/signatures", (string? key, int? limit, long? before, ClaimsPrincipal user, SigningService signing, CancellationToken ct) =>
+            signing.LogAsync(key, limit ?? 50, before, ct, user.IsAdmin() ? null : [.. user.NamesOf()]))
+            .RequireAuthorization().WithSummary("The signature audit trail, newest first: every signature for admins, your own for others");
         return app;
     }
 
     private static async Task<Results<Ok<SignResponse>, ProblemHttpResult>> SignAsync(
         string name, SignRequest request, ClaimsPrincipal user, SigningService signing, CancellationToken cancellationToken) =>
-        OkOrProblem(await signing.SignAsync(name, user.TokenName(), user.HasClaim(Scopes.ClaimType, Scopes.Admin), request, cancellationToken));
+        OkOrProblem(await signing.SignAsync(name, user.TokenName(), user.IsAdmin(), request, cancellationToken, user.NamesOf()));
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> PublicKeyAsync(string name, SigningKeyService keys, CancellationToken cancellationToken)
     {

@@ -1,64 +1,112 @@
+using System.Security.Claims;
+using Forgeline.Accounts;
 using Forgeline.Core;
+using Forgeline.Core.Accounts;
 using Forgeline.Core.Tokens;
-using Forgeline.Data;
 using Forgeline.Web.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
 
 namespace Forgeline.Web.Features.Tokens;
 
-/// <summary>Routes of <c>/api/v1/tokens</c> (admin only).</summary>
+/// <summary>
+/// Routes of <c>/api/v1/tokens</c>. A person (signed in, or with a personal token) manages their own personal tokens; a
+/// service admin token manages service tokens (workers, CI robots) and sees every token.
+/// </summary>
 public static class TokenEndpoints
 {
     /// <summary>Maps create, list and revoke.</summary>
     public static IEndpointRouteBuilder MapTokenEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/tokens").WithTags("Tokens").RequireAuthorization(Scopes.Admin);
+        var api = app.MapGroup("/api/v1/tokens").WithTags("Tokens").RequireAuthorization();
         api.MapPost("", CreateAsync).WithSummary("Create an API token; the secret is in this answer only");
-        api.MapGet("", ListAsync).WithSummary("List API tokens (names and scopes, never secrets)");
-        api.MapDelete("/{name}", RevokeAsync).WithSummary("Revoke a token");
-        app.MapGet("/api/v1/whoami", (System.Security.Claims.ClaimsPrincipal user) => TypedResults.Ok(new WhoAmIDto(
+        api.MapGet("", ListAsync).WithSummary("List API tokens (your own; every one for a service admin), never secrets");
+        api.MapDelete("/{name}", RevokeAsync).WithSummary("Revoke a token; it is refused from the next request on");
+        app.MapGet("/api/v1/whoami", (ClaimsPrincipal user) => TypedResults.Ok(new WhoAmIDto(
                 user.TokenName(), user.FindAll(Scopes.ClaimType).Select(c => c.Value).ToList(), user.QueueOwner())))
             .RequireAuthorization().WithTags("Tokens").WithSummary("The name and scopes of the token presented");
         return app;
     }
 
-    private static async Task<Results<Created<CreatedTokenDto>, ProblemHttpResult>> CreateAsync(CreateTokenRequest request, TokenService tokens, CancellationToken cancellationToken)
+    private static async Task<Results<Created<CreatedTokenDto>, ProblemHttpResult>> CreateAsync(
+        CreateTokenRequest request, ClaimsPrincipal user, TokenService tokens, IPrincipalDirectory directory, CancellationToken cancellationToken)
     {
-        if (!ResourceName.IsValid(request.Name))
+        var person = user.UserIdOf();
+        if (person is null && !user.IsAdmin())
         {
-            return TypedResults.Problem(title: "Invalid request", detail: $"name must be {ResourceName.Rule}", statusCode: StatusCodes.Status400BadRequest);
+            return Problem(StatusCodes.Status403Forbidden, "Not allowed", "only admins make service tokens; sign in to make personal tokens");
         }
 
-        if (request.Owner is { Length: > 0 } owner && !ResourceName.IsValid(owner))
+        if (!ResourceName.IsValid(request.Name))
         {
-            return TypedResults.Problem(title: "Invalid request", detail: $"owner must be {ResourceName.Rule}", statusCode: StatusCodes.Status400BadRequest);
+            return Problem(StatusCodes.Status400BadRequest, "Invalid request", $"name must be {ResourceName.Rule}");
         }
 
         if (request.Scopes is not { Count: > 0 } || request.Scopes.FirstOrDefault(s => !Scopes.All.Contains(s)) is { } bad && bad is not null)
         {
-            return TypedResults.Problem(title: "Invalid request", detail: $"scopes must be some of: {string.Join(", ", Scopes.All)}", statusCode: StatusCodes.Status400BadRequest);
+            return Problem(StatusCodes.Status400BadRequest, "Invalid request", $"scopes must be some of: {string.Join(", ", Scopes.All)}");
         }
 
-        if (await tokens.ExistsAsync(request.Name, cancellationToken))
+        if (person is not null && request.Scopes.FirstOrDefault(s => !user.HasClaim(Scopes.ClaimType, s) && !user.IsAdmin()) is { } beyond)
         {
-            return TypedResults.Problem(title: "Conflict", detail: $"a token named '{request.Name}' exists; choose another name", statusCode: StatusCodes.Status409Conflict);
+            return Problem(StatusCodes.Status403Forbidden, "Not allowed", $"a personal token cannot have more rights than you: you lack the '{beyond}' scope");
         }
 
-        var (token, secret) = await tokens.CreateAsync(request.Name, request.Scopes, cancellationToken, request.Owner);
+        if (await OwnerProblemAsync(request.Owner, user, person is not null, directory, cancellationToken) is { } ownerProblem)
+        {
+            return ownerProblem;
+        }
+
+        var name = person is null ? request.Name : TokenService.PersonalName(user.TokenName(), request.Name);
+        if (await tokens.ExistsAsync(name, cancellationToken))
+        {
+            return Problem(StatusCodes.Status409Conflict, "Conflict", $"a token named '{name}' exists; choose another name");
+        }
+
+        var (token, secret) = await tokens.CreateAsync(name, request.Scopes, cancellationToken, request.Owner, person);
         return TypedResults.Created($"/api/v1/tokens/{token.Name}", new CreatedTokenDto(token.Name, token.Scopes.Split(' '), secret));
     }
 
-    private static async Task<List<TokenDto>> ListAsync(ForgelineDbContext db, CancellationToken cancellationToken) =>
-        (await db.ApiTokens.AsNoTracking().OrderBy(t => t.Name).ToListAsync(cancellationToken))
-        .Select(t => new TokenDto(t.Name, t.Scopes.Split(' '), new DateTimeOffset(t.CreatedAt), t.LastUsedAt is { } u ? new DateTimeOffset(u) : null, t.RevokedAt is not null, t.Owner))
-        .ToList();
+    private static async Task<ProblemHttpResult?> OwnerProblemAsync(string? owner, ClaimsPrincipal user, bool personal, IPrincipalDirectory directory, CancellationToken cancellationToken)
+    {
+        if (owner is not { Length: > 0 })
+        {
+            return null;
+        }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(string name, TokenService tokens, CancellationToken cancellationToken) =>
-        await tokens.RevokeAsync(name, cancellationToken)
+        if (!ResourceName.IsValid(owner))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Invalid request", $"owner must be {ResourceName.Rule}");
+        }
+
+        if (personal && !user.NamesOf().Contains(owner))
+        {
+            return Problem(StatusCodes.Status403Forbidden, "Not allowed", $"a personal token's builds can belong to you or one of your groups ({string.Join(", ", user.GroupsOf())}), not '{owner}'");
+        }
+
+        return await directory.KindOfAsync(owner, cancellationToken) == PrincipalKind.Unknown
+            ? Problem(StatusCodes.Status400BadRequest, "Invalid request", $"no user or group named '{owner}'; create the group with 'forgeline group create {owner}'")
+            : null;
+    }
+
+    private static async Task<List<TokenDto>> ListAsync(ClaimsPrincipal user, TokenService tokens, CancellationToken cancellationToken) =>
+        (await tokens.ListAsync(user.UserIdOf() ?? (user.IsAdmin() ? null : -1), cancellationToken)).Select(TokenService.ToDto).ToList();
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(string name, ClaimsPrincipal user, TokenService tokens, CancellationToken cancellationToken)
+    {
+        var person = user.UserIdOf();
+        if (person is null && !user.IsAdmin())
+        {
+            return Problem(StatusCodes.Status403Forbidden, "Not allowed", "a service token cannot revoke tokens; ask an admin");
+        }
+
+        var stored = person is null ? name : TokenService.PersonalName(user.TokenName(), name);
+        return await tokens.RevokeAsync(stored, cancellationToken, person)
             ? TypedResults.NoContent()
-            : TypedResults.Problem(title: "Not found", detail: $"no active token named '{name}'", statusCode: StatusCodes.Status404NotFound);
+            : Problem(StatusCodes.Status404NotFound, "Not found", $"no active token named '{stored}'");
+    }
+
+    private static ProblemHttpResult Problem(int status, string title, string detail) => TypedResults.Problem(title: title, detail: detail, statusCode: status);
 }

@@ -1,26 +1,39 @@
 using System.Security.Cryptography;
 using System.Text;
+using Forgeline.Core.Tokens;
 using Forgeline.Data;
 using Forgeline.Data.Entities;
 using Microsoft.EntityFrameworkCore;
 
-namespace Forgeline.Web.Auth;
+namespace Forgeline.Accounts;
 
-/// <summary>API tokens: random secrets shown once; only their sha256 is stored, so a database dump reveals none.</summary>
+/// <summary>
+/// API tokens: random secrets shown once; only their sha256 is stored, so a database dump reveals none. A service token is
+/// made by an admin and acts under its own name; a personal token belongs to a user (stored as <c>USER:NAME</c>) and has at
+/// most that user's rights at each use.
+/// </summary>
 public sealed class TokenService(ForgelineDbContext db, TimeProvider time)
 {
     /// <summary>Prefix of every token, so a leaked one is recognisable by secret scanners.</summary>
     public const string Prefix = "flt_";
 
+    /// <summary>The stored name of a user's personal token.</summary>
+    public static string PersonalName(string user, string name) => name.StartsWith(user + ":", StringComparison.Ordinal) ? name : $"{user}:{name}";
+
+    /// <summary>A token as listed (never its secret).</summary>
+    public static TokenDto ToDto(ApiTokenRecord t) =>
+        new(t.Name, t.Scopes.Split(' '), new DateTimeOffset(t.CreatedAt), t.LastUsedAt is { } u ? new DateTimeOffset(u) : null, t.RevokedAt is not null, t.Owner);
+
     /// <summary>Creates a token; the secret is returned once and never stored.</summary>
-    public async Task<(ApiTokenRecord Token, string Secret)> CreateAsync(string name, IEnumerable<string> scopes, CancellationToken cancellationToken, string? owner = null)
+    public async Task<(ApiTokenRecord Token, string Secret)> CreateAsync(string name, IEnumerable<string> scopes, CancellationToken cancellationToken, string? owner = null, long? userId = null)
     {
-        var secret = Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+        var secret = Secrets.New(Prefix);
         var record = new ApiTokenRecord
         {
             Name = name,
             Owner = string.IsNullOrWhiteSpace(owner) || owner == name ? null : owner,
-            Hash = HashOf(secret),
+            UserId = userId,
+            Hash = Secrets.HashOf(secret),
             Scopes = string.Join(' ', scopes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)),
             CreatedAt = time.GetUtcNow().UtcDateTime,
         };
@@ -38,7 +51,7 @@ public sealed class TokenService(ForgelineDbContext db, TimeProvider time)
         }
 
         // Looking up by the digest of a 256-bit secret leaks nothing an attacker can use to guess it.
-        var hash = HashOf(secret);
+        var hash = Secrets.HashOf(secret);
         var token = await db.ApiTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Hash == hash && t.RevokedAt == null, cancellationToken);
         if (token is not null && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(token.Hash), Encoding.ASCII.GetBytes(hash)))
         {
@@ -54,11 +67,15 @@ public sealed class TokenService(ForgelineDbContext db, TimeProvider time)
         return null;
     }
 
-    /// <summary>Revokes a token by name; false when there is none.</summary>
-    public async Task<bool> RevokeAsync(string name, CancellationToken cancellationToken)
+    /// <summary>The tokens an admin sees (every one) or a user sees (their own), by name.</summary>
+    public async Task<IReadOnlyList<ApiTokenRecord>> ListAsync(long? userId, CancellationToken cancellationToken) =>
+        await db.ApiTokens.AsNoTracking().Where(t => userId == null || t.UserId == userId).OrderBy(t => t.Name).ToListAsync(cancellationToken);
+
+    /// <summary>Revokes a token by name (only among <paramref name="userId"/>'s when given); false when there is none.</summary>
+    public async Task<bool> RevokeAsync(string name, CancellationToken cancellationToken, long? userId = null)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        return await db.ApiTokens.Where(t => t.Name == name && t.RevokedAt == null)
+        return await db.ApiTokens.Where(t => t.Name == name && t.RevokedAt == null && (userId == null || t.UserId == userId))
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken) > 0;
     }
 
@@ -71,8 +88,4 @@ public sealed class TokenService(ForgelineDbContext db, TimeProvider time)
 
     /// <summary>Whether any token with this name exists (revoked or not).</summary>
     public Task<bool> ExistsAsync(string name, CancellationToken cancellationToken) => db.ApiTokens.AnyAsync(t => t.Name == name, cancellationToken);
-
-    private static string HashOf(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -1,0 +1,17 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Forgeline.Accounts;
+
+/// <summary>Random secrets handed out once and stored only as their sha256 (tokens, sessions, login codes).</summary>
+public static class Secrets
+{
+    /// <summary>A new secret of 256 random bits, base64url, after <paramref name="prefix"/>.</summary>
+    public static string New(string prefix) => prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>Lower-case hex sha256 of <paramref name="secret"/>: what is stored and looked up.</summary>
+    public static string HashOf(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+
+    /// <summary>base64url without padding (RFC 4648 §5), as PKCE and tokens use it.</summary>
+    public static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
