@@ -20,12 +20,32 @@ public static class OutboxReader
         if (db.Database.IsPostgres())
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({OutboxInterceptor.PostgresLockKey})", cancellationToken);
+            await LockExclusivelyAsync(db, cancellationToken);
             ceiling = await db.Outbox.MaxAsync(o => (long?)o.Id, cancellationToken) ?? 0;
             await transaction.CommitAsync(cancellationToken);
         }
 
         return await db.Outbox.AsNoTracking().Where(o => o.Id > after && o.Id <= ceiling).OrderBy(o => o.Id).Take(limit).ToListAsync(cancellationToken);
+    }
+
+    // A waiting exclusive request would queue writers behind it, and a writer that already holds row locks another
+    // writer waits for would close a cycle (which PostgreSQL breaks by failing one of them). So try without waiting,
+    // a while, between writers' commits; only a reader that never finds a gap waits in line.
+    private static async Task LockExclusivelyAsync(ForgelineDbContext db, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var taken = await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock({OutboxInterceptor.PostgresLockKey}) AS \"Value\"")
+                .AsAsyncEnumerable().FirstAsync(cancellationToken);
+            if (taken)
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(attempt < 20 ? 1 : 5), cancellationToken);
+        }
+
+        await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({OutboxInterceptor.PostgresLockKey})", cancellationToken);
     }
 
     /// <summary>The newest event's id (0 when the outbox is empty).</summary>

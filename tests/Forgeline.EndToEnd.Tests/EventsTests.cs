@@ -81,7 +81,10 @@ public sealed class EventsTests
                 }
             }
         }, cts.Token);
-        await Task.Delay(500);
+        // The CLI follows the same stream, as a user types it.
+        await using var tail = ForgelineProcess.Start(["events", "tail", "--type", "org.forgeline.build.*", "--json"],
+            new Dictionary<string, string?>(server.Environment) { ["FORGELINE_URL"] = server.Url.ToString(), ["FORGELINE_TOKEN"] = server.AdminToken });
+        await Task.Delay(1500);
 
         // No worker has this label: the build stays queued until it is canceled.
         var id = await server.SubmitAsync(TestPackages.WriteSpecDirectory(server.Home["in"], "waiting"), "--label", "nowhere");
@@ -90,6 +93,9 @@ public sealed class EventsTests
 
         live.Select(e => JsonDocument.Parse(e.Json).RootElement.GetProperty("type").GetString()).ShouldBe([EventTypes.BuildQueued, EventTypes.BuildFinished]);
         JsonDocument.Parse(live[1].Json).RootElement.GetProperty("data").GetProperty("result").GetString().ShouldBe("canceled");
+        await tail.WaitForOutputAsync("\"type\":\"org.forgeline.build.finished\"", TimeSpan.FromSeconds(30));
+        tail.Output.ShouldContain($"\"subject\":\"builds/{id}\"");
+        await tail.KillAsync();
 
         // A reconnect with Last-Event-ID gets what came after it, from the outbox.
         using var http = new HttpClient { BaseAddress = server.Url };
