@@ -262,6 +262,7 @@ public sealed partial class ForgelineDbContext(DbContextOptions<ForgelineDbConte
             o.Property(x => x.Subject).HasMaxLength(256);
             o.Property(x => x.Owner).HasMaxLength(128);
             o.HasIndex(x => x.EventId).IsUnique();
+            o.HasIndex(x => new { x.Owner, x.Id });
         });
         modelBuilder.Entity<EventSubscriptionRecord>(s =>
         {

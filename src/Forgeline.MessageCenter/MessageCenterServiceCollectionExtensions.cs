@@ -28,6 +28,7 @@ public static class MessageCenterServiceCollectionExtensions
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<EventStream>();
         services.AddScoped<SubscriptionService>();
+        services.AddScoped<Notifications>();
         if (runDispatcher)
         {
             services.AddSingleton<WebhookDispatcher>();

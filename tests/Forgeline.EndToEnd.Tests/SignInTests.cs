@@ -119,6 +119,30 @@ public sealed class SignInTests(SignInFixture fixture, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_notifications_page_lists_what_happened_to_the_users_own_projects_and_not_to_others()
+    {
+        var page = await fixture.NewPageAsync();
+        await fixture.SignInAsync(page, OidcProvider.SigReleaseMember);
+        await page.GotoAsync("/account");
+        await page.FillAsync("#token-name", "notes-" + Guid.NewGuid().ToString("N")[..6]);
+        await page.ClickAsync("#create-token");
+        var secret = (await page.Locator("#new-token").TextContentAsync())!.Trim();
+        var project = "dwhos-" + Guid.NewGuid().ToString("N")[..6];
+        await Server.Client(secret).CreateProjectAsync(new Core.Projects.CreateProjectRequest(project));
+
+        await page.ClickAsync("#notifications-link");
+        var row = page.Locator("#notifications tr", new() { HasText = $"projects/{project}" });
+        await Assertions.Expect(row).ToContainTextAsync("project created");
+        await row.Locator("a").ClickAsync();
+        page.Url.ShouldEndWith($"/projects/{project}");
+
+        var other = await fixture.NewPageAsync();
+        await fixture.SignInAsync(other, OidcProvider.NotInSigRelease);
+        await other.GotoAsync("/account/notifications");
+        (await other.ContentAsync()).ShouldNotContain(project);
+    }
+
+    [Fact]
     public async Task Forgeline_login_without_a_token_signs_in_through_the_browser_and_saves_a_personal_token()
     {
         var page = await fixture.NewPageAsync();

@@ -27,6 +27,8 @@ public sealed class MessageCenter : Migration
             },
             constraints: t => t.PrimaryKey("PK_event_outbox", x => x.Id));
         migrationBuilder.CreateIndex("IX_event_outbox_EventId", "event_outbox", "EventId", unique: true);
+        // A user's notifications: the newest events about what they (or their groups) own.
+        migrationBuilder.CreateIndex("IX_event_outbox_Owner_Id", "event_outbox", ["Owner", "Id"]);
 
         migrationBuilder.CreateTable(
             name: "event_subscriptions",
