@@ -14,7 +14,23 @@ using Microsoft.Playwright;
 var rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20;
 var port = ForgelineServer.FreePort();
 const string Provider = "community";
-const string PeerRedirect = "http://127.0.0.1:9/peer-callback";
+// The peer's redirect target: a bare listener answering "ok", so the peer pays for no page of ours (and no request
+// interception in the browser, which would slow every request of the provider's pages).
+var peerPort = ForgelineServer.FreePort();
+var PeerRedirect = $"http://127.0.0.1:{peerPort}/peer-callback";
+using var peerListener = new System.Net.HttpListener();
+peerListener.Prefixes.Add($"http://127.0.0.1:{peerPort}/");
+peerListener.Start();
+_ = Task.Run(async () =>
+{
+    while (peerListener.IsListening)
+    {
+        var context = await peerListener.GetContextAsync();
+        context.Response.StatusCode = 200;
+        await context.Response.OutputStream.WriteAsync("ok"u8.ToArray());
+        context.Response.Close();
+    }
+});
 Console.WriteLine("starting LemonLDAP::NG, forgeline server and Chromium …");
 await using var idp = await OidcProvider.StartAsync([$"http://127.0.0.1:{port}/signin-oidc/{Provider}", PeerRedirect]);
 var prefix = $"Forgeline__Accounts__Providers__{Provider}__";
@@ -47,19 +63,13 @@ async Task<double> PeerAsync()
 {
     await using var context = await browser.NewContextAsync();
     var page = await context.NewPageAsync();
-    var done = new TaskCompletionSource();
-    await page.RouteAsync(u => u.StartsWith(PeerRedirect, StringComparison.Ordinal), async route =>
-    {
-        await route.FulfillAsync(new() { Body = "ok" });
-        done.TrySetResult();
-    });
     var verifier = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     var challenge = Convert.ToBase64String(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     var clock = Stopwatch.StartNew();
     // Commit only: the Forgeline side does not wait for the form page to finish loading either, it fills it when it is there.
     await page.GotoAsync($"{idp.Issuer}/oauth2/authorize?response_type=code&client_id={idp.ClientId}&scope=openid%20profile%20email&redirect_uri={Uri.EscapeDataString(PeerRedirect)}&state=s&nonce=n&code_challenge={challenge}&code_challenge_method=S256", new() { WaitUntil = WaitUntilState.Commit });
     await FillAsync(page);
-    await done.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    await page.WaitForURLAsync(u => u.StartsWith(PeerRedirect, StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit, Timeout = 30_000 });
     return clock.Elapsed.TotalMilliseconds;
 }
 
