@@ -103,7 +103,12 @@ public sealed class BotPageTests : IAsyncLifetime
     {
         await using var server = await ForgelineServer.StartAsync(embeddedWorker: false);
 
-        var page = await browser.NewPageAsync();
+        var visitor = await browser.NewPageAsync();
+        await visitor.GotoAsync($"{server.Url}bot");
+        await Assertions.Expect(visitor.Locator("#bot-status")).ToContainTextAsync("docs/bot.md");
+        await Assertions.Expect(visitor.Locator("#bot-status")).Not.ToContainTextAsync(server.Home["data"]);
+
+        var page = await (await browser.NewContextAsync(new() { ExtraHTTPHeaders = new Dictionary<string, string> { ["Authorization"] = $"Bearer {server.AdminToken}" } })).NewPageAsync();
         await page.GotoAsync($"{server.Url}bot");
         var status = page.Locator("#bot-status");
         await Assertions.Expect(status).ToHaveAttributeAsync("data-configured", "false");
