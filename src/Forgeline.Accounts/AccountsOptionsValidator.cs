@@ -53,6 +53,11 @@ public sealed class AccountsOptionsValidator : IValidateOptions<AccountsOptions>
             }
         }
 
+        if (options.PublicUrl is { } publicUrl && (!Uri.TryCreate(publicUrl, UriKind.Absolute, out var publicUri) || publicUri.Scheme is not ("https" or "http") || publicUri.PathAndQuery != "/"))
+        {
+            problems.Add($"{AccountsOptions.Section}:PublicUrl must be a scheme and host such as https://build.example.org (got '{publicUrl}')");
+        }
+
         if (!ResourceName.IsValid(options.AdminGroup))
         {
             problems.Add($"{AccountsOptions.Section}:AdminGroup must be {ResourceName.Rule}");

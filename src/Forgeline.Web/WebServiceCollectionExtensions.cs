@@ -40,6 +40,7 @@ public static class WebServiceCollectionExtensions
     /// <summary>Maps the routes of <paramref name="targets"/>, plus tokens, operations, the OpenAPI document and the pages they own.</summary>
     public static WebApplication MapForgelineWeb(this WebApplication app, ServerTargets targets = ServerTargets.All)
     {
+        app.UsePublicUrl();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

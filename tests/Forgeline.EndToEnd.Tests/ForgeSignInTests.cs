@@ -89,4 +89,26 @@ public sealed class ForgeSignInTests
         handler.CookieContainer.GetCookies(server.Url).Cast<System.Net.Cookie>().ShouldNotContain(c => c.Name == "forgeline.session");
         (await server.Client().ListUsersAsync()).ShouldNotContain(u => u.Name == "admin" || u.Name == "mallory");
     }
+
+    [Fact]
+    public async Task Behind_a_TLS_proxy_the_public_url_makes_https_redirect_uris_and_secure_cookies()
+    {
+        await using var provider = await ForgingOidcProvider.StartAsync(IdTokenForgery.ForeignKey);
+        var prefix = "Forgeline__Accounts__Providers__sso__";
+        await using var server = await ForgelineServer.StartAsync(embeddedWorker: false, new Dictionary<string, string?>
+        {
+            ["Forgeline__Accounts__PublicUrl"] = "https://build.example.org",
+            [prefix + "Issuer"] = provider.Issuer,
+            [prefix + "ClientId"] = ForgingOidcProvider.ClientId,
+            [prefix + "ClientSecret"] = "x",
+            [prefix + "RequireHttps"] = "false",
+        });
+        using var handler = new HttpClientHandler { AllowAutoRedirect = false };
+        using var http = new HttpClient(handler) { BaseAddress = server.Url };
+        using var challenge = await http.GetAsync("/account/signin/sso");
+        var location = challenge.Headers.Location!.ToString();
+        location.ShouldStartWith(provider.Issuer + "/authorize?");
+        Uri.UnescapeDataString(location).ShouldContain("redirect_uri=https://build.example.org/signin-oidc/sso");
+        challenge.Headers.GetValues("Set-Cookie").ShouldAllBe(c => c.Contains("secure", StringComparison.OrdinalIgnoreCase));
+    }
 }
