@@ -41,6 +41,14 @@ public static class WebServiceCollectionExtensions
     public static WebApplication MapForgelineWeb(this WebApplication app, ServerTargets targets = ServerTargets.All)
     {
         app.UsePublicUrl();
+        // No page of Forgeline is meant to be framed: another site cannot overlay the sign-out, token or "approve
+        // forgeline login" buttons (clickjacking).
+        app.Use((context, next) =>
+        {
+            context.Response.Headers.XFrameOptions = "DENY";
+            context.Response.Headers.ContentSecurityPolicy = "frame-ancestors 'none'";
+            return next(context);
+        });
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

@@ -170,6 +170,8 @@ public sealed class SignInTests(SignInFixture fixture, ITestOutputHelper output)
         await Assertions.Expect(page.Locator("#signin-error")).ToContainTextAsync("the sign-in did not complete");
 
         using var http = new HttpClient { BaseAddress = Server.Url };
+        using var signInPage = await http.GetAsync("/account/signin");
+        signInPage.Headers.GetValues("X-Frame-Options").ShouldBe(["DENY"]);
         var unknown = await http.GetAsync("/account/signin/nope");
         unknown.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await unknown.Content.ReadAsStringAsync()).ShouldContain(SignInFixture.ProviderName);
