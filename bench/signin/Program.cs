@@ -6,8 +6,7 @@
 // Usage: dotnet SignIn.dll [ROUNDS]   (default 20, after 3 warm-up rounds of each)
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
+using Forgeline.Core;
 using Forgeline.Testing;
 using Microsoft.Playwright;
 
@@ -63,8 +62,7 @@ async Task<double> PeerAsync()
 {
     await using var context = await browser.NewContextAsync();
     var page = await context.NewPageAsync();
-    var verifier = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-    var challenge = Convert.ToBase64String(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    var challenge = Pkce.ChallengeOf(Pkce.NewVerifier());
     var clock = Stopwatch.StartNew();
     // Commit only: the Forgeline side does not wait for the form page to finish loading either, it fills it when it is there.
     await page.GotoAsync($"{idp.Issuer}/oauth2/authorize?response_type=code&client_id={idp.ClientId}&scope=openid%20profile%20email&redirect_uri={Uri.EscapeDataString(PeerRedirect)}&state=s&nonce=n&code_challenge={challenge}&code_challenge_method=S256", new() { WaitUntil = WaitUntilState.Commit });

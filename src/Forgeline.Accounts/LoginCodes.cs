@@ -38,7 +38,7 @@ public sealed class LoginCodes(ForgelineDbContext db, TokenService tokens, IOpti
         var now = time.GetUtcNow().UtcDateTime;
         var record = await db.LoginCodes.AsNoTracking().FirstOrDefaultAsync(c => c.Hash == hash, cancellationToken);
         var expected = Encoding.ASCII.GetBytes(record?.Challenge ?? "");
-        var actual = Encoding.ASCII.GetBytes(Secrets.Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier ?? ""))));
+        var actual = Encoding.ASCII.GetBytes(Pkce.ChallengeOf(verifier ?? ""));
         if (record is null || record.UsedAt is not null || record.ExpiresAt <= now || !CryptographicOperations.FixedTimeEquals(expected, actual))
         {
             return ServiceResult<(string, string, string)>.Fail(ServiceError.Unauthorized, "the login code is unknown, used, expired or does not match the verifier; run 'forgeline login' again");

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Forgeline.Core;
 
 namespace Forgeline.Accounts;
 
@@ -7,11 +8,8 @@ namespace Forgeline.Accounts;
 public static class Secrets
 {
     /// <summary>A new secret of 256 random bits, base64url, after <paramref name="prefix"/>.</summary>
-    public static string New(string prefix) => prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+    public static string New(string prefix) => prefix + Base64Url.Encode(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>Lower-case hex sha256 of <paramref name="secret"/>: what is stored and looked up.</summary>
     public static string HashOf(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
-
-    /// <summary>base64url without padding (RFC 4648 §5), as PKCE and tokens use it.</summary>
-    public static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

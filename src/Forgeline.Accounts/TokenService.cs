@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Forgeline.Core;
 using Forgeline.Core.Tokens;
 using Forgeline.Data;
 using Forgeline.Data.Entities;
@@ -40,6 +41,41 @@ public sealed class TokenService(ForgelineDbContext db, TimeProvider time)
         db.ApiTokens.Add(record);
         await db.SaveChangesAsync(cancellationToken);
         return (record, secret);
+    }
+
+    /// <summary>
+    /// Checks a request for a token and makes it: a valid name, some scopes, all of them <paramref name="known"/> and within
+    /// <paramref name="allowed"/> (the caller's rights), and a name not taken. With <paramref name="user"/> it is that user's
+    /// personal token (stored as <c>USER:NAME</c>); without, a service token. The owner is the caller's to check.
+    /// </summary>
+    public async Task<ServiceResult<(ApiTokenRecord Token, string Secret)>> CreateCheckedAsync(
+        string? name, IReadOnlyCollection<string>? scopes, IReadOnlyCollection<string> known, IReadOnlyCollection<string> allowed,
+        string? owner, (long Id, string Name)? user, CancellationToken cancellationToken)
+    {
+        if (!ResourceName.IsValid(name))
+        {
+            return Fail(ServiceError.Invalid, $"name must be {ResourceName.Rule}");
+        }
+
+        if (scopes is not { Count: > 0 } || scopes.Any(s => !known.Contains(s)))
+        {
+            return Fail(ServiceError.Invalid, $"scopes must be some of: {string.Join(", ", known)}");
+        }
+
+        if (scopes.FirstOrDefault(s => !allowed.Contains(s)) is { } beyond)
+        {
+            return Fail(ServiceError.Forbidden, $"a personal token cannot have more rights than you: you lack the '{beyond}' scope");
+        }
+
+        var stored = user is { } u ? PersonalName(u.Name, name!) : name!;
+        if (await ExistsAsync(stored, cancellationToken))
+        {
+            return Fail(ServiceError.Conflict, $"a token named '{stored}' exists; choose another name");
+        }
+
+        return await CreateAsync(stored, scopes, cancellationToken, owner, user?.Id);
+
+        static ServiceResult<(ApiTokenRecord, string)> Fail(ServiceError error, string message) => ServiceResult<(ApiTokenRecord, string)>.Fail(error, message);
     }
 
     /// <summary>The active token with this secret, or null.</summary>

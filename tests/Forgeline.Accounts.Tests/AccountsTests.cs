@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Forgeline.Core;
 using Forgeline.Core.Accounts;
 using Forgeline.Data;
@@ -138,7 +136,7 @@ public abstract class AccountsTests(DatabaseEngine engine) : IAsyncLifetime
     {
         var kim = (await h.SignIn.SignInAsync(new ProviderIdentity("sso", "1", "kim", null, null, null), default)).Value!;
         var verifier = "v" + new string('x', 50);
-        var challenge = Secrets.Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
+        var challenge = Pkce.ChallengeOf(verifier);
 
         var code = await h.Codes.IssueAsync(kim.Id, challenge, "cli-box", default);
         (await h.Codes.ExchangeAsync(code, verifier + "y", default)).Error.ShouldBe(ServiceError.Unauthorized);

@@ -28,11 +28,7 @@ public sealed class ForgeSignInTests
             [prefix + "LinkExistingUsers"] = "false",
         });
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-        });
+        await using var browser = await DebianChromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = server.Url.ToString() });
         await page.GotoAsync("/account/signin");
         await page.ClickAsync($"a.provider[data-provider={type}]");

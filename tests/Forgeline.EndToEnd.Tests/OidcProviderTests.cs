@@ -24,11 +24,7 @@ public sealed class OidcProviderTests : IAsyncLifetime
     {
         provider = await OidcProvider.StartAsync([redirectUri, "http://127.0.0.1:9/other"], "http://127.0.0.1:9/signed-out");
         playwright = await Playwright.CreateAsync();
-        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
-        });
+        browser = await DebianChromium.LaunchAsync(playwright);
     }
 
     public async Task DisposeAsync()
@@ -162,9 +158,8 @@ public sealed class OidcProviderTests : IAsyncLifetime
     {
         public static Pkce Create()
         {
-            var verifier = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-            var challenge = Convert.ToBase64String(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-            return new Pkce(verifier, challenge);
+            var verifier = Core.Pkce.NewVerifier();
+            return new Pkce(verifier, Core.Pkce.ChallengeOf(verifier));
         }
     }
 }

@@ -39,11 +39,7 @@ public sealed class SignInFixture : IAsyncLifetime
             [prefix + "RequireHttps"] = "false",
         });
         playwright = await Playwright.CreateAsync();
-        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
-        });
+        Browser = await DebianChromium.LaunchAsync(playwright);
     }
 
     /// <summary>A new browser context (no cookies) with a page on Forgeline's home page.</summary>

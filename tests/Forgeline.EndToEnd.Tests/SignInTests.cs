@@ -143,6 +143,41 @@ public sealed class SignInTests(SignInFixture fixture, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Bad_login_requests_and_personal_tokens_beyond_the_users_rights_get_clear_answers()
+    {
+        var page = await fixture.NewPageAsync();
+        await fixture.SignInAsync(page, OidcProvider.SigReleaseMember);
+        await page.GotoAsync("/account/cli?port=80&state=abcdefgh&codechallenge=" + new string('a', 43));
+        await Assertions.Expect(page.Locator("#cli-error")).ToContainTextAsync("port");
+        await page.GotoAsync("/account/cli?port=40000&state=abcdefgh&codechallenge=short");
+        await Assertions.Expect(page.Locator("#cli-error")).ToContainTextAsync("PKCE challenge");
+        await Assertions.Expect(page.Locator("#approve")).ToHaveCountAsync(0);
+
+        using var anonymous = new HttpClient { BaseAddress = Server.Url };
+        using var exchange = await anonymous.PostAsJsonAsync("/api/v1/login/token", new { code = "flc_made-up", verifier = Core.Pkce.NewVerifier() });
+        exchange.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await exchange.Content.ReadAsStringAsync()).ShouldContain("run 'forgeline login' again");
+
+        await page.GotoAsync("/account");
+        await page.FillAsync("#token-name", "base-" + Guid.NewGuid().ToString("N")[..6]);
+        await page.ClickAsync("#create-token");
+        var secret = (await page.Locator("#new-token").TextContentAsync())!.Trim();
+        using var personal = new HttpClient { BaseAddress = Server.Url };
+        personal.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        using var beyond = await personal.PostAsJsonAsync("/api/v1/tokens", new { name = "escalate", scopes = new[] { "admin" } });
+        beyond.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await beyond.Content.ReadAsStringAsync()).ShouldContain("cannot have more rights than you");
+        using var foreignOwner = await personal.PostAsJsonAsync("/api/v1/tokens", new { name = "borrow", scopes = new[] { "build" }, owner = "someone-else" });
+        foreignOwner.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+
+        await page.GotoAsync("/account");
+        await page.FillAsync("#token-name", "bad name!");
+        await page.EvalOnSelectorAsync("#token-name", "e => e.removeAttribute('pattern')");
+        await page.ClickAsync("#create-token");
+        await Assertions.Expect(page.Locator("#token-error")).ToContainTextAsync("name must be");
+    }
+
+    [Fact]
     public async Task Forgeline_login_without_a_token_signs_in_through_the_browser_and_saves_a_personal_token()
     {
         var page = await fixture.NewPageAsync();

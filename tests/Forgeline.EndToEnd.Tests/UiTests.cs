@@ -14,11 +14,7 @@ public sealed class UiTests(ServerFixture fixture) : IClassFixture<ServerFixture
     public async Task InitializeAsync()
     {
         playwright = await Playwright.CreateAsync();
-        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
-        });
+        browser = await DebianChromium.LaunchAsync(playwright);
     }
 
     public async Task DisposeAsync()

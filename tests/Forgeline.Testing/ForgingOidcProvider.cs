@@ -1,15 +1,10 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Forgeline.Core;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Forgeline.Testing;
 
@@ -63,13 +58,9 @@ public sealed class ForgingOidcProvider : IAsyncDisposable
     /// <summary>Starts it on a random loopback port.</summary>
     public static async Task<ForgingOidcProvider> StartAsync(IdTokenForgery forgery)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        var fake = new ForgingOidcProvider(builder.Build(), forgery);
+        var fake = new ForgingOidcProvider(LoopbackWebApp.Create(), forgery);
         fake.Map();
-        await fake.app.StartAsync();
-        fake.Issuer = fake.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        fake.Issuer = (await LoopbackWebApp.StartAsync(fake.app)).ToString().TrimEnd('/');
         return fake;
     }
 
@@ -84,7 +75,7 @@ public sealed class ForgingOidcProvider : IAsyncDisposable
         app.MapGet("/jwks", () =>
         {
             var p = published.ExportParameters(false);
-            return Results.Json(new { keys = new[] { new { kty = "RSA", use = "sig", alg = "RS256", kid = "published", n = B64(p.Modulus!), e = B64(p.Exponent!) } } });
+            return Results.Json(new { keys = new[] { new { kty = "RSA", use = "sig", alg = "RS256", kid = "published", n = Base64Url.Encode(p.Modulus!), e = Base64Url.Encode(p.Exponent!) } } });
         });
         app.MapGet("/authorize", (HttpContext c) =>
         {
@@ -109,17 +100,15 @@ public sealed class ForgingOidcProvider : IAsyncDisposable
             ["iat"] = now, ["nbf"] = now, ["exp"] = now + 600, ["nonce"] = nonce, ["preferred_username"] = "admin", ["groups"] = AdminGroup,
         };
         var header = Forgery == IdTokenForgery.Unsigned ? "{\"alg\":\"none\",\"typ\":\"JWT\"}" : "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"published\"}";
-        var signed = B64(Encoding.UTF8.GetBytes(header)) + "." + B64(JsonSerializer.SerializeToUtf8Bytes(claims));
+        var signed = Base64Url.Encode(Encoding.UTF8.GetBytes(header)) + "." + Base64Url.Encode(JsonSerializer.SerializeToUtf8Bytes(claims));
         if (Forgery == IdTokenForgery.Unsigned)
         {
             return signed + ".";
         }
 
         var key = Forgery == IdTokenForgery.ForeignKey ? foreign : published;
-        return signed + "." + B64(key.SignData(Encoding.ASCII.GetBytes(signed), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        return signed + "." + Base64Url.Encode(key.SignData(Encoding.ASCII.GetBytes(signed), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
     }
-
-    private static string B64(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using Forgeline.Core;
 using Forgeline.Core.Accounts;
 using Forgeline.Core.Client;
 
@@ -46,9 +47,9 @@ public static class LoginCommand
 
     private static async Task<string> BrowserLoginAsync(ForgelineClient client, bool noBrowser, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var verifier = Base64Url(RandomNumberGenerator.GetBytes(32));
-        var challenge = Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
-        var state = Base64Url(RandomNumberGenerator.GetBytes(16));
+        var verifier = Pkce.NewVerifier();
+        var challenge = Pkce.ChallengeOf(verifier);
+        var state = Base64Url.Encode(RandomNumberGenerator.GetBytes(16));
         var port = FreeLoopbackPort();
         using var listener = new HttpListener();
         listener.Prefixes.Add($"http://127.0.0.1:{port}/");
@@ -117,6 +118,4 @@ public static class LoginCommand
         probe.Start();
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -1,10 +1,4 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Forgeline.Testing;
 
@@ -53,18 +47,13 @@ public sealed class FakeForge : IAsyncDisposable
         var state = new FakeForgeState(time);
         var log = new FakeForgeCallLog();
         var gate = new FakeForgeGate(state, log);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
+        var app = LoopbackWebApp.Create();
         app.Use(gate.InvokeAsync);
         app.MapGitHub(state);
         app.MapGroup("/gitee/api/v5").MapGitee(state);
         app.MapGroup("/gitlab/api/v4").MapGitLab(state);
         app.MapFallback(() => FakeForgeHttp.Message(404, "Not Found"));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new FakeForge(app, state, log, gate, new Uri(address.TrimEnd('/') + "/"));
+        return new FakeForge(app, state, log, gate, await LoopbackWebApp.StartAsync(app));
     }
 
     /// <summary>Waits (up to <paramref name="timeout"/>) for a call matching <paramref name="predicate"/>, counting calls already made.</summary>

@@ -1,14 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
-using System.Text;
+using Forgeline.Core;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Forgeline.Testing;
 
@@ -56,16 +51,11 @@ public sealed class FakeForgeOAuth : IAsyncDisposable
     /// <summary>Starts the fake on a random loopback port, signing everyone in as <paramref name="account"/>.</summary>
     public static async Task<FakeForgeOAuth> StartAsync(FakeForgeAccount account)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
+        var app = LoopbackWebApp.Create();
         var fake = new FakeForgeOAuth(app, account);
         fake.Map("", "/login/oauth/authorize", "/login/oauth/access_token", "");
         fake.Map("/gitee", "/oauth/authorize", "/oauth/token", "/api/v5");
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        fake.RootUrl = new Uri(address.TrimEnd('/') + "/");
+        fake.RootUrl = await LoopbackWebApp.StartAsync(app);
         return fake;
     }
 
@@ -89,7 +79,7 @@ public sealed class FakeForgeOAuth : IAsyncDisposable
         {
             var form = await context.Request.ReadFormAsync();
             if (form["client_id"] != ClientId || form["client_secret"] != ClientSecret || !codes.TryRemove(form["code"].ToString(), out var issued)
-                || issued.RedirectUri != form["redirect_uri"] || issued.Challenge is { } challenge && challenge != S256(form["code_verifier"].ToString()))
+                || issued.RedirectUri != form["redirect_uri"] || issued.Challenge is { } challenge && challenge != Pkce.ChallengeOf(form["code_verifier"].ToString()))
             {
                 Refusals++;
                 return Results.Json(new { error = "bad_verification_code", error_description = "The code passed is incorrect or expired." });
@@ -113,9 +103,6 @@ public sealed class FakeForgeOAuth : IAsyncDisposable
         var token = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header[7..] : context.Request.Query["access_token"].ToString();
         return tokens.ContainsKey(token);
     }
-
-    private static string S256(string verifier) =>
-        Convert.ToBase64String(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -39,33 +39,21 @@ public static class TokenEndpoints
             return Problem(StatusCodes.Status403Forbidden, "Not allowed", "only admins make service tokens; sign in to make personal tokens");
         }
 
-        if (!ResourceName.IsValid(request.Name))
-        {
-            return Problem(StatusCodes.Status400BadRequest, "Invalid request", $"name must be {ResourceName.Rule}");
-        }
-
-        if (request.Scopes is not { Count: > 0 } || request.Scopes.FirstOrDefault(s => !Scopes.All.Contains(s)) is { } bad && bad is not null)
-        {
-            return Problem(StatusCodes.Status400BadRequest, "Invalid request", $"scopes must be some of: {string.Join(", ", Scopes.All)}");
-        }
-
-        if (person is not null && request.Scopes.FirstOrDefault(s => !user.HasClaim(Scopes.ClaimType, s) && !user.IsAdmin()) is { } beyond)
-        {
-            return Problem(StatusCodes.Status403Forbidden, "Not allowed", $"a personal token cannot have more rights than you: you lack the '{beyond}' scope");
-        }
-
         if (await OwnerProblemAsync(request.Owner, user, person is not null, directory, cancellationToken) is { } ownerProblem)
         {
             return ownerProblem;
         }
 
-        var name = person is null ? request.Name : TokenService.PersonalName(user.TokenName(), request.Name);
-        if (await tokens.ExistsAsync(name, cancellationToken))
+        // A service admin may give any scope; a person at most the scopes they hold now (an admin person every one).
+        var allowed = person is null || user.IsAdmin() ? Scopes.All : user.FindAll(Scopes.ClaimType).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+        var created = await tokens.CreateCheckedAsync(request.Name, request.Scopes, Scopes.All, allowed, request.Owner,
+            person is { } id ? (id, user.TokenName()) : null, cancellationToken);
+        if (!created.IsSuccess)
         {
-            return Problem(StatusCodes.Status409Conflict, "Conflict", $"a token named '{name}' exists; choose another name");
+            return ServiceResultHttp.Problem(created);
         }
 
-        var (token, secret) = await tokens.CreateAsync(name, request.Scopes, cancellationToken, request.Owner, person);
+        var (token, secret) = created.Value;
         return TypedResults.Created($"/api/v1/tokens/{token.Name}", new CreatedTokenDto(token.Name, token.Scopes.Split(' '), secret));
     }
 

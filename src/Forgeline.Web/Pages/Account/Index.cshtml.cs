@@ -1,5 +1,4 @@
 using Forgeline.Accounts;
-using Forgeline.Core;
 using Forgeline.Core.Tokens;
 using Forgeline.Web.Auth;
 using Microsoft.AspNetCore.Authorization;
@@ -41,19 +40,14 @@ public sealed class IndexModel(UserDirectory directory, TokenService tokens) : P
             return Challenge();
         }
 
-        var stored = TokenService.PersonalName(Me.Name, name ?? "");
-        if (!ResourceName.IsValid(name) || scopes.Length == 0 || scopes.Any(s => !Rights.Contains(s)))
+        var created = await tokens.CreateCheckedAsync(name, scopes, Scopes.All, Rights, null, (User.UserIdOf()!.Value, Me.Name), cancellationToken);
+        if (!created.IsSuccess)
         {
-            Problem = $"a token needs a name ({ResourceName.Rule}) and some of your rights: {string.Join(", ", Rights)}";
-        }
-        else if (await tokens.ExistsAsync(stored, cancellationToken))
-        {
-            Problem = $"you already have a token named '{name}'; choose another name";
+            Problem = created.Message;
         }
         else
         {
-            (_, NewSecret) = await tokens.CreateAsync(stored, scopes, cancellationToken, userId: User.UserIdOf());
-            NewName = stored;
+            (NewName, NewSecret) = (created.Value.Token.Name, created.Value.Secret);
             await LoadAsync(cancellationToken);
         }
 
