@@ -103,9 +103,11 @@ public sealed class ForgelineProcess : IAsyncDisposable
         if (!process.HasExited)
         {
             _ = NativeMethods.Kill(process.Id, 15);
-            await process.WaitForExitAsync().WaitAsync(timeout ?? TimeSpan.FromSeconds(30));
         }
 
+        // Also when the process has already exited: WaitForExitAsync waits until its redirected output is read to the end,
+        // so Output holds the last lines (HasExited turns true before they are delivered).
+        await process.WaitForExitAsync().WaitAsync(timeout ?? TimeSpan.FromSeconds(30));
         return process.ExitCode;
     }
 
