@@ -7,7 +7,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
-using Forgeline.Builds.Repositories;
+using Forgeline.Repositories;
 using Forgeline.Signing.OpenPgp;
 using Forgeline.Testing;
 

@@ -1,7 +1,8 @@
 using System.Text.Json;
-using Forgeline.Builds.Projects.Dependencies;
+using Forgeline.Projects.Dependencies;
 using Forgeline.Core.Projects;
 using Forgeline.Data.Entities;
+using Forgeline.Rpm;
 
 namespace Forgeline.Projects;
 

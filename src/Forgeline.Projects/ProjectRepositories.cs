@@ -1,5 +1,5 @@
 using Forgeline.Builds.Artifacts;
-using Forgeline.Builds.Repositories;
+using Forgeline.Repositories;
 using Forgeline.Core;
 using Forgeline.Data.Entities;
 using Microsoft.Extensions.DependencyInjection;

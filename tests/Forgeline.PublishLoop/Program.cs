@@ -3,7 +3,7 @@
 // "published <generation>" after each publish, so a test can kill -9 it at a moment of its choosing and check what is left.
 // Usage: Forgeline.PublishLoop ROOT SET-A SET-B
 using System.Diagnostics;
-using Forgeline.Builds.Repositories;
+using Forgeline.Repositories;
 
 var publisher = new RepositoryPublisher(args[0], new RepositoryPublisherOptions { GenerationsKept = 2 })
 {

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Forgeline.Rpm;
 
 namespace Forgeline.Core.Projects;
 

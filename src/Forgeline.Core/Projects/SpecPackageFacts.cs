@@ -1,3 +1,4 @@
+using Forgeline.Rpm;
 namespace Forgeline.Core.Projects;
 
 /// <summary>One binary package a spec makes.</summary>

@@ -1,4 +1,5 @@
 using Forgeline.Core.Projects;
+using Forgeline.Rpm;
 
 namespace Forgeline.Worker.Specs;
 

@@ -1,4 +1,4 @@
-using Forgeline.Builds.Projects.Dependencies;
+using Forgeline.Projects.Dependencies;
 using Forgeline.Core.Projects;
 using Forgeline.Testing;
 using Forgeline.Worker.Sandbox;

@@ -1,5 +1,6 @@
 using Forgeline.Core.Builds;
 using Forgeline.Core.Projects;
+using Forgeline.Rpm;
 using Forgeline.Testing;
 using Forgeline.Worker.Sandbox;
 using Forgeline.Worker.Specs;

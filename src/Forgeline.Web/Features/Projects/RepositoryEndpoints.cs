@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using Forgeline.Builds.Repositories;
+using Forgeline.Repositories;
 using Forgeline.Projects;
 using Forgeline.Signing;
 using Microsoft.AspNetCore.Builder;

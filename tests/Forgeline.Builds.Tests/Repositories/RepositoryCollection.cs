@@ -1,5 +1,0 @@
-namespace Forgeline.Builds.Tests.Repositories;
-
-/// <summary>The repository tests share one <see cref="RepositoryPackagesFixture"/>: made once, used one test at a time.</summary>
-[CollectionDefinition("repositories")]
-public sealed class RepositoryCollection : ICollectionFixture<RepositoryPackagesFixture>;
