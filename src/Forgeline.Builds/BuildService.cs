@@ -61,14 +61,19 @@ public sealed partial class BuildService(
     /// <param name="owner">Whose build it is (its share of the queue).</param>
     /// <param name="request">What to build.</param>
     /// <param name="cancellationToken">Cancels.</param>
-    /// <param name="placement">For a build of a project: the project, the RPMs installed in its build environment, and
-    /// a callback that records the build beside it in the same transaction.</param>
-    public async Task<ServiceResult<BuildDto>> SubmitAsync(string owner, SubmitBuildRequest request, CancellationToken cancellationToken, ProjectPlacement? placement = null)
+    /// <param name="placement">For a build another part submits: its project, the RPMs installed in its build environment,
+    /// and the submitter's idempotency key (a build already made with that key is returned, not made again).</param>
+    public async Task<ServiceResult<BuildDto>> SubmitAsync(string owner, SubmitBuildRequest request, CancellationToken cancellationToken, BuildPlacement? placement = null)
     {
         var source = request.Source;
-        if ((SourceProblem(source) ?? OptionsProblem(request)) is { } problem)
+        if ((SourceProblem(source) ?? OptionsProblem(request) ?? OriginProblem(placement?.Origin)) is { } problem)
         {
             return ServiceResult<BuildDto>.Fail(ServiceError.Invalid, problem);
+        }
+
+        if (placement?.Origin is { } origin && await ByOriginAsync(origin, cancellationToken) is { } earlier)
+        {
+            return earlier.ToDto();
         }
 
         string? package = null;
@@ -99,6 +104,7 @@ public sealed partial class BuildService(
             InputDigest = BuildCache.InputDigest(source, arch, labels, macros, placement?.Dependencies),
             ProjectId = placement?.ProjectId,
             Dependencies = placement?.Dependencies is { Count: > 0 } deps ? System.Text.Json.JsonSerializer.Serialize(deps, ForgelineJson.Options) : null,
+            Origin = placement?.Origin,
             SubmittedAt = now,
             QueuedAt = now,
         };
@@ -111,8 +117,17 @@ public sealed partial class BuildService(
         }
 
         db.Builds.Add(build);
-        placement?.Attach(build);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException) when (placement?.Origin is { } taken)
+        {
+            // Another replica submitted the same origin between our look and our insert: its build is the one.
+            Forget(build);
+            return (await ByOriginAsync(taken, cancellationToken))?.ToDto() ?? throw new InvalidOperationException($"a build with origin '{taken}' could be neither saved nor found");
+        }
+
         if (build.State == BuildState.Queued)
         {
             logs.Reset(build.Id, $"forgeline: build {build.Id} of {source.Describe()} queued for {arch}");
@@ -126,6 +141,38 @@ public sealed partial class BuildService(
 
         return build.ToDto();
     }
+
+    /// <summary>The builds among <paramref name="ids"/> that have reached a final state (succeeded, failed, canceled).</summary>
+    public async Task<List<EndedBuild>> EndedAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken) =>
+        await db.Builds.AsNoTracking()
+            .Where(b => ids.Contains(b.Id) && (b.State == BuildState.Succeeded || b.State == BuildState.Failed || b.State == BuildState.Canceled))
+            .OrderBy(b => b.Id).Select(b => new EndedBuild(b.Id, b.State, b.Reason)).ToListAsync(cancellationToken);
+
+    /// <summary>The artifacts of kind <paramref name="kind"/> (e.g. <c>rpm</c>) a build produced, by name.</summary>
+    public async Task<List<ArtifactRecord>> ArtifactsAsync(long buildId, string kind, CancellationToken cancellationToken) =>
+        await db.Artifacts.AsNoTracking().Where(a => a.BuildId == buildId && a.Kind == kind).OrderBy(a => a.Name).ToListAsync(cancellationToken);
+
+    private Task<BuildRecord?> ByOriginAsync(string origin, CancellationToken cancellationToken) =>
+        db.Builds.AsNoTracking().Include(b => b.Artifacts).FirstOrDefaultAsync(b => b.Origin == origin, cancellationToken);
+
+    // Only what this submission added: the caller's own tracked records in the shared context are left alone.
+    private void Forget(BuildRecord build)
+    {
+        foreach (var child in build.Events.Cast<object>().Concat(build.Artifacts).ToList())
+        {
+            db.Entry(child).State = EntityState.Detached;
+        }
+
+        db.Entry(build).State = EntityState.Detached;
+    }
+
+    private static string? OriginProblem(string? origin) => origin switch
+    {
+        null => null,
+        { Length: 0 or > BuildPlacement.MaxOriginLength } => $"origin must be 1 to {BuildPlacement.MaxOriginLength} characters",
+        _ when origin.Any(char.IsControl) => "origin must not contain control characters",
+        _ => null,
+    };
 
     private async Task<BuildRecord?> FindCachedAsync(BuildRecord build, CancellationToken cancellationToken)
     {

@@ -93,6 +93,8 @@ public sealed partial class ForgelineDbContext(DbContextOptions<ForgelineDbConte
             b.HasMany(x => x.Events).WithOne().HasForeignKey(e => e.BuildId).OnDelete(DeleteBehavior.Cascade);
             b.Ignore(x => x.Source);
             b.HasIndex(x => x.ProjectId);
+            b.Property(x => x.Origin).HasMaxLength(200);
+            b.HasIndex(x => x.Origin).IsUnique();
         });
         modelBuilder.Entity<ProjectRecord>(p =>
         {
@@ -142,7 +144,7 @@ public sealed partial class ForgelineDbContext(DbContextOptions<ForgelineDbConte
             e.HasIndex(x => x.BuildId);
             e.Ignore(x => x.WaitsForIds);
             e.Ignore(x => x.NeedsIds);
-            e.HasOne(x => x.Build).WithMany().HasForeignKey(x => x.BuildId).OnDelete(DeleteBehavior.SetNull);
+            e.HasOne<BuildRecord>().WithMany().HasForeignKey(x => x.BuildId).OnDelete(DeleteBehavior.SetNull);
         });
         modelBuilder.Entity<RepositoryPackageRecord>(r =>
         {

@@ -43,20 +43,30 @@ public sealed partial class CoordinatorPass(
         return progressed;
     }
 
+    // The farm tells (FarmEvents.BuildFinished wakes the coordinator); this asks it, through its service, which of the
+    // builds the batches wait for have ended. Nothing here joins the farm's tables.
     private async Task<bool> AcceptEndedBuildsAsync(CancellationToken cancellationToken)
     {
-        var ended = await db.BatchEntries.Include(e => e.Build)
-            .Where(e => e.State == BatchEntryState.Building && e.Build != null
-                && (e.Build.State == BuildState.Succeeded || e.Build.State == BuildState.Failed || e.Build.State == BuildState.Canceled))
-            .OrderBy(e => e.Id).ToListAsync(cancellationToken);
-        foreach (var entry in ended)
+        var building = await db.BatchEntries.Where(e => e.State == BatchEntryState.Building && e.BuildId != null).OrderBy(e => e.Id).ToListAsync(cancellationToken);
+        if (building.Count == 0)
         {
-            var build = entry.Build!;
-            var now = time.GetUtcNow().UtcDateTime;
-            entry.UpdatedAt = now;
+            return false;
+        }
+
+        var ended = (await builds.EndedAsync(building.Select(e => e.BuildId!.Value).ToList(), cancellationToken)).ToDictionary(b => b.Id);
+        var progressed = false;
+        foreach (var entry in building)
+        {
+            if (!ended.TryGetValue(entry.BuildId!.Value, out var build))
+            {
+                continue;
+            }
+
+            progressed = true;
+            entry.UpdatedAt = time.GetUtcNow().UtcDateTime;
             if (build.State == BuildState.Succeeded)
             {
-                await AcceptAsync(entry, build, cancellationToken);
+                await AcceptAsync(entry, build.Id, cancellationToken);
             }
             else
             {
@@ -66,14 +76,14 @@ public sealed partial class CoordinatorPass(
             }
         }
 
-        return ended.Count > 0;
+        return progressed;
     }
 
     // Signs the build's RPMs and records them as content of the chroot's repository, in one transaction.
-    private async Task AcceptAsync(BatchEntryRecord entry, BuildRecord build, CancellationToken cancellationToken)
+    private async Task AcceptAsync(BatchEntryRecord entry, long buildId, CancellationToken cancellationToken)
     {
         var project = await db.Projects.AsNoTracking().FirstAsync(p => p.Id == entry.ProjectId, cancellationToken);
-        var rpms = await db.Artifacts.AsNoTracking().Where(a => a.BuildId == build.Id && a.Kind == "rpm").OrderBy(a => a.Name).ToListAsync(cancellationToken);
+        var rpms = await builds.ArtifactsAsync(buildId, "rpm", cancellationToken);
         var signed = await signer.SignRpmsAsync(project, rpms, cancellationToken);
         if (!signed.IsSuccess)
         {
@@ -93,7 +103,7 @@ public sealed partial class CoordinatorPass(
         {
             db.RepositoryPackages.Add(new RepositoryPackageRecord
             {
-                ProjectId = project.Id, Chroot = entry.Chroot, PackageId = entry.PackageId, BuildId = build.Id, FileName = rpm.Artifact.Name,
+                ProjectId = project.Id, Chroot = entry.Chroot, PackageId = entry.PackageId, BuildId = buildId, FileName = rpm.Artifact.Name,
                 Sha256 = rpm.Sha256, UnsignedSha256 = rpm.Artifact.Sha256, Size = rpm.Size, AddedAt = now,
             });
         }
@@ -258,13 +268,9 @@ public sealed partial class CoordinatorPass(
             .OrderBy(r => r.FileName, StringComparer.Ordinal)
             .Select(r => new JobDependency(r.FileName, r.Sha256)).ToList();
         var request = new SubmitBuildRequest(source, ProjectRules.ArchOf(entry.Chroot), Macros: SpecFactsReader.MacrosOf(project));
-        var placement = new ProjectPlacement(project.Id, dependencies, build =>
-        {
-            entry.Build = build;
-            entry.State = BatchEntryState.Building;
-            entry.Reason = null;
-            entry.UpdatedAt = now;
-        });
+        // The entry's id is the build's origin: should this process die between the farm's commit and ours below, the
+        // next pass submits again and gets the same build back instead of a second one.
+        var placement = new BuildPlacement(project.Id, dependencies, OriginOf(entry));
         var submitted = await builds.SubmitAsync(project.Owner, request, cancellationToken, placement);
         if (!submitted.IsSuccess)
         {
@@ -273,8 +279,18 @@ public sealed partial class CoordinatorPass(
                 .SetProperty(e => e.State, BatchEntryState.Failed)
                 .SetProperty(e => e.Reason, $"could not submit the build: {submitted.Message}")
                 .SetProperty(e => e.UpdatedAt, now), cancellationToken);
+            return;
         }
+
+        entry.BuildId = submitted.Value!.Id;
+        entry.State = BatchEntryState.Building;
+        entry.Reason = null;
+        entry.UpdatedAt = now;
+        await db.SaveChangesAsync(cancellationToken);
     }
+
+    /// <summary>The idempotency key the builds of <paramref name="entry"/> are submitted with.</summary>
+    public static string OriginOf(BatchEntryRecord entry) => $"batch-entry/{entry.Id}";
 
     private async Task FinishBatchesAsync(CancellationToken cancellationToken)
     {

@@ -118,6 +118,63 @@ public abstract class SubmissionTests(PackagesFixture packages, DatabaseEngine e
         second.Items.Select(b => b.Id).ShouldBe([ids[2], ids[1]]);
     }
 
+    [Fact]
+    public async Task A_second_submission_with_the_same_origin_returns_the_first_build_and_makes_no_other()
+    {
+        var upload = await UploadAsync(await File.ReadAllBytesAsync(packages.Srpm), "srpm");
+        var request = new SubmitBuildRequest(new BuildSource(SourceKind.Srpm, upload.Value!.Sha256));
+        var first = await harness.Builds(b => b.SubmitAsync("alice", request, default, new BuildPlacement(Origin: "batch-entry/7")));
+        var again = await harness.Builds(b => b.SubmitAsync("alice", request, default, new BuildPlacement(Origin: "batch-entry/7")));
+        var other = await harness.Builds(b => b.SubmitAsync("alice", request, default, new BuildPlacement(Origin: "batch-entry/8")));
+
+        again.Value!.Id.ShouldBe(first.Value!.Id);
+        other.Value!.Id.ShouldNotBe(first.Value.Id);
+        (await harness.Builds(b => b.ListAsync(null, 10, null, default))).Value!.Items.Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Concurrent_submissions_with_one_origin_all_get_the_same_single_build()
+    {
+        var upload = await UploadAsync(await File.ReadAllBytesAsync(packages.Srpm), "srpm");
+        var request = new SubmitBuildRequest(new BuildSource(SourceKind.Srpm, upload.Value!.Sha256));
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+            harness.Builds(b => b.SubmitAsync("alice", request, default, new BuildPlacement(Origin: "bot-run/1"))))));
+
+        results.ShouldAllBe(r => r.IsSuccess);
+        results.Select(r => r.Value!.Id).Distinct().Count().ShouldBe(1);
+        (await harness.Builds(b => b.ListAsync(null, 10, null, default))).Value!.Items.Count.ShouldBe(1);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("line\nbreak")]
+    public async Task A_bad_origin_is_refused(string origin)
+    {
+        var upload = await UploadAsync(await File.ReadAllBytesAsync(packages.Srpm), "srpm");
+        var request = new SubmitBuildRequest(new BuildSource(SourceKind.Srpm, upload.Value!.Sha256));
+        var tooLong = await harness.Builds(b => b.SubmitAsync("alice", request, default, new BuildPlacement(Origin: new string('o', BuildPlacement.MaxOriginLength + 1))));
+        var bad = await harness.Builds(b => b.SubmitAsync("alice", request, default, new BuildPlacement(Origin: origin)));
+
+        tooLong.Error.ShouldBe(ServiceError.Invalid);
+        bad.Error.ShouldBe(ServiceError.Invalid);
+        bad.Message!.ShouldContain("origin");
+        (await harness.Builds(b => b.ListAsync(null, 10, null, default))).Value!.Items.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Other_parts_learn_which_builds_ended_and_read_their_artifacts_through_the_service()
+    {
+        var upload = await UploadAsync(await File.ReadAllBytesAsync(packages.Srpm), "srpm");
+        var queued = (await harness.Builds(b => b.SubmitAsync("alice", new SubmitBuildRequest(new BuildSource(SourceKind.Srpm, upload.Value!.Sha256)), default))).Value!;
+        var canceled = (await harness.Builds(b => b.SubmitAsync("alice", new SubmitBuildRequest(new BuildSource(SourceKind.Srpm, upload.Value!.Sha256)), default))).Value!;
+        (await harness.Builds(b => b.CancelAsync(canceled.Id, "alice", "alice", default))).IsSuccess.ShouldBeTrue();
+
+        var ended = await harness.Builds(b => b.EndedAsync([queued.Id, canceled.Id, 424242], default));
+
+        ended.ShouldHaveSingleItem().ShouldBe(new EndedBuild(canceled.Id, BuildState.Canceled, ended.Single().Reason));
+        (await harness.Builds(b => b.ArtifactsAsync(queued.Id, "rpm", default))).ShouldBeEmpty();
+    }
+
     private Task<ServiceResult<UploadResult>> UploadAsync(byte[] bytes, string kind) =>
         harness.Builds(b => b.UploadSourceAsync(new MemoryStream(bytes), kind, Convert.ToHexStringLower(SHA256.HashData(bytes)), default));
 

@@ -38,11 +38,8 @@ public sealed class BatchEntryRecord
     /// <summary>Depth in the dependency graph.</summary>
     public int Level { get; set; }
 
-    /// <summary>Its build, once submitted.</summary>
+    /// <summary>Its build, once submitted (the farm's; read through its public service, never joined).</summary>
     public long? BuildId { get; set; }
-
-    /// <summary>Its build, once submitted (set together with <see cref="BuildId"/>).</summary>
-    public BuildRecord? Build { get; set; }
 
     /// <summary>Why it failed, is blocked or waits.</summary>
     public string? Reason { get; set; }

@@ -95,6 +95,11 @@ public sealed class BuildRecord
     /// <summary>The project it was built for; null for a build of its own.</summary>
     public long? ProjectId { get; set; }
 
+    /// <summary>
+    /// The submitter's idempotency key (unique; e.g. <c>batch-entry/42</c>): a second submission with it returns this build.
+    /// </summary>
+    public string? Origin { get; set; }
+
     /// <summary>RPMs installed in its build environment (other packages of its project), as JSON <c>[{"fileName","sha256"}]</c>; null for none.</summary>
     public string? Dependencies { get; set; }
 
