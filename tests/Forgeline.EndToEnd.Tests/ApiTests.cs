@@ -81,7 +81,8 @@ public sealed class ApiTests(ServerFixture fixture) : IClassFixture<ServerFixtur
             after.Has("forgeline_builds", ("state", state)).ShouldBeTrue($"every state is listed, also at 0: {state}\n{after.Text}");
         }
 
-        after.Has("forgeline_queue_length").ShouldBeTrue(after.Text);
+        after.Has("forgeline_queue_length", ("otel_scope_name", "Forgeline.Builds")).ShouldBeTrue(after.Text);
+        after.Has("target_info", ("service_name", "forgeline")).ShouldBeTrue(after.Text);
         after.Sum("forgeline_workers_online").ShouldBeGreaterThanOrEqualTo(1, after.Text);
         // At least this build (another test's build may end meanwhile).
         after.Sum("forgeline_builds", ("state", "succeeded")).ShouldBeGreaterThanOrEqualTo(before.Sum("forgeline_builds", ("state", "succeeded")) + 1, after.Text);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace Forgeline.Web.Features.Operations;
 
@@ -22,7 +23,10 @@ public static class MetricsEndpoint
     /// <summary>Adds the OpenTelemetry meter provider with the Prometheus exporter.</summary>
     public static IServiceCollection AddForgelineMetrics(this IServiceCollection services)
     {
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+        services.AddOpenTelemetry()
+            // target_info names the service instead of "unknown_service:dotnet".
+            .ConfigureResource(resource => resource.AddService("forgeline", serviceVersion: typeof(MetricsEndpoint).Assembly.GetName().Version?.ToString()))
+            .WithMetrics(metrics => metrics
             .AddMeter(Meters)
             // Every scrape sees the counts of that moment (the gauges are read from the database just before).
             .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
