@@ -21,6 +21,8 @@ public static class BuildsServiceCollectionExtensions
         services.AddSingleton(new ArtifactStore(paths.Artifacts));
         services.AddSingleton(new BuildLogStore(paths.Logs));
         services.AddSingleton<QueueSignal>();
+        // BuildMetrics takes its meter from IMeterFactory; hosts register it already, a bare ServiceCollection does not.
+        services.AddMetrics();
         services.AddSingleton<BuildMetrics>();
         services.AddScoped<BuildService>();
         services.AddScoped<BuildVisibility>();
