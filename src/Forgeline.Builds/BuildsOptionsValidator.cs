@@ -20,11 +20,6 @@ public sealed class BuildsOptionsValidator : IValidateOptions<BuildsOptions>
             problems.Add($"{prefix}:ReapIntervalSeconds ({options.ReapIntervalSeconds}) must be shorter than {prefix}:LeaseSeconds ({options.LeaseSeconds}), or lapsed leases are found late");
         }
 
-        if (options.WorkerOfflineAfterSeconds < options.LeaseSeconds)
-        {
-            problems.Add($"{prefix}:WorkerOfflineAfterSeconds ({options.WorkerOfflineAfterSeconds}) must be at least {prefix}:LeaseSeconds ({options.LeaseSeconds}): a worker renewing its lease is online");
-        }
-
         if (!string.IsNullOrEmpty(options.DefaultArch) && !options.DefaultArch.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_'))
         {
             problems.Add($"{prefix}:DefaultArch must be an rpm architecture such as x86_64 or aarch64 (got '{options.DefaultArch}')");
