@@ -6,6 +6,7 @@ using Forgeline.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Forgeline.Builds;
 
@@ -16,9 +17,12 @@ public static class BuildsServiceCollectionExtensions
     public static IServiceCollection AddForgelineBuilds(this IServiceCollection services, IConfiguration configuration, ForgelinePaths paths, bool runScheduler = true)
     {
         services.AddOptions<BuildsOptions>().Bind(configuration.GetSection(BuildsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BuildsOptions>, BuildsOptionsValidator>());
         services.AddSingleton(new ArtifactStore(paths.Artifacts));
         services.AddSingleton(new BuildLogStore(paths.Logs));
         services.AddSingleton<QueueSignal>();
+        // BuildMetrics takes its meter from IMeterFactory; hosts register it already, a bare ServiceCollection does not.
+        services.AddMetrics();
         services.AddSingleton<BuildMetrics>();
         services.AddScoped<BuildService>();
         services.AddScoped<BuildVisibility>();

@@ -18,10 +18,8 @@ public static class MessageCenterServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddForgelineMessageCenter(this IServiceCollection services, IConfiguration configuration, OutboxSignal signal, bool runDispatcher)
     {
-        services.AddOptions<MessageCenterOptions>().Bind(configuration.GetSection(MessageCenterOptions.Section)).ValidateDataAnnotations()
-            .Validate(o => o.AllowedTargets.All(t => System.Net.IPNetwork.TryParse(t, out _)),
-                "Forgeline:Events:AllowedTargets must list networks in CIDR form, e.g. 10.20.0.0/16 or fd00::/8")
-            .ValidateOnStart();
+        services.AddOptions<MessageCenterOptions>().Bind(configuration.GetSection(MessageCenterOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MessageCenterOptions>, MessageCenterOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(signal);
         services.AddSingleton(sp => new WebhookTargets(sp.GetRequiredService<IOptions<MessageCenterOptions>>().Value));

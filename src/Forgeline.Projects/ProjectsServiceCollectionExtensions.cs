@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Forgeline.Projects;
 
@@ -14,6 +16,7 @@ public static class ProjectsServiceCollectionExtensions
     public static IServiceCollection AddForgelineProjects(this IServiceCollection services, IConfiguration configuration, bool runCoordinator = true)
     {
         services.AddOptions<ProjectsOptions>().Bind(configuration.GetSection(ProjectsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProjectsOptions>, ProjectsOptionsValidator>());
         services.AddSingleton<ProjectCoordinatorSignal>();
         services.AddSingleton<ProjectRepositories>();
         services.AddScoped<ProjectService>();

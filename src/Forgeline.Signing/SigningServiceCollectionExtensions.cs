@@ -2,6 +2,7 @@ using Forgeline.Core;
 using Forgeline.Signing.Kms;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Forgeline.Signing;
@@ -16,6 +17,7 @@ public static class SigningServiceCollectionExtensions
     public static IServiceCollection AddForgelineSigning(this IServiceCollection services, IConfiguration configuration, ForgelinePaths paths)
     {
         services.AddOptions<SigningOptions>().Bind(configuration.GetSection(SigningOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SigningOptions>, SigningOptionsValidator>());
         services.AddSingleton<IKeyEncryptionKey>(sp =>
         {
             var kms = sp.GetRequiredService<IOptions<SigningOptions>>().Value.Kms;

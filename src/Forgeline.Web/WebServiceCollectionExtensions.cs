@@ -33,6 +33,7 @@ public static class WebServiceCollectionExtensions
         });
         services.AddOpenApi("v1");
         services.AddRazorPages();
+        services.AddForgelineMetrics();
 
         return services;
     }
@@ -103,6 +104,7 @@ public static class WebServiceCollectionExtensions
         }
 
         app.MapOperationsEndpoints();
+        app.MapMetricsEndpoint();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapRazorPages();
         return app;

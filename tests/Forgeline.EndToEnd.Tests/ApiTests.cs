@@ -63,15 +63,36 @@ public sealed class ApiTests(ServerFixture fixture) : IClassFixture<ServerFixtur
         using var http = Raw(null);
         (await http.GetStringAsync("healthz")).ShouldBe("ok\n");
         (await http.GetStringAsync("readyz")).ShouldBe("ready\n");
+        var before = await PrometheusScrape.FetchAsync(Server.Url);
         var dir = TestPackages.WriteSpecDirectory(Server.Home["in"], "metered");
         (await Server.CliAsync("build", dir, "--follow")).ExitCode.ShouldBe(0);
 
-        var metrics = await http.GetStringAsync("metrics");
-        metrics.ShouldContain("# TYPE forgeline_builds gauge");
-        metrics.ShouldMatch(@"forgeline_builds\{state=""succeeded""\} [1-9]");
-        metrics.ShouldContain("forgeline_queue_length ");
-        metrics.ShouldMatch(@"forgeline_workers_online [1-9]");
-        metrics.ShouldMatch(@"forgeline_build_duration_seconds_count\{state=""succeeded""\} [1-9]");
+        // Anonymous, as Prometheus scrapes: the names and types are those documented in docs/operations.md.
+        using var response = await http.GetAsync("metrics");
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/plain");
+        var after = await PrometheusScrape.FetchAsync(Server.Url);
+        after.TypeOf("forgeline_builds").ShouldBe("gauge");
+        after.TypeOf("forgeline_queue_length").ShouldBe("gauge");
+        after.TypeOf("forgeline_workers_online").ShouldBe("gauge");
+        after.TypeOf("forgeline_build_duration_seconds").ShouldBe("histogram");
+        foreach (var state in new[] { "queued", "running", "succeeded", "failed", "canceled" })
+        {
+            after.Has("forgeline_builds", ("state", state)).ShouldBeTrue($"every state is listed, also at 0: {state}\n{after.Text}");
+        }
+
+        after.Has("forgeline_queue_length", ("otel_scope_name", "Forgeline.Builds")).ShouldBeTrue(after.Text);
+        after.Has("target_info", ("service_name", "forgeline")).ShouldBeTrue(after.Text);
+        after.Sum("forgeline_workers_online").ShouldBeGreaterThanOrEqualTo(1, after.Text);
+        // At least this build (another test's build may end meanwhile).
+        after.Sum("forgeline_builds", ("state", "succeeded")).ShouldBeGreaterThanOrEqualTo(before.Sum("forgeline_builds", ("state", "succeeded")) + 1, after.Text);
+        after.Sum("forgeline_build_duration_seconds_count", ("state", "succeeded")).ShouldBeGreaterThanOrEqualTo(before.Sum("forgeline_build_duration_seconds_count", ("state", "succeeded")) + 1, after.Text);
+        after.Sum("forgeline_build_duration_seconds_sum", ("state", "succeeded")).ShouldBeGreaterThan(before.Sum("forgeline_build_duration_seconds_sum", ("state", "succeeded")));
+        // The explicit buckets: a tiny build lands in the first (5 s), and +Inf counts every build.
+        after.Has("forgeline_build_duration_seconds_bucket", ("state", "succeeded"), ("le", "5")).ShouldBeTrue(after.Text);
+        after.Has("forgeline_build_duration_seconds_bucket", ("state", "succeeded"), ("le", "10800")).ShouldBeTrue(after.Text);
+        after.Sum("forgeline_build_duration_seconds_bucket", ("state", "succeeded"), ("le", "+Inf"))
+            .ShouldBe(after.Sum("forgeline_build_duration_seconds_count", ("state", "succeeded")));
     }
 
     [Fact]

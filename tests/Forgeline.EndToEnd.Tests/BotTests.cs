@@ -170,6 +170,23 @@ public sealed class BotTests
 
         await WaitForAsync(async () => (await admin.GetFromJsonAsync<JsonElement[]>(new Uri(bot.Server.Url, "api/v1/bot/deliveries?state=done")))!.Length == 1, "the delivery to be done");
         bot.Forge.Calls.Count(c => c.Method == "POST" && c.Path.EndsWith("/issues/2/labels", StringComparison.Ordinal)).ShouldBe(1);
+
+        // The same story in /metrics (this server's own counts): names, types and labels as docs/operations.md lists them.
+        var metrics = await PrometheusScrape.FetchAsync(bot.Server.Url);
+        metrics.TypeOf("forgeline_bot_deliveries_total").ShouldBe("counter");
+        metrics.Sum("forgeline_bot_deliveries_total", ("forge", "github"), ("outcome", "rejected")).ShouldBe(3, metrics.Text);
+        metrics.Sum("forgeline_bot_deliveries_total", ("forge", "github"), ("outcome", "accepted")).ShouldBe(1, metrics.Text);
+        metrics.Sum("forgeline_bot_deliveries_total", ("forge", "github"), ("outcome", "duplicate")).ShouldBe(1, metrics.Text);
+        metrics.TypeOf("forgeline_bot_plugin_runs_total").ShouldBe("counter");
+        metrics.Sum("forgeline_bot_plugin_runs_total", ("plugin", "hold"), ("outcome", "done")).ShouldBe(1, metrics.Text);
+        metrics.TypeOf("forgeline_bot_plugin_seconds_total").ShouldBe("counter");
+        metrics.Sum("forgeline_bot_plugin_seconds_total", ("plugin", "hold"), ("outcome", "done")).ShouldBeGreaterThan(0);
+        metrics.TypeOf("forgeline_bot_plugin_seconds").ShouldBe("histogram");
+        metrics.Sum("forgeline_bot_plugin_seconds_count", ("plugin", "hold")).ShouldBe(1, metrics.Text);
+        metrics.Has("forgeline_bot_plugin_seconds_bucket", ("plugin", "hold"), ("le", "0.005")).ShouldBeTrue(metrics.Text);
+        metrics.TypeOf("forgeline_bot_forge_requests_total").ShouldBe("counter");
+        metrics.Sum("forgeline_bot_forge_requests_total", ("forge", "github"), ("method", "POST")).ShouldBeGreaterThanOrEqualTo(1, metrics.Text);
+        metrics.TypeOf("forgeline_bot_forge_request_duration_seconds").ShouldBe("histogram");
     }
 
     [Fact]
@@ -267,10 +284,8 @@ public sealed class BotTests
 
     private static async Task<int> HoldRunsAsync(Uri server)
     {
-        using var http = new HttpClient();
-        var metrics = await http.GetStringAsync(new Uri(server, "metrics"));
-        return metrics.Split('\n').Where(l => l.StartsWith("forgeline_bot_plugin_runs_total{plugin=\"hold\",outcome=\"done\"}", StringComparison.Ordinal))
-            .Sum(l => int.Parse(l.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture));
+        var metrics = await PrometheusScrape.FetchAsync(server);
+        return (int)metrics.Sum("forgeline_bot_plugin_runs_total", ("plugin", "hold"), ("outcome", "done"));
     }
 
     /// <summary>GitHub's issue_comment payload on pull request <paramref name="number"/> by <paramref name="sender"/>.</summary>

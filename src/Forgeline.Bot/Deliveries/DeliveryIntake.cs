@@ -46,7 +46,8 @@ public sealed partial class DeliveryIntake(
 
         if (runtime.Config is not { } config)
         {
-            return ServiceResult<Outcome>.Fail(ServiceError.Unavailable, $"the review bot is not configured: {runtime.Problem}");
+            // The reason names the server's configuration path: it is for admins (on /bot), not for whoever posts a webhook.
+            return ServiceResult<Outcome>.Fail(ServiceError.Unavailable, "the review bot is not configured on this server; an admin sees why on its /bot page");
         }
 
         var name = BotPullStore.ForgeName(forge);

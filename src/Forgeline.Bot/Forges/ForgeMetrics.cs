@@ -18,7 +18,8 @@ public sealed class ForgeMetrics : IDisposable
     {
         meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         requests = meter.CreateCounter<long>("forgeline_bot_forge_requests_total", description: "Requests sent to forges, by forge, method and status (or timeout/network).");
-        duration = meter.CreateHistogram<double>("forgeline_bot_forge_request_duration_seconds", unit: "s", description: "How long forge requests took.");
+        duration = meter.CreateHistogram<double>("forgeline_bot_forge_request_duration_seconds", unit: "s", description: "How long forge requests took.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] });
     }
 
     /// <summary>Records one attempt: <paramref name="status"/> is the HTTP status, or <c>timeout</c>/<c>network</c>.</summary>

@@ -42,7 +42,11 @@ public static class AuthServiceCollectionExtensions
                 File.SetUnixFileMode(keysDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             }
 
+            // Without an encryptor the key ring would sit in plain text (and data protection warns so at every start).
+            var protection = SessionKeyRingProtection.Open(keysDirectory);
+            services.AddSingleton(protection);
             dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keysDirectory));
+            services.Configure<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o => o.XmlEncryptor = protection);
         }
 
         services.AddAntiforgery(o =>

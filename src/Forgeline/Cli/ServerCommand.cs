@@ -17,7 +17,8 @@ public static class ServerCommand
         var urls = new Option<string?>("--urls") { Description = "Listen address, as in ASP.NET (default http://127.0.0.1:5080)" };
         var noWorker = new Option<bool>("--no-worker") { Description = "Do not run the embedded build worker" };
         var targetsOption = new Option<string?>("--targets") { Description = "Which targets to run: api, scheduler, signer, worker, bot, events, comma-separated (default: all)" };
-        var command = new Command("server", "Run the Forgeline server (API, UI, scheduler, signer, review bot) with an embedded worker") { data, urls, noWorker, targetsOption };
+        var logFormat = new Option<string?>("--log-format") { Description = "Console logs as text or json (default: FORGELINE_LOG_FORMAT, then text at a terminal and json otherwise)" };
+        var command = new Command("server", "Run the Forgeline server (API, UI, scheduler, signer, review bot) with an embedded worker") { data, urls, noWorker, targetsOption, logFormat };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -29,6 +30,13 @@ public static class ServerCommand
                 return 2;
             }
 
+            var (format, formatProblem) = ConsoleLogging.Choose(parse.GetValue(logFormat));
+            if (format is null)
+            {
+                await Console.Error.WriteLineAsync($"forgeline: {formatProblem}");
+                return 2;
+            }
+
             if (parse.GetValue(noWorker))
             {
                 targets &= ~ServerTargets.Worker;
@@ -37,12 +45,17 @@ public static class ServerCommand
             WebApplication app;
             try
             {
-                app = ServerHost.Build(parse.UnmatchedTokens.ToArray(), paths, parse.GetValue(urls), targets);
+                app = ServerHost.Build(parse.UnmatchedTokens.ToArray(), paths, parse.GetValue(urls), targets, format.Value);
             }
             catch (CliException e)
             {
                 await Console.Error.WriteLineAsync($"forgeline: {e.Message}");
                 return 2;
+            }
+            catch (Microsoft.Extensions.Options.OptionsValidationException e)
+            {
+                // Building the host already reads some options (Kestrel's limits come from Forgeline:Builds).
+                return await InvalidConfigurationAsync(e);
             }
 
             var database = app.Services.GetRequiredService<DatabaseSettings>();
@@ -59,6 +72,10 @@ public static class ServerCommand
             {
                 await Console.Error.WriteLineAsync($"forgeline: {e.Message}");
                 return 2;
+            }
+            catch (Microsoft.Extensions.Options.OptionsValidationException e)
+            {
+                return await InvalidConfigurationAsync(e);
             }
             catch (Forgeline.Bot.Config.BotConfigException e)
             {
@@ -78,6 +95,13 @@ public static class ServerCommand
             }
         });
         return command;
+    }
+
+    /// <summary>A setting out of range or at odds with another (ValidateOnStart): one line, each failure naming its setting, exit 2.</summary>
+    private static async Task<int> InvalidConfigurationAsync(Microsoft.Extensions.Options.OptionsValidationException e)
+    {
+        await Console.Error.WriteLineAsync($"forgeline: invalid configuration: {string.Join("; ", e.Failures)}");
+        return 2;
     }
 
     private static void Welcome(string url, ForgelinePaths paths, DatabaseSettings database, string? adminToken)

@@ -30,7 +30,7 @@ public static class WorkerCommand
         {
             var settings = CliSettings.Resolve(parse.GetValue(ForgelineCommandLine.ServerOption), parse.GetValue(ForgelineCommandLine.TokenOption));
             var builder = Host.CreateApplicationBuilder();
-            builder.Logging.UseForgelineJsonLogs();
+            builder.Logging.UseForgelineLogs(ConsoleLogging.Choose(null).Format ?? LogFormat.Json);
             // Configuration first (Forgeline:Worker:*), then the flags that were given.
             var options = new WorkerOptions();
             builder.Configuration.GetSection(WorkerOptions.Section).Bind(options);

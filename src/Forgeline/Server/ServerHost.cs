@@ -20,13 +20,13 @@ namespace Forgeline.Server;
 /// <summary>Composes <c>forgeline server</c>: the database, the build farm, the API and UI, and the embedded worker.</summary>
 public static class ServerHost
 {
-    /// <summary>Builds the web application for the given data directory, listen URLs and targets.</summary>
-    public static WebApplication Build(string[] args, ForgelinePaths paths, string? urls, ServerTargets targets)
+    /// <summary>Builds the web application for the given data directory, listen URLs, targets and console log format.</summary>
+    public static WebApplication Build(string[] args, ForgelinePaths paths, string? urls, ServerTargets targets, LogFormat logFormat = LogFormat.Json)
     {
         Directory.CreateDirectory(paths.Root);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(urls ?? builder.Configuration["urls"] ?? "http://127.0.0.1:5080");
-        builder.Logging.UseForgelineJsonLogs();
+        builder.Logging.UseForgelineLogs(logFormat);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton(paths);
