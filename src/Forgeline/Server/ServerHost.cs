@@ -7,7 +7,6 @@ using Forgeline.Data.Outbox;
 using Forgeline.Events;
 using Forgeline.MessageCenter;
 using Forgeline.Projects;
-using Forgeline.Signing;
 using Forgeline.Web;
 using Forgeline.Worker.Sandbox;
 using Forgeline.Worker.Specs;
@@ -39,7 +38,7 @@ public static class ServerHost
         builder.Services.AddDbContextPool<ForgelineDbContext>(o => o.UseForgelineDatabase(database, outboxSignal));
         builder.Services.AddForgelineEvents(builder.Configuration);
         builder.Services.AddForgelineBuilds(builder.Configuration, paths, runScheduler: targets.HasFlag(ServerTargets.Scheduler));
-        builder.Services.AddForgelineSigning(builder.Configuration, paths);
+        targets = SigningBackends.Add(builder.Services, builder.Configuration, paths, targets);
         builder.Services.AddForgelineProjects(builder.Configuration, runCoordinator: targets.HasFlag(ServerTargets.Scheduler));
         // Specs are read in the same bubblewrap sandbox builds run in: rpmspec runs the spec's shell and Lua.
         builder.Services.AddSingleton<ISpecReader>(sp => new SandboxSpecReader(new BubblewrapSandbox(), Path.Combine(paths.Root, "specs"), time: sp.GetRequiredService<TimeProvider>()));
