@@ -101,7 +101,7 @@ public sealed class RemoteSignerTests
     }
 
     [Fact]
-    public async Task A_remote_signer_without_a_token_or_with_the_signer_target_is_refused_at_start()
+    public async Task A_remote_signer_without_a_token_or_with_the_signer_target_is_refused_at_start_and_the_default_targets_start_without_it()
     {
         using var home = new TempDirectory();
         var noToken = await ProcessRunner.RunAsync("dotnet", [ForgelineBinary.DllPath, "server", "--data", home["data"], "--urls", "http://127.0.0.1:0"],
@@ -114,6 +114,15 @@ public sealed class RemoteSignerTests
         both.ExitCode.ShouldBe(2);
         both.Stderr.ShouldContain("do not run the signer target here too");
         File.Exists(home["data/master.key"]).ShouldBeFalse();
+
+        // The default targets less the embedded worker (--no-worker) are not a request for the signer target: the node starts.
+        await using var node = await ForgelineServer.StartAsync(embeddedWorker: false, settings: new Dictionary<string, string?>
+        {
+            ["Forgeline__Signing__Remote__Url"] = "http://127.0.0.1:9/", ["Forgeline__Signing__Remote__Token"] = "x",
+        });
+        using var http = new HttpClient { BaseAddress = node.Url };
+        (await http.GetStringAsync("healthz")).ShouldBe("ok\n");
+        File.Exists(node.Home["data/master.key"]).ShouldBeFalse();
     }
 
     private static Dictionary<string, string?> RemoteSettings(ForgelineServer signer, string token) => new()

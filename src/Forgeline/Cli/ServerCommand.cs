@@ -37,7 +37,7 @@ public static class ServerCommand
             WebApplication app;
             try
             {
-                app = ServerHost.Build(parse.UnmatchedTokens.ToArray(), paths, parse.GetValue(urls), targets);
+                app = ServerHost.Build(parse.UnmatchedTokens.ToArray(), paths, parse.GetValue(urls), targets, targetsChosen: parse.GetValue(targetsOption) is not null);
             }
             catch (CliException e)
             {

@@ -20,7 +20,8 @@ namespace Forgeline.Server;
 public static class ServerHost
 {
     /// <summary>Builds the web application for the given data directory, listen URLs and targets.</summary>
-    public static WebApplication Build(string[] args, ForgelinePaths paths, string? urls, ServerTargets targets)
+    /// <param name="targetsChosen">Whether the user named the targets (--targets); otherwise they are "all" (less --no-worker).</param>
+    public static WebApplication Build(string[] args, ForgelinePaths paths, string? urls, ServerTargets targets, bool targetsChosen = false)
     {
         Directory.CreateDirectory(paths.Root);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -38,7 +39,7 @@ public static class ServerHost
         builder.Services.AddDbContextPool<ForgelineDbContext>(o => o.UseForgelineDatabase(database, outboxSignal));
         builder.Services.AddForgelineEvents(builder.Configuration);
         builder.Services.AddForgelineBuilds(builder.Configuration, paths, runScheduler: targets.HasFlag(ServerTargets.Scheduler));
-        targets = SigningBackends.Add(builder.Services, builder.Configuration, paths, targets);
+        targets = SigningBackends.Add(builder.Services, builder.Configuration, paths, targets, targetsChosen);
         builder.Services.AddForgelineProjects(builder.Configuration, runCoordinator: targets.HasFlag(ServerTargets.Scheduler));
         // Specs are read in the same bubblewrap sandbox builds run in: rpmspec runs the spec's shell and Lua.
         builder.Services.AddSingleton<ISpecReader>(sp => new SandboxSpecReader(new BubblewrapSandbox(), Path.Combine(paths.Root, "specs"), time: sp.GetRequiredService<TimeProvider>()));

@@ -14,9 +14,12 @@ namespace Forgeline.Server;
 /// </summary>
 public static class SigningBackends
 {
-    /// <summary>Registers the backend; returns the targets to run (the signer target is dropped from "all" on a remote-signing node).</summary>
+    /// <summary>
+    /// Registers the backend; returns the targets to run (on a remote-signing node the signer target is dropped from the
+    /// default targets, and refused when <paramref name="targetsChosen"/> names it).
+    /// </summary>
     /// <exception cref="CliException">The remote settings are incomplete or contradict the targets; the message names the setting.</exception>
-    public static ServerTargets Add(IServiceCollection services, IConfiguration configuration, Core.ForgelinePaths paths, ServerTargets targets)
+    public static ServerTargets Add(IServiceCollection services, IConfiguration configuration, Core.ForgelinePaths paths, ServerTargets targets, bool targetsChosen)
     {
         var remote = configuration.GetSection(RemoteSignerOptions.Section).Get<RemoteSignerOptions>() ?? new RemoteSignerOptions();
         if (string.IsNullOrWhiteSpace(remote.Url))
@@ -31,7 +34,7 @@ public static class SigningBackends
             throw new CliException($"{RemoteSignerOptions.Section}:Url must be the signer node's http(s) URL, not '{remote.Url}'");
         }
 
-        if (targets != ServerTargets.All && targets.HasFlag(ServerTargets.Signer))
+        if (targetsChosen && targets.HasFlag(ServerTargets.Signer))
         {
             throw new CliException($"{RemoteSignerOptions.Section}:Url is set, so this node signs through the signer at {url}; do not run the signer target here too (leave it out of --targets, or unset the setting to make this node the signer)");
         }
