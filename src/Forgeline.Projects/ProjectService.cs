@@ -7,7 +7,6 @@ using Forgeline.Core.Signing;
 using Forgeline.Data;
 using Forgeline.Data.Entities;
 using Forgeline.Data.Outbox;
-using Forgeline.Signing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,7 +16,7 @@ namespace Forgeline.Projects;
 /// <summary>Projects and their members: create, look, edit, delete.</summary>
 public sealed partial class ProjectService(
     ForgelineDbContext db,
-    SigningKeyService keys,
+    ISigningBackend keys,
     ProjectRepositories repositories,
     IOptions<ProjectsOptions> options,
     TimeProvider time,
@@ -53,7 +52,7 @@ public sealed partial class ProjectService(
         else
         {
             keyName = $"project-{request.Name}";
-            var made = await keys.CreateAsync(new CreateKeyRequest(keyName, KeyKinds.OpenPgp, options.Value.KeyAlgorithm,
+            var made = await keys.CreateKeyAsync(new CreateKeyRequest(keyName, "openpgp", options.Value.KeyAlgorithm,
                 UserId: $"Forgeline project {request.Name} <{request.Name}@forgeline.invalid>", Purposes: ["rpm", "file"], AllowedSigners: [caller.Token]), cancellationToken);
             if (!made.IsSuccess)
             {
@@ -261,18 +260,25 @@ public sealed partial class ProjectService(
 
     private async Task<(ServiceError Error, string Message)?> KeyProblemAsync(string keyName, ProjectCaller caller, CancellationToken cancellationToken)
     {
-        if (await keys.FindAsync(keyName, cancellationToken) is not { } key)
+        var found = await keys.GetKeyAsync(keyName, cancellationToken);
+        if (found.Error == ServiceError.NotFound)
         {
             return (ServiceError.Invalid, $"there is no key '{keyName}'; 'forgeline key list' shows the keys");
         }
 
-        var purposes = key.Purposes.Split(' ');
-        if (key.Kind != KeyKinds.OpenPgp || !purposes.Contains("rpm") || !purposes.Contains("file"))
+        if (!found.IsSuccess)
+        {
+            return (found.Error!.Value, $"key '{keyName}' cannot be checked: {found.Message}");
+        }
+
+        var key = found.Value!;
+        var purposes = key.Purposes;
+        if (key.Type != "openpgp" || !purposes.Contains("rpm") || !purposes.Contains("file"))
         {
             return (ServiceError.Invalid, $"key '{keyName}' cannot sign a repository: it must be an OpenPGP key for both rpm and file signatures");
         }
 
-        var signers = key.AllowedSigners.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var signers = key.AllowedSigners;
         return caller.IsAdmin || signers.Contains("*") || signers.Contains(caller.Token)
             ? null
             : (ServiceError.Forbidden, $"token '{caller.Token}' may not sign with key '{keyName}', so its projects may not either; an admin can allow it with 'forgeline key allow {keyName} {caller.Token}'");

@@ -4,19 +4,18 @@ using Forgeline.Core;
 using Forgeline.Core.Signing;
 using Forgeline.Data.Entities;
 using Forgeline.Rpm;
-using Forgeline.Signing;
+using Forgeline.Signing.Client;
 using Forgeline.Signing.OpenPgp;
 
 namespace Forgeline.Projects;
 
 /// <summary>
-/// Signs what a project publishes with the project's key, inside the signer (the key never leaves it): each RPM's header,
-/// and the repository's repomd.xml (detached, armored). Every signature is in the audit trail as <c>project:NAME</c>.
+/// Signs what a project publishes with the project's key, through the <see cref="ISigningBackend"/> (the signer in this
+/// process, or a separate signer node; the key never leaves it): each RPM's header, and the repository's repomd.xml
+/// (detached, armored). In-process, every signature is in the audit trail as <c>project:NAME</c>.
 /// </summary>
-public sealed class ProjectSigner(SigningService signing, SigningKeyService keys, ArtifactStore store, TimeProvider time)
+public sealed class ProjectSigner(ISigningBackend backend, ArtifactStore store, TimeProvider time)
 {
-    private const int Batch = 100;
-
     /// <summary>An RPM of a build, signed and stored.</summary>
     /// <param name="Artifact">The build's unsigned RPM.</param>
     /// <param name="Sha256">Digest of the signed RPM in the store.</param>
@@ -24,10 +23,13 @@ public sealed class ProjectSigner(SigningService signing, SigningKeyService keys
     /// <param name="Header">Its main header (the same before and after signing).</param>
     public sealed record SignedRpm(ArtifactRecord Artifact, string Sha256, long Size, RpmHeader Header);
 
-    /// <summary>Signs the RPMs of a build; an RPM whose stored bytes do not match its recorded digest is refused, and so is the build.</summary>
+    /// <summary>
+    /// Signs the RPMs of a build; an RPM whose stored bytes do not match its recorded digest is refused, and so is the build.
+    /// Nothing is returned unless every RPM was signed (a refusing or unreachable signer fails the whole build's publication).
+    /// </summary>
     public async Task<ServiceResult<List<SignedRpm>>> SignRpmsAsync(ProjectRecord project, IReadOnlyList<ArtifactRecord> rpms, CancellationToken cancellationToken)
     {
-        var contents = new List<(ArtifactRecord Artifact, byte[] Bytes, byte[] Header)>();
+        var contents = new List<(ArtifactRecord Artifact, byte[] Bytes)>();
         foreach (var rpm in rpms)
         {
             var path = store.PathOf(rpm.Sha256);
@@ -43,33 +45,39 @@ public sealed class ProjectSigner(SigningService signing, SigningKeyService keys
                 return Fail<List<SignedRpm>>($"{rpm.Name} of build {rpm.BuildId} does not match its digest (recorded {rpm.Sha256}, stored file {actual}): it was tampered with or damaged and was not published");
             }
 
-            try
-            {
-                contents.Add((rpm, bytes, RpmSignatureApplier.ReadHeaderForSigning(new MemoryStream(bytes, writable: false))));
-            }
-            catch (RpmFormatException e)
-            {
-                return Fail<List<SignedRpm>>($"{rpm.Name} of build {rpm.BuildId} is not a valid RPM: {e.Message}");
-            }
+            contents.Add((rpm, bytes));
         }
 
-        var signed = new List<SignedRpm>();
-        foreach (var chunk in contents.Chunk(Batch))
+        // The checked bytes are what is signed and assembled, never the file again (it could change in between).
+        var signedBytes = new byte[contents.Count][];
+        var items = contents.Select((c, i) => new RpmToSign(c.Artifact.Name, () => new MemoryStream(c.Bytes, writable: false), (write, _) =>
         {
-            var answer = await signing.SignAsync(project.SigningKey, Signer(project), isAdmin: true,
-                new SignRequest("rpm", chunk.Select(c => new SignItem(c.Artifact.Name, Data: c.Header)).ToList()), cancellationToken);
-            if (!answer.IsSuccess)
-            {
-                return Fail<List<SignedRpm>>($"signing with key '{project.SigningKey}' failed: {answer.Message}");
-            }
+            using var output = new MemoryStream(c.Bytes.Length + 1024);
+            write(output);
+            signedBytes[i] = output.ToArray();
+            return ValueTask.CompletedTask;
+        })).ToList();
+        string?[] problems;
+        try
+        {
+            problems = await Signer(project).SignRpmsAsync(items, null, cancellationToken);
+        }
+        catch (SigningFailedException e)
+        {
+            return Fail<List<SignedRpm>>($"signing with key '{project.SigningKey}' ({backend.Description}) failed: {e.Message}");
+        }
 
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                using var output = new MemoryStream();
-                RpmSignatureApplier.Apply(new MemoryStream(chunk[i].Bytes, writable: false), answer.Value!.Signatures[i], output);
-                var (sha, size) = await store.PutBytesAsync(output.ToArray(), cancellationToken);
-                signed.Add(new SignedRpm(chunk[i].Artifact, sha, size, RpmPackage.Read(new MemoryStream(chunk[i].Bytes, writable: false)).Header));
-            }
+        if (problems.Select((p, i) => (p, i)).FirstOrDefault(x => x.p is not null) is ({ } problem, var index))
+        {
+            var rpm = contents[index].Artifact;
+            return Fail<List<SignedRpm>>($"{rpm.Name} of build {rpm.BuildId} is not a valid RPM: {problem}");
+        }
+
+        var signed = new List<SignedRpm>(contents.Count);
+        for (var i = 0; i < contents.Count; i++)
+        {
+            var (sha, size) = await store.PutBytesAsync(signedBytes[i], cancellationToken);
+            signed.Add(new SignedRpm(contents[i].Artifact, sha, size, RpmPackage.Read(new MemoryStream(contents[i].Bytes, writable: false)).Header));
         }
 
         return signed;
@@ -78,28 +86,26 @@ public sealed class ProjectSigner(SigningService signing, SigningKeyService keys
     /// <summary>A detached, armored signature of a repository's repomd.xml, checked before it is returned.</summary>
     public async Task<string> SignRepomdAsync(ProjectRecord project, byte[] repomd, CancellationToken cancellationToken)
     {
-        var key = await keys.FindAsync(project.SigningKey, cancellationToken)
-            ?? throw new InvalidOperationException($"project '{project.Name}' signs with key '{project.SigningKey}', which no longer exists; set another with 'forgeline project edit {project.Name} --key NAME'");
-        var publicKey = OpenPgpPublicKeyInfo.Parse(key.PublicKey);
-        var prepared = OpenPgpDetachedSignature.Prepare(publicKey, new MemoryStream(repomd, writable: false), time.GetUtcNow(), HashAlgorithmName.SHA256);
-        var item = new SignItem("repomd.xml", Digest: prepared.Digest, Hash: prepared.Hash == OpenPgpHashAlgorithm.Sha512 ? "sha512" : "sha256",
-            HashedArea: prepared.HashedArea, SignatureType: prepared.SignatureType);
-        var answer = await signing.SignAsync(project.SigningKey, Signer(project), isAdmin: true, new SignRequest("file", [item]), cancellationToken);
-        if (!answer.IsSuccess)
+        try
         {
-            throw new InvalidOperationException($"signing repomd.xml of project '{project.Name}' with key '{project.SigningKey}' failed: {answer.Message}");
+            var signature = await Signer(project).SignDetachedAsync(() => new MemoryStream(repomd, writable: false), "repomd.xml", cancellationToken);
+            return OpenPgpDetachedSignature.Armor(signature);
         }
-
-        var signature = answer.Value!.Signatures[0];
-        if (!OpenPgpDetachedSignature.Verify(publicKey, new MemoryStream(repomd, writable: false), signature))
+        catch (SigningFailedException e) when (e.Error == ServiceError.NotFound)
         {
-            throw new InvalidOperationException($"the signature of repomd.xml does not verify with key {publicKey.Fingerprint}");
+            throw new InvalidOperationException($"project '{project.Name}' signs with key '{project.SigningKey}', which {backend.Description} does not have; set another with 'forgeline project edit {project.Name} --key NAME' ({e.Message})");
         }
-
-        return OpenPgpDetachedSignature.Armor(signature);
+        catch (OpenPgpRequestException e)
+        {
+            throw new InvalidOperationException($"repomd.xml of project '{project.Name}' was not published: {e.Message}");
+        }
+        catch (SigningFailedException e)
+        {
+            throw new InvalidOperationException($"signing repomd.xml of project '{project.Name}' with key '{project.SigningKey}' ({backend.Description}) failed: {e.Message}");
+        }
     }
 
-    private static string Signer(ProjectRecord project) => $"project:{project.Name}";
+    private FileSigner Signer(ProjectRecord project) => new(backend, project.SigningKey, $"project:{project.Name}", time);
 
     private static ServiceResult<T> Fail<T>(string message) => ServiceResult<T>.Fail(ServiceError.Conflict, message);
 }

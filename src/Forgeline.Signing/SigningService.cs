@@ -48,15 +48,16 @@ public sealed partial class SigningService(
         string? problem = null;
         try
         {
-            // Unseal once up front (a KMS call at most), so a sealing problem is reported as such, not per item.
-            _ = key.Kind == KeyKinds.OpenPgp ? (IDisposable)keys.OpenPgp(key) : keys.X509(key);
+            // Looked up (and unsealed, a KMS call at most, on a cache miss) once per request, not per item: a sealing
+            // problem is reported as such, and a batch of small items costs no per-item cache lookups.
+            var loaded = key.Kind == KeyKinds.OpenPgp ? (IDisposable)keys.OpenPgp(key) : keys.X509(key);
 
             // Signing is CPU-bound and the key objects are thread-safe: a batch uses every core.
             Parallel.For(0, request.Items.Count, new ParallelOptions { CancellationToken = cancellationToken }, (i, state) =>
             {
                 try
                 {
-                    (signatures[i], digests[i]) = SignItem(key, request.Format, request.Items[i], now);
+                    (signatures[i], digests[i]) = SignItem(loaded, request.Format, request.Items[i], now);
                 }
                 catch (Exception e) when (e is RpmFormatException or OpenPgpRequestException or OpenPgpFormatException or X509SigningException or ArgumentException or JsonException or KeyNotFoundException or InvalidOperationException)
                 {
@@ -159,29 +160,35 @@ public sealed partial class SigningService(
         return null;
     }
 
-    private (byte[] Signature, string Digest) SignItem(SigningKeyRecord key, string format, SignItem item, DateTimeOffset now)
+    private static (byte[] Signature, string Digest) SignItem(IDisposable key, string format, SignItem item, DateTimeOffset now)
     {
         switch (format)
         {
             case "rpm":
                 var header = item.Data ?? throw new ArgumentException("an rpm item carries the package's main header in 'data'");
-                return (keys.OpenPgp(key).SignRpmHeader(header, now), Convert.ToHexStringLower(SHA256.HashData(header)));
+                return (OpenPgpOf(key).SignRpmHeader(header, now), Convert.ToHexStringLower(SHA256.HashData(header)));
             case "container":
                 var payload = item.Data ?? throw new ArgumentException("a container item carries the simple-signing payload in 'data'");
                 ContainerPayloadCheck.Validate(payload);
-                return (keys.OpenPgp(key).SignMessage(payload, now), Convert.ToHexStringLower(SHA256.HashData(payload)));
+                return (OpenPgpOf(key).SignMessage(payload, now), Convert.ToHexStringLower(SHA256.HashData(payload)));
             case "file":
                 var prepared = new OpenPgpPreparedSignature(
                     (byte)(item.SignatureType ?? 0),
                     HashAlgorithm(item.Hash) == HashAlgorithmName.SHA512 ? OpenPgpHashAlgorithm.Sha512 : OpenPgpHashAlgorithm.Sha256,
                     item.HashedArea ?? throw new ArgumentException("a file item carries the OpenPGP hashed area in 'hashedArea'"),
                     Digest(item));
-                return (keys.OpenPgp(key).SignPrepared(prepared, now), Convert.ToHexStringLower(prepared.Digest));
+                return (OpenPgpOf(key).SignPrepared(prepared, now), Convert.ToHexStringLower(prepared.Digest));
             default:
                 var digest = Digest(item);
-                return (keys.X509(key).SignDigest(digest, HashAlgorithm(item.Hash)), Convert.ToHexStringLower(digest));
+                return (X509Of(key).SignDigest(digest, HashAlgorithm(item.Hash)), Convert.ToHexStringLower(digest));
         }
     }
+
+    private static OpenPgpPrivateKey OpenPgpOf(IDisposable key) =>
+        key as OpenPgpPrivateKey ?? throw new InvalidOperationException("this format is signed with an OpenPGP key, and this key is not one");
+
+    private static X509PrivateKey X509Of(IDisposable key) =>
+        key as X509PrivateKey ?? throw new InvalidOperationException("this format is signed with an X.509 key, and this key is not one");
 
     private static byte[] Digest(SignItem item)
     {

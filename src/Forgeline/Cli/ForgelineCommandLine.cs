@@ -58,6 +58,11 @@ public static class ForgelineCommandLine
             await Console.Error.WriteLineAsync($"forgeline: {e.Message}");
             return 1;
         }
+        catch (Signing.Client.SigningFailedException e)
+        {
+            await Console.Error.WriteLineAsync($"forgeline: {e.Message}");
+            return 1;
+        }
         catch (HttpRequestException e)
         {
             await Console.Error.WriteLineAsync($"forgeline: cannot reach the server: {e.Message}");

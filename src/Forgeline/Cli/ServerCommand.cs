@@ -45,7 +45,7 @@ public static class ServerCommand
             WebApplication app;
             try
             {
-                app = ServerHost.Build(parse.UnmatchedTokens.ToArray(), paths, parse.GetValue(urls), targets, format.Value);
+                app = ServerHost.Build(parse.UnmatchedTokens.ToArray(), paths, parse.GetValue(urls), targets, format.Value, targetsChosen: parse.GetValue(targetsOption) is not null);
             }
             catch (CliException e)
             {

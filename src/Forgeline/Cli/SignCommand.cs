@@ -27,6 +27,9 @@ public static class SignCommand
         return command;
     }
 
+    // The signer node records the token's name; the name given here is only used in-process.
+    private static FileSigner Signer(ForgelineClient client, string key) => new(new HttpSigningBackend(client, $"the signer at {client.Server}"), key, signer: "cli");
+
     private static Option<string> KeyOption() => new("--key", "-k") { Description = "Name of the signing key", Required = true };
 
     private static Command Rpm()
@@ -39,7 +42,7 @@ public static class SignCommand
         {
             var paths = parse.GetValue(files)!.Select(Path.GetFullPath).ToList();
             var output = parse.GetValue(outputDir) is { } dir ? Directory.CreateDirectory(dir).FullName : null;
-            var signer = new RemoteSigner(client, parse.GetValue(key)!);
+            var signer = Signer(client, parse.GetValue(key)!);
             var results = await CliProgress.RunAsync($"Signing {paths.Count} RPM(s)", paths.Count, bytes: false,
                 progress => signer.SignRpmsAsync(paths, output, CliProgress.Counting<SignedFile>(progress), ct));
             return Report(parse, results);
@@ -56,13 +59,13 @@ public static class SignCommand
         var command = new Command("file", "Make a detached OpenPGP signature that gpg --verify accepts") { key, file, armor, output };
         command.SetAction((parse, ct) => ForgelineCommandLine.RunClientAsync(parse, async client =>
         {
-            var signer = new RemoteSigner(client, parse.GetValue(key)!);
+            var signer = Signer(client, parse.GetValue(key)!);
             return await OneAsync(parse, () => signer.SignDetachedAsync(parse.GetValue(file)!, parse.GetValue(armor), parse.GetValue(output), ct));
         }));
         return command;
     }
 
-    private static Command OneFile(string name, string description, bool withReplace, Func<RemoteSigner, string, bool, string?, CancellationToken, Task<SignedFile>> sign)
+    private static Command OneFile(string name, string description, bool withReplace, Func<FileSigner, string, bool, string?, CancellationToken, Task<SignedFile>> sign)
     {
         var key = KeyOption();
         var file = new Argument<string>("file") { Description = "The file to sign (in place unless --output)" };
@@ -76,7 +79,7 @@ public static class SignCommand
 
         command.SetAction((parse, ct) => ForgelineCommandLine.RunClientAsync(parse, async client =>
         {
-            var signer = new RemoteSigner(client, parse.GetValue(key)!);
+            var signer = Signer(client, parse.GetValue(key)!);
             return await OneAsync(parse, () => sign(signer, parse.GetValue(file)!, withReplace && parse.GetValue(replace), parse.GetValue(output), ct));
         }));
         return command;
@@ -91,7 +94,7 @@ public static class SignCommand
         var command = new Command("container", "Make a containers/image simple signature (skopeo standalone-verify accepts it)") { key, manifest, reference, output };
         command.SetAction((parse, ct) => ForgelineCommandLine.RunClientAsync(parse, async client =>
         {
-            var signer = new RemoteSigner(client, parse.GetValue(key)!);
+            var signer = Signer(client, parse.GetValue(key)!);
             return await OneAsync(parse, async () =>
             {
                 var signature = await signer.SignContainerAsync(await File.ReadAllBytesAsync(parse.GetValue(manifest)!, ct), parse.GetValue(reference)!, ct);

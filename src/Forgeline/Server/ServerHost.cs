@@ -7,7 +7,6 @@ using Forgeline.Data.Outbox;
 using Forgeline.Events;
 using Forgeline.MessageCenter;
 using Forgeline.Projects;
-using Forgeline.Signing;
 using Forgeline.Web;
 using Forgeline.Worker.Sandbox;
 using Forgeline.Worker.Specs;
@@ -21,7 +20,8 @@ namespace Forgeline.Server;
 public static class ServerHost
 {
     /// <summary>Builds the web application for the given data directory, listen URLs, targets and console log format.</summary>
-    public static WebApplication Build(string[] args, ForgelinePaths paths, string? urls, ServerTargets targets, LogFormat logFormat = LogFormat.Json)
+    /// <param name="targetsChosen">Whether the user named the targets (--targets); otherwise they are "all" (less --no-worker).</param>
+    public static WebApplication Build(string[] args, ForgelinePaths paths, string? urls, ServerTargets targets, LogFormat logFormat = LogFormat.Json, bool targetsChosen = false)
     {
         Directory.CreateDirectory(paths.Root);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -39,7 +39,7 @@ public static class ServerHost
         builder.Services.AddDbContextPool<ForgelineDbContext>(o => o.UseForgelineDatabase(database, outboxSignal));
         builder.Services.AddForgelineEvents(builder.Configuration);
         builder.Services.AddForgelineBuilds(builder.Configuration, paths, runScheduler: targets.HasFlag(ServerTargets.Scheduler));
-        builder.Services.AddForgelineSigning(builder.Configuration, paths);
+        targets = SigningBackends.Add(builder.Services, builder.Configuration, paths, targets, targetsChosen);
         builder.Services.AddForgelineProjects(builder.Configuration, runCoordinator: targets.HasFlag(ServerTargets.Scheduler));
         // Specs are read in the same bubblewrap sandbox builds run in: rpmspec runs the spec's shell and Lua.
         builder.Services.AddSingleton<ISpecReader>(sp => new SandboxSpecReader(new BubblewrapSandbox(), Path.Combine(paths.Root, "specs"), time: sp.GetRequiredService<TimeProvider>()));

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Forgeline.Repositories;
 using Forgeline.Projects;
-using Forgeline.Signing;
+using Forgeline.Core.Signing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -26,9 +26,10 @@ public static class RepositoryEndpoints
         return app;
     }
 
-    private static async Task<Results<ContentHttpResult, NotFound>> PublicKeyAsync(string project, ClaimsPrincipal user, ProjectService projects, SigningKeyService keys, CancellationToken cancellationToken)
+    private static async Task<Results<ContentHttpResult, NotFound>> PublicKeyAsync(string project, ClaimsPrincipal user, ProjectService projects, ISigningBackend keys, CancellationToken cancellationToken)
     {
-        if (await projects.FindAsync(project, ProjectEndpoints.Caller(user), cancellationToken) is not { } record || await keys.FindAsync(record.SigningKey, cancellationToken) is not { } key)
+        if (await projects.FindAsync(project, ProjectEndpoints.Caller(user), cancellationToken) is not { } record
+            || await keys.GetKeyAsync(record.SigningKey, cancellationToken) is not { IsSuccess: true, Value: { } key })
         {
             return TypedResults.NotFound();
         }
