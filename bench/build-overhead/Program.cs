@@ -36,7 +36,10 @@ Console.WriteLine("forgeline: server with one embedded worker…");
 var countRequests = Environment.GetEnvironmentVariable("FORGELINE_BENCH_REQUESTS") == "1";
 await using var server = await ForgelineServer.StartAsync(embeddedWorker: true,
     countRequests ? new Dictionary<string, string?> { ["Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information" } : null);
-int RequestsSoFar() => server.Process.Output.Split('\n').Count(l => l.Contains("Request finished", StringComparison.Ordinal));
+List<string> RequestsSoFar() => server.Process.Output.Split('\n').Where(l => l.Contains("Request finished", StringComparison.Ordinal))
+    .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"Request finished \S+ (\S+) https?://[^/]+(/[^?\s]*)") is { Success: true } m
+        ? $"{m.Groups[1].Value} {System.Text.RegularExpressions.Regex.Replace(m.Groups[2].Value, "/([0-9a-f]{16,}|[0-9]+|[^/]+\\.rpm)(?=/|$)", "/{…}")}"
+        : "?").ToList();
 using var client = server.Client();
 // A farm runs for weeks: one untimed build first, so the figure is the steady state, not the JIT's first pass.
 var warmup = await TestPackages.MakeBenchmarkSrpmAsync(work.Path, "warmup", 0);
@@ -75,8 +78,14 @@ Console.WriteLine($"  {farm.Elapsed.TotalSeconds:0.00} s");
 if (countRequests)
 {
     // Upload and submit of the client, then the worker's calls; the client's log follow and final GETs are counted too.
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  HTTP requests per build: {(RequestsSoFar() - requestsBefore) / (double)count:0.0} (client upload, submit and reads included)"));
+    var requests = RequestsSoFar().Skip(requestsBefore.Count).ToList();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  HTTP requests per build: {requests.Count / (double)count:0.0} (client upload, submit and reads included)"));
+    foreach (var route in requests.GroupBy(r => r).OrderByDescending(g => g.Count()))
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {route.Count() / (double)count,5:0.0}  {route.Key}"));
+    }
 }
+
 var finished = new List<BuildDto>();
 foreach (var id in ids)
 {

@@ -18,13 +18,19 @@ public sealed class JobLog : IBuildLog, IAsyncDisposable
     private readonly MemoryStream pending = new();
     private readonly CancellationTokenSource stop = new();
     private readonly Task flusher;
+    private readonly TimeProvider time;
     private long sent;
 
     /// <summary>A log appending after the <paramref name="initialLength"/> bytes the server already holds.</summary>
-    public JobLog(ForgelineClient client, string leaseId, long initialLength)
+    /// <param name="client">The server.</param>
+    /// <param name="leaseId">The job's lease.</param>
+    /// <param name="initialLength">Bytes the server's log already has.</param>
+    /// <param name="time">The clock of the periodic sends and retries; the system's by default.</param>
+    public JobLog(ForgelineClient client, string leaseId, long initialLength, TimeProvider? time = null)
     {
         this.client = client;
         this.leaseId = leaseId;
+        this.time = time ?? TimeProvider.System;
         sent = initialLength;
         flusher = Task.Run(FlushLoopAsync);
     }
@@ -73,6 +79,27 @@ public sealed class JobLog : IBuildLog, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops the periodic sends and hands over what is still buffered with the offset it goes at, unsent: the job's
+    /// completion carries it (<see cref="Forgeline.Core.Workers.CompleteJobRequest.LogTail"/>). Nothing may be written after.
+    /// </summary>
+    public async Task<(long Offset, byte[] Bytes)> DetachTailAsync()
+    {
+        await stop.CancelAsync();
+        await flusher;
+        await gate.WaitAsync();
+        try
+        {
+            var bytes = pending.ToArray();
+            pending.SetLength(0);
+            return (sent, bytes);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
     private async Task SendWithRetryAsync(byte[] bytes)
     {
         for (var attempt = 1; ; attempt++)
@@ -84,7 +111,7 @@ public sealed class JobLog : IBuildLog, IAsyncDisposable
             }
             catch (HttpRequestException) when (attempt < 5)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), time);
             }
         }
     }
@@ -95,7 +122,7 @@ public sealed class JobLog : IBuildLog, IAsyncDisposable
         {
             try
             {
-                await Task.Delay(FlushInterval, stop.Token);
+                await Task.Delay(FlushInterval, time, stop.Token);
                 await FlushAsync();
             }
             catch (OperationCanceledException)
