@@ -4,8 +4,9 @@ using Forgeline.Core.Client;
 namespace Forgeline.Worker;
 
 /// <summary>
-/// The log of one job: output is buffered and sent to the server in batches at least every
-/// <see cref="FlushInterval"/>, each at the offset it belongs, so a resent batch is never duplicated.
+/// The log of one job: output is buffered and sent to the server in batches, each at the offset it belongs, so a resent
+/// batch is never duplicated. A batch goes <see cref="FlushInterval"/> after the first byte that is not sent yet, with
+/// everything written meanwhile: a byte waits at most that long, and a step that prints nothing costs no request.
 /// </summary>
 public sealed class JobLog : IBuildLog, IAsyncDisposable
 {
@@ -19,6 +20,9 @@ public sealed class JobLog : IBuildLog, IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly Task flusher;
     private readonly TimeProvider time;
+    // Released when a byte arrives that no scheduled send will carry; armed is 1 while a send is scheduled.
+    private readonly SemaphoreSlim arrived = new(0, 1);
+    private int armed;
     private long sent;
 
     /// <summary>A log appending after the <paramref name="initialLength"/> bytes the server already holds.</summary>
@@ -46,6 +50,11 @@ public sealed class JobLog : IBuildLog, IAsyncDisposable
         finally
         {
             gate.Release();
+        }
+
+        if (Interlocked.Exchange(ref armed, 1) == 0)
+        {
+            arrived.Release();
         }
 
         if (pending.Length > 256 * 1024)
@@ -122,7 +131,10 @@ public sealed class JobLog : IBuildLog, IAsyncDisposable
         {
             try
             {
+                await arrived.WaitAsync(stop.Token);
                 await Task.Delay(FlushInterval, time, stop.Token);
+                // Bytes written from here on schedule the next send (this one may carry them too).
+                Volatile.Write(ref armed, 0);
                 await FlushAsync();
             }
             catch (OperationCanceledException)
@@ -142,5 +154,6 @@ public sealed class JobLog : IBuildLog, IAsyncDisposable
         await stop.CancelAsync();
         await flusher;
         stop.Dispose();
+        arrived.Dispose();
     }
 }
