@@ -31,7 +31,15 @@ plain.Stop();
 Console.WriteLine($"  {plain.Elapsed.TotalSeconds:0.00} s");
 
 Console.WriteLine("forgeline: server with one embedded worker…");
-await using var server = await ForgelineServer.StartAsync(embeddedWorker: true);
+// FORGELINE_BENCH_REQUESTS=1 logs every HTTP request the server answers and prints how many each build took (the
+// logging costs time itself, so the timed figures of such a run are not the ones to quote).
+var countRequests = Environment.GetEnvironmentVariable("FORGELINE_BENCH_REQUESTS") == "1";
+await using var server = await ForgelineServer.StartAsync(embeddedWorker: true,
+    countRequests ? new Dictionary<string, string?> { ["Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information" } : null);
+List<string> RequestsSoFar() => server.Process.Output.Split('\n').Where(l => l.Contains("Request finished", StringComparison.Ordinal))
+    .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"Request finished \S+ (\S+) https?://[^/]+(/[^?\s]*)") is { Success: true } m
+        ? $"{m.Groups[1].Value} {System.Text.RegularExpressions.Regex.Replace(m.Groups[2].Value, "/([0-9a-f]{16,}|[0-9]+|[^/]+\\.rpm)(?=/|$)", "/{…}")}"
+        : "?").ToList();
 using var client = server.Client();
 // A farm runs for weeks: one untimed build first, so the figure is the steady state, not the JIT's first pass.
 var warmup = await TestPackages.MakeBenchmarkSrpmAsync(work.Path, "warmup", 0);
@@ -42,6 +50,7 @@ await using (var warm = File.OpenRead(warmup))
     await server.WaitForFinalAsync(build.Id);
 }
 
+var requestsBefore = RequestsSoFar();
 var farm = Stopwatch.StartNew();
 var ids = new List<long>();
 foreach (var srpm in srpms)
@@ -66,6 +75,17 @@ foreach (var id in ids)
 
 farm.Stop();
 Console.WriteLine($"  {farm.Elapsed.TotalSeconds:0.00} s");
+if (countRequests)
+{
+    // Upload and submit of the client, then the worker's calls; the client's log follow and final GETs are counted too.
+    var requests = RequestsSoFar().Skip(requestsBefore.Count).ToList();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  HTTP requests per build: {requests.Count / (double)count:0.0} (client upload, submit and reads included)"));
+    foreach (var route in requests.GroupBy(r => r).OrderByDescending(g => g.Count()))
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {route.Count() / (double)count,5:0.0}  {route.Key}"));
+    }
+}
+
 var finished = new List<BuildDto>();
 foreach (var id in ids)
 {

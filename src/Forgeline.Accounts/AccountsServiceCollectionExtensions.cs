@@ -1,4 +1,6 @@
 using Forgeline.Core.Accounts;
+using Forgeline.Core.Events;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,6 +23,11 @@ public static class AccountsServiceCollectionExtensions
         services.AddScoped<GroupService>();
         services.AddScoped<SessionService>();
         services.AddScoped<TokenService>();
+        // The cache and its revocation notices are per process; without an event bus (AddForgelineEvents) nothing is cached.
+        services.TryAddSingleton(sp => new TokenCache(sp.GetRequiredService<TimeProvider>(), sp.GetService<IEventBusHealth>()));
+        services.TryAddSingleton(sp => new TokenRevocations(
+            sp.GetRequiredService<TokenCache>(), sp.GetService<IEventBus>(), sp.GetService<IEventBusHealth>(), sp.GetRequiredService<ILogger<TokenRevocations>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<TokenRevocations>());
         services.AddScoped<LoginCodes>();
         return services;
     }

@@ -11,9 +11,14 @@ namespace Forgeline.Accounts;
 /// <summary>
 /// API tokens: random secrets shown once; only their sha256 is stored, so a database dump reveals none. A service token is
 /// made by an admin and acts under its own name; a personal token belongs to a user (stored as <c>USER:NAME</c>) and has at
-/// most that user's rights at each use.
+/// most that user's rights at each use. Verified tokens are kept a short while in the process's <see cref="TokenCache"/>;
+/// revoking or replacing one empties it here and, through <see cref="TokenRevocations"/>, on every replica.
 /// </summary>
-public sealed class TokenService(ForgelineDbContext db, TimeProvider time)
+/// <param name="db">The database.</param>
+/// <param name="time">The clock.</param>
+/// <param name="cache">The process's token cache; null to read every token from the database.</param>
+/// <param name="revocations">Tells every replica of a revocation; null when there is no cache to empty.</param>
+public sealed class TokenService(ForgelineDbContext db, TimeProvider time, TokenCache? cache = null, TokenRevocations? revocations = null)
 {
     /// <summary>Prefix of every token, so a leaked one is recognisable by secret scanners.</summary>
     public const string Prefix = "flt_";
@@ -88,13 +93,23 @@ public sealed class TokenService(ForgelineDbContext db, TimeProvider time)
 
         // Looking up by the digest of a 256-bit secret leaks nothing an attacker can use to guess it.
         var hash = Secrets.HashOf(secret);
-        var token = await db.ApiTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Hash == hash && t.RevokedAt == null, cancellationToken);
+        var generation = cache?.Generation ?? 0;
+        var token = cache?.Find(hash);
+        var fromDatabase = token is null;
+        token ??= await db.ApiTokens.AsNoTracking().FirstOrDefaultAsync(t => t.Hash == hash && t.RevokedAt == null, cancellationToken);
         if (token is not null && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(token.Hash), Encoding.ASCII.GetBytes(hash)))
         {
             var now = time.GetUtcNow().UtcDateTime;
             if (token.LastUsedAt is null || now - token.LastUsedAt > TimeSpan.FromMinutes(1))
             {
                 await db.ApiTokens.Where(t => t.Id == token.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), cancellationToken);
+                token.LastUsedAt = now;
+                fromDatabase = true;
+            }
+
+            if (fromDatabase)
+            {
+                cache?.Add(hash, token, generation);
             }
 
             return token;
@@ -111,15 +126,38 @@ public sealed class TokenService(ForgelineDbContext db, TimeProvider time)
     public async Task<bool> RevokeAsync(string name, CancellationToken cancellationToken, long? userId = null)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        return await db.ApiTokens.Where(t => t.Name == name && t.RevokedAt == null && (userId == null || t.UserId == userId))
+        var revoked = await db.ApiTokens.Where(t => t.Name == name && t.RevokedAt == null && (userId == null || t.UserId == userId))
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken) > 0;
+        if (revoked)
+        {
+            await ForgetAsync(name, cancellationToken);
+        }
+
+        return revoked;
     }
 
     /// <summary>Replaces the token called <paramref name="name"/> with a fresh one (used for the embedded worker at each start).</summary>
     public async Task<string> RecreateAsync(string name, IEnumerable<string> scopes, CancellationToken cancellationToken)
     {
-        await db.ApiTokens.Where(t => t.Name == name).ExecuteDeleteAsync(cancellationToken);
+        if (await db.ApiTokens.Where(t => t.Name == name).ExecuteDeleteAsync(cancellationToken) > 0)
+        {
+            await ForgetAsync(name, cancellationToken);
+        }
+
         return (await CreateAsync(name, scopes, cancellationToken)).Secret;
+    }
+
+    // After the change committed: the next request, here or on another replica, reads the database again.
+    private async Task ForgetAsync(string name, CancellationToken cancellationToken)
+    {
+        if (revocations is not null)
+        {
+            await revocations.RevokedAsync(name, cancellationToken);
+        }
+        else
+        {
+            cache?.InvalidateAll();
+        }
     }
 
     /// <summary>Whether any token with this name exists (revoked or not).</summary>

@@ -137,7 +137,7 @@ public sealed partial class JobService(
         logs.Reset(id, firstLine: null);
         LogLeased(id, request.Worker, build.Attempt);
         return new JobLease(id, leaseId, build.Attempt, build.Source, build.Arch, Options.TimeoutSeconds, Options.LogLimitBytes, Options.LeaseSeconds,
-            BuildMapper.MacrosOf(build), BuildMapper.DependenciesOf(build));
+            BuildMapper.MacrosOf(build), BuildMapper.DependenciesOf(build), JobLease.CompleteCarriesMore);
     }
 
     /// <summary>Renews a lease and says whether the user asked to cancel.</summary>
@@ -219,6 +219,11 @@ public sealed partial class JobService(
         if (await FindLeasedAsync(leaseId, cancellationToken) is not { } build)
         {
             return LeaseLost<BuildState>();
+        }
+
+        if (await TakeCompletionExtrasAsync(build, request, cancellationToken) is { } refused)
+        {
+            return refused;
         }
 
         if (request.Outcome == JobOutcome.Error)

@@ -17,9 +17,13 @@ namespace Forgeline.Worker;
 /// <param name="clientFactory">Makes a client of the server (one per slot).</param>
 /// <param name="logger">The worker's log.</param>
 /// <param name="environmentProbe">Reads the toolchain for the environment's name; the host's by default.</param>
-public sealed partial class BuildAgent(IOptions<WorkerOptions> options, Func<ForgelineClient> clientFactory, ILogger<BuildAgent> logger, IBuildEnvironmentProbe? environmentProbe = null)
+/// <param name="timeProvider">The clock of heartbeats, log sends, backoffs and deadlines; the system's by default.</param>
+public sealed partial class BuildAgent(
+    IOptions<WorkerOptions> options, Func<ForgelineClient> clientFactory, ILogger<BuildAgent> logger, IBuildEnvironmentProbe? environmentProbe = null, TimeProvider? timeProvider = null)
     : BackgroundService
 {
+    private readonly TimeProvider time = timeProvider ?? TimeProvider.System;
+
     // The longest a lease request may wait on the server (LeaseRequest.WaitSeconds).
     private const int MaxLeaseWaitSeconds = 60;
 
@@ -38,12 +42,12 @@ public sealed partial class BuildAgent(IOptions<WorkerOptions> options, Func<For
     {
         var setup = await PrepareAsync(stoppingToken);
         using var client = clientFactory();
-        var deadline = DateTimeOffset.UtcNow + wait;
+        var deadline = time.GetUtcNow() + wait;
         var backoff = TimeSpan.FromSeconds(1);
         string? unreachable = null;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var left = deadline - DateTimeOffset.UtcNow;
+            var left = deadline - time.GetUtcNow();
             if (left <= TimeSpan.Zero)
             {
                 break;
@@ -56,7 +60,7 @@ public sealed partial class BuildAgent(IOptions<WorkerOptions> options, Func<For
                 unreachable = null;
                 if (lease is not null)
                 {
-                    await RunJobAsync(client, lease, setup, stoppingToken);
+                    await RunJobAsync(client, lease, setup, askForNext: false, stoppingToken);
                     return SingleJobResult.RanJob;
                 }
             }
@@ -68,7 +72,7 @@ public sealed partial class BuildAgent(IOptions<WorkerOptions> options, Func<For
             {
                 unreachable = e.Message;
                 LogServerUnreachable(e.Message, backoff.TotalSeconds);
-                await Task.Delay(backoff < left ? backoff : left, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                await Task.Delay(backoff < left ? backoff : left, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
                 backoff = TimeSpan.FromSeconds(Math.Min(30, backoff.TotalSeconds * 2));
             }
         }
@@ -114,46 +118,72 @@ public sealed partial class BuildAgent(IOptions<WorkerOptions> options, Func<For
     {
         using var client = clientFactory();
         var backoff = TimeSpan.FromSeconds(1);
+        JobLease? next = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var lease = await client.LeaseAsync(LeaseRequest(setup, waitSeconds: 25), stoppingToken);
+                // A job handed over with the last completion needs no lease request of its own.
+                var lease = next ?? await client.LeaseAsync(LeaseRequest(setup, waitSeconds: 25), stoppingToken);
+                next = null;
                 backoff = TimeSpan.FromSeconds(1);
                 if (lease is not null)
                 {
-                    await RunJobAsync(client, lease, setup, stoppingToken);
+                    next = await RunJobAsync(client, lease, setup, askForNext: true, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                return;
+                break;
             }
             catch (Exception e) when (e is HttpRequestException or ForgelineApiException or IOException or TaskCanceledException)
             {
                 LogServerUnreachable(e.Message, backoff.TotalSeconds);
-                await Task.Delay(backoff, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                await Task.Delay(backoff, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
                 backoff = TimeSpan.FromSeconds(Math.Min(30, backoff.TotalSeconds * 2));
             }
         }
+
+        if (next is not null)
+        {
+            // Handed over with the last completion as the worker began to stop: back to the queue at once.
+            await HandBackAsync(client, next);
+        }
     }
 
-    private async Task RunJobAsync(ForgelineClient client, JobLease lease, Prepared setup, CancellationToken stoppingToken)
+    private async Task HandBackAsync(ForgelineClient client, JobLease lease)
+    {
+        try
+        {
+            await client.ReleaseAsync(lease.LeaseId, CancellationToken.None);
+            LogJobReleased(lease.BuildId);
+        }
+        catch (Exception e) when (e is HttpRequestException or ForgelineApiException or IOException)
+        {
+            LogReportFailed(lease.BuildId, e.Message);
+        }
+    }
+
+    /// <summary>Runs one job and reports it; returns the next job when <paramref name="askForNext"/> and the server handed one over.</summary>
+    private async Task<JobLease?> RunJobAsync(ForgelineClient client, JobLease lease, Prepared setup, bool askForNext, CancellationToken stoppingToken)
     {
         // Made by the runner, so that failing to make it (disk full) is reported like any other failure.
         var workDirectory = Path.Combine(Options.WorkDirectory, $"build-{lease.BuildId}-{lease.Attempt}-{Guid.NewGuid():N}"[..40]);
         CompleteJobRequest? outcome = null;
-        var heartbeat = new LeaseHeartbeat(client, lease, logger, stoppingToken);
+        IReadOnlyList<StoredArtifact> stored = [];
+        var heartbeat = new LeaseHeartbeat(client, lease, logger, stoppingToken, time);
         try
         {
             LogJobStarted(lease.BuildId, lease.Attempt);
-            await using (var log = new JobLog(client, lease.LeaseId, initialLength: 0))
+            (long Offset, byte[] Bytes)? tail = null;
+            await using (var log = new JobLog(client, lease.LeaseId, initialLength: 0, time))
             {
                 await log.LineAsync($"worker {Options.Name} ({Options.Arch}, environment {setup.Environment}) building {lease.Source.Describe()}, attempt {lease.Attempt}");
                 try
                 {
-                    var runner = new BuildRunner(new ServerJobTransfer(client, lease.LeaseId), new BubblewrapSandbox(Options.Bubblewrap), lease, log, workDirectory, setup.CompilerCache);
+                    var runner = new BuildRunner(new ServerJobTransfer(client, lease.LeaseId), new BubblewrapSandbox(Options.Bubblewrap), lease, log, workDirectory, setup.CompilerCache, time);
                     var package = await runner.RunAsync(heartbeat.JobToken);
+                    stored = runner.StoredArtifacts;
                     await log.LineAsync("build succeeded");
                     outcome = new CompleteJobRequest(JobOutcome.Succeeded, null, package);
                 }
@@ -184,16 +214,36 @@ public sealed partial class BuildAgent(IOptions<WorkerOptions> options, Func<For
                     outcome = new CompleteJobRequest(result, reason, null);
                 }
 
-                await log.FlushAsync();
+                if (outcome is not null && !heartbeat.LeaseLost && lease.Protocol >= JobLease.CompleteCarriesMore)
+                {
+                    // The completion carries the last log bytes: one request fewer per build.
+                    tail = await log.DetachTailAsync();
+                }
+                else
+                {
+                    await log.FlushAsync();
+                }
             }
 
             await heartbeat.DisposeAsync();
-            await ReportAsync(client, lease, outcome, heartbeat.LeaseLost, stoppingToken);
+            if (outcome is not null && lease.Protocol >= JobLease.CompleteCarriesMore)
+            {
+                outcome = outcome with
+                {
+                    LogOffset = tail?.Offset,
+                    LogTail = tail is { Bytes.Length: > 0 } t ? t.Bytes : null,
+                    StoredArtifacts = stored.Count > 0 ? stored : null,
+                    Next = askForNext && !stoppingToken.IsCancellationRequested ? LeaseRequest(setup, waitSeconds: 0) : null,
+                };
+            }
+
+            return await ReportAsync(client, lease, outcome, heartbeat.LeaseLost, stoppingToken);
         }
         catch (Exception e) when (e is HttpRequestException or ForgelineApiException)
         {
             // The server will see the lease lapse and queue the build again; nothing is lost.
             LogReportFailed(lease.BuildId, e.Message);
+            return null;
         }
         finally
         {
@@ -202,7 +252,7 @@ public sealed partial class BuildAgent(IOptions<WorkerOptions> options, Func<For
         }
     }
 
-    private async Task ReportAsync(ForgelineClient client, JobLease lease, CompleteJobRequest? outcome, bool leaseLost, CancellationToken stoppingToken)
+    private async Task<JobLease?> ReportAsync(ForgelineClient client, JobLease lease, CompleteJobRequest? outcome, bool leaseLost, CancellationToken stoppingToken)
     {
         if (leaseLost)
         {
@@ -210,7 +260,7 @@ public sealed partial class BuildAgent(IOptions<WorkerOptions> options, Func<For
         }
         else if (outcome is not null)
         {
-            await client.CompleteAsync(lease.LeaseId, outcome, CancellationToken.None);
+            var result = await client.CompleteAsync(lease.LeaseId, outcome, CancellationToken.None);
             if (outcome.Reason is null)
             {
                 LogJobFinished(lease.BuildId, outcome.Outcome.ToString());
@@ -219,12 +269,16 @@ public sealed partial class BuildAgent(IOptions<WorkerOptions> options, Func<For
             {
                 LogJobFinishedBecause(lease.BuildId, outcome.Outcome.ToString(), outcome.Reason);
             }
+
+            return result?.Next;
         }
         else if (stoppingToken.IsCancellationRequested)
         {
             await client.ReleaseAsync(lease.LeaseId, CancellationToken.None);
             LogJobReleased(lease.BuildId);
         }
+
+        return null;
     }
 
     private static void TryDelete(string directory)

@@ -19,17 +19,25 @@ namespace Forgeline.Worker;
 /// <param name="log">The build log.</param>
 /// <param name="workDirectory">A fresh directory for this job only.</param>
 /// <param name="compilerCache">The worker's ccache, or null to build without one.</param>
-public sealed partial class BuildRunner(IJobTransfer transfer, BubblewrapSandbox sandbox, JobLease lease, IBuildLog log, string workDirectory, CompilerCache? compilerCache = null)
+/// <param name="time">The clock of the job's deadline; the system's by default.</param>
+public sealed partial class BuildRunner(
+    IJobTransfer transfer, BubblewrapSandbox sandbox, JobLease lease, IBuildLog log, string workDirectory, CompilerCache? compilerCache = null, TimeProvider? time = null)
 {
     // Only the end of a failed step's output is searched for the cause.
     private const int TailBytes = 8 * 1024;
 
-    private readonly DateTimeOffset deadline = DateTimeOffset.UtcNow.AddSeconds(lease.TimeoutSeconds);
+    private readonly TimeProvider jobClock = time ?? TimeProvider.System;
+    private readonly List<StoredArtifact> stored = [];
+    private DateTimeOffset? deadline;
     private long logBytes;
+
+    /// <summary>Results not uploaded because the server already holds them (an SRPM build's own SRPM), for the completion to name.</summary>
+    public IReadOnlyList<StoredArtifact> StoredArtifacts => stored;
 
     /// <summary>Builds and uploads; returns the package's name-version-release.</summary>
     public async Task<string> RunAsync(CancellationToken stop)
     {
+        deadline = jobClock.GetUtcNow().AddSeconds(lease.TimeoutSeconds);
         if (RpmMacros.FindProblem(lease.Macros) is { } badMacro)
         {
             throw new JobFailedException(badMacro);
@@ -66,15 +74,25 @@ public sealed partial class BuildRunner(IJobTransfer transfer, BubblewrapSandbox
             throw new JobFailedException("rpmbuild succeeded but produced no binary RPMs");
         }
 
-        await log.LineAsync($"uploading {rpms.Count} RPM(s) and {srpmName}");
-        var clock = System.Diagnostics.Stopwatch.StartNew();
+        // An SRPM build's SRPM is the source blob the server gave: named by its digest (checked on download), not sent back.
+        var srpmStored = lease.Protocol >= JobLease.CompleteCarriesMore && lease.Source.Kind == SourceKind.Srpm && lease.Source.Blob is { } blob;
+        await log.LineAsync(srpmStored ? $"uploading {rpms.Count} RPM(s); {srpmName} is the server's own source" : $"uploading {rpms.Count} RPM(s) and {srpmName}");
+        var uploadClock = System.Diagnostics.Stopwatch.StartNew();
         foreach (var rpm in rpms)
         {
             await UploadAsync("rpm", rpm, stop);
         }
 
-        await UploadAsync("srpm", srpm, stop);
-        await log.LineAsync($"uploads took {clock.Elapsed.TotalSeconds:0.00}s");
+        if (srpmStored)
+        {
+            stored.Add(new StoredArtifact(srpmName, "srpm", lease.Source.Blob!));
+        }
+        else
+        {
+            await UploadAsync("srpm", srpm, stop);
+        }
+
+        await log.LineAsync($"uploads took {uploadClock.Elapsed.TotalSeconds:0.00}s");
         return srpmName[..^".src.rpm".Length];
     }
 
@@ -200,7 +218,7 @@ public sealed partial class BuildRunner(IJobTransfer transfer, BubblewrapSandbox
     private async Task RunStepAsync(string step, string[] command, bool network, CancellationToken stop,
         Func<SandboxRequest, SandboxRequest>? configure = null, Func<string, string?>? notThePackagesFault = null)
     {
-        var left = deadline - DateTimeOffset.UtcNow;
+        var left = (deadline ??= jobClock.GetUtcNow().AddSeconds(lease.TimeoutSeconds)) - jobClock.GetUtcNow();
         if (left <= TimeSpan.Zero)
         {
             throw new JobFailedException($"timed out after {lease.TimeoutSeconds}s");

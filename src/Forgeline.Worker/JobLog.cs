@@ -4,8 +4,9 @@ using Forgeline.Core.Client;
 namespace Forgeline.Worker;
 
 /// <summary>
-/// The log of one job: output is buffered and sent to the server in batches at least every
-/// <see cref="FlushInterval"/>, each at the offset it belongs, so a resent batch is never duplicated.
+/// The log of one job: output is buffered and sent to the server in batches, each at the offset it belongs, so a resent
+/// batch is never duplicated. A batch goes <see cref="FlushInterval"/> after the first byte that is not sent yet, with
+/// everything written meanwhile: a byte waits at most that long, and a step that prints nothing costs no request.
 /// </summary>
 public sealed class JobLog : IBuildLog, IAsyncDisposable
 {
@@ -18,13 +19,22 @@ public sealed class JobLog : IBuildLog, IAsyncDisposable
     private readonly MemoryStream pending = new();
     private readonly CancellationTokenSource stop = new();
     private readonly Task flusher;
+    private readonly TimeProvider time;
+    // Released when a byte arrives that no scheduled send will carry; armed is 1 while a send is scheduled.
+    private readonly SemaphoreSlim arrived = new(0, 1);
+    private int armed;
     private long sent;
 
     /// <summary>A log appending after the <paramref name="initialLength"/> bytes the server already holds.</summary>
-    public JobLog(ForgelineClient client, string leaseId, long initialLength)
+    /// <param name="client">The server.</param>
+    /// <param name="leaseId">The job's lease.</param>
+    /// <param name="initialLength">Bytes the server's log already has.</param>
+    /// <param name="time">The clock of the periodic sends and retries; the system's by default.</param>
+    public JobLog(ForgelineClient client, string leaseId, long initialLength, TimeProvider? time = null)
     {
         this.client = client;
         this.leaseId = leaseId;
+        this.time = time ?? TimeProvider.System;
         sent = initialLength;
         flusher = Task.Run(FlushLoopAsync);
     }
@@ -40,6 +50,11 @@ public sealed class JobLog : IBuildLog, IAsyncDisposable
         finally
         {
             gate.Release();
+        }
+
+        if (Interlocked.Exchange(ref armed, 1) == 0)
+        {
+            arrived.Release();
         }
 
         if (pending.Length > 256 * 1024)
@@ -73,6 +88,27 @@ public sealed class JobLog : IBuildLog, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops the periodic sends and hands over what is still buffered with the offset it goes at, unsent: the job's
+    /// completion carries it (<see cref="Forgeline.Core.Workers.CompleteJobRequest.LogTail"/>). Nothing may be written after.
+    /// </summary>
+    public async Task<(long Offset, byte[] Bytes)> DetachTailAsync()
+    {
+        await stop.CancelAsync();
+        await flusher;
+        await gate.WaitAsync();
+        try
+        {
+            var bytes = pending.ToArray();
+            pending.SetLength(0);
+            return (sent, bytes);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
     private async Task SendWithRetryAsync(byte[] bytes)
     {
         for (var attempt = 1; ; attempt++)
@@ -84,7 +120,7 @@ public sealed class JobLog : IBuildLog, IAsyncDisposable
             }
             catch (HttpRequestException) when (attempt < 5)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), time);
             }
         }
     }
@@ -95,7 +131,10 @@ public sealed class JobLog : IBuildLog, IAsyncDisposable
         {
             try
             {
-                await Task.Delay(FlushInterval, stop.Token);
+                await arrived.WaitAsync(stop.Token);
+                await Task.Delay(FlushInterval, time, stop.Token);
+                // Bytes written from here on schedule the next send (this one may carry them too).
+                Volatile.Write(ref armed, 0);
                 await FlushAsync();
             }
             catch (OperationCanceledException)
@@ -115,5 +154,6 @@ public sealed class JobLog : IBuildLog, IAsyncDisposable
         await stop.CancelAsync();
         await flusher;
         stop.Dispose();
+        arrived.Dispose();
     }
 }

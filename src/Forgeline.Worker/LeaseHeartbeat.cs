@@ -15,11 +15,18 @@ public sealed partial class LeaseHeartbeat : IAsyncDisposable
     private readonly CancellationTokenSource job;
     private readonly CancellationTokenSource stop = new();
     private readonly Task loop;
+    private readonly TimeProvider time;
     private int disposed;
 
     /// <summary>Starts heartbeating <paramref name="lease"/>; <paramref name="stoppingToken"/> is the worker's shutdown.</summary>
-    public LeaseHeartbeat(ForgelineClient client, JobLease lease, ILogger logger, CancellationToken stoppingToken)
+    /// <param name="client">The server.</param>
+    /// <param name="lease">The job's lease.</param>
+    /// <param name="logger">Where failed heartbeats are logged.</param>
+    /// <param name="stoppingToken">The worker's shutdown.</param>
+    /// <param name="time">The clock between heartbeats; the system's by default.</param>
+    public LeaseHeartbeat(ForgelineClient client, JobLease lease, ILogger logger, CancellationToken stoppingToken, TimeProvider? time = null)
     {
+        this.time = time ?? TimeProvider.System;
         job = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         loop = Task.Run(() => BeatAsync(client, lease, logger), CancellationToken.None);
     }
@@ -57,7 +64,7 @@ public sealed partial class LeaseHeartbeat : IAsyncDisposable
         {
             try
             {
-                await Task.Delay(interval, stop.Token);
+                await Task.Delay(interval, time, stop.Token);
                 var beat = await client.HeartbeatAsync(lease.LeaseId, stop.Token);
                 if (beat.CancelRequested)
                 {

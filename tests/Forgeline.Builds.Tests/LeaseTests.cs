@@ -218,6 +218,44 @@ public abstract class LeaseTests(PackagesFixture packages, DatabaseEngine engine
         harness.Jobs(j => j.LeaseAsync(new LeaseRequest(worker, BuildArch, 1, WaitSeconds: 0), default));
 
     private string BuildArch => new BuildsOptions().DefaultArch;
+    [Fact]
+    public async Task A_completion_carries_the_log_tail_and_names_the_srpm_it_was_given_instead_of_uploading_it()
+    {
+        var id = await SubmitAsync();
+        var lease = (await LeaseAsync("w"))!;
+        lease.Protocol.ShouldBe(JobLease.CompleteCarriesMore);
+        (await harness.Jobs(j => j.AppendLogAsync(lease.LeaseId, 0, "building\n"u8.ToArray(), default))).IsSuccess.ShouldBeTrue();
+        await UploadRpmAsync(lease.LeaseId);
+
+        var done = new CompleteJobRequest(JobOutcome.Succeeded, null, "hello-1.0-1", LogOffset: 9, LogTail: "build succeeded\n"u8.ToArray(),
+            StoredArtifacts: [new StoredArtifact("hello-1.0-1.src.rpm", "srpm", lease.Source.Blob!)]);
+        (await harness.Jobs(j => j.CompleteAsync(lease.LeaseId, done, default))).Value.ShouldBe(BuildState.Succeeded);
+
+        var build = await GetAsync(id);
+        build.Artifacts.Single(a => a.Kind == "srpm").Sha256.ShouldBe(lease.Source.Blob);
+        (await File.ReadAllTextAsync(harness.Logs.PathOf(id))).ShouldBe("building\nbuild succeeded\n");
+    }
+
+    [Fact]
+    public async Task Only_the_builds_own_source_can_be_named_by_digest_and_a_refused_completion_finishes_nothing()
+    {
+        var id = await SubmitAsync();
+        var lease = (await LeaseAsync("w"))!;
+        await UploadRpmAsync(lease.LeaseId);
+        var rpmSha = await Sha256Hex.OfFileAsync(packages.Rpm);
+
+        foreach (var named in new[] { new StoredArtifact("hello-1.0-1.src.rpm", "srpm", rpmSha), new StoredArtifact("hello-1.0-1.src.rpm", "srpm", new string('b', 64)), new StoredArtifact("../x.src.rpm", "srpm", lease.Source.Blob!) })
+        {
+            var refused = await harness.Jobs(j => j.CompleteAsync(lease.LeaseId, new CompleteJobRequest(JobOutcome.Succeeded, null, null, StoredArtifacts: [named]), default));
+            refused.Error.ShouldBe(ServiceError.Invalid, named.ToString());
+        }
+
+        (await GetAsync(id)).State.ShouldBe("running");
+        (await harness.Jobs(j => j.CompleteAsync(lease.LeaseId, new CompleteJobRequest(JobOutcome.Succeeded, null, null, LogOffset: 5, LogTail: "gap\n"u8.ToArray()), default)))
+            .Error.ShouldBe(ServiceError.Conflict, "a tail past the end of the log is refused like a log append");
+        (await harness.Jobs(j => j.CompleteAsync(lease.LeaseId, new CompleteJobRequest(JobOutcome.Succeeded, null, null), default))).Value.ShouldBe(BuildState.Succeeded);
+    }
+
 
     private async Task<BuildDto> GetAsync(long id) => (await harness.Builds(b => b.GetAsync(id, default))).Value!;
 

@@ -55,11 +55,20 @@ public sealed partial class ForgelineClient
         await EnsureSuccessAsync(response, cancellationToken);
     }
 
-    /// <summary>Reports how the job ended; the server accepts it only from the current lease holder.</summary>
-    public async Task CompleteAsync(string leaseId, CompleteJobRequest request, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Reports how the job ended; the server accepts it only from the current lease holder. Returns the build's state and,
+    /// when <see cref="CompleteJobRequest.Next"/> asked for it and a job was ready, the next lease; null from an older
+    /// server that answers without a body.
+    /// </summary>
+    public async Task<CompleteJobResult?> CompleteAsync(string leaseId, CompleteJobRequest request, CancellationToken cancellationToken = default)
     {
         using var response = await http.PostAsJsonAsync($"api/v1/jobs/{leaseId}/complete", request, ForgelineJson.Options, cancellationToken);
-        await EnsureSuccessAsync(response, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NoContent)
+        {
+            return null;
+        }
+
+        return await ReadAsync<CompleteJobResult>(response, cancellationToken);
     }
 
     /// <summary>Hands the job back unfinished (the worker is shutting down); it is queued again at once.</summary>

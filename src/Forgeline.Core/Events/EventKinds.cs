@@ -14,4 +14,7 @@ public static class EventKinds
 
     /// <summary>A worker came, went or changed its slots.</summary>
     public const string WorkerChanged = "worker.changed";
+
+    /// <summary>An API token was revoked or replaced (<see cref="ForgelineEvent.Subject"/> names it): replicas forget the tokens they cached.</summary>
+    public const string TokenRevoked = "token.revoked";
 }

@@ -54,6 +54,10 @@ public sealed record LeaseRequest(string Worker, string Arch, int Slots, int Wai
 /// RPMs to install in the build's environment before rpmbuild runs (packages of the same project built earlier that the
 /// build requires); null or empty for none.
 /// </param>
+/// <param name="Protocol">
+/// What the server's <c>complete</c> call accepts: 2 (this version) takes the log's last bytes, artifacts the server
+/// already stores (by digest) and a request for the next job; 1 (older servers, which leave it out) takes only the outcome.
+/// </param>
 public sealed record JobLease(
     long BuildId,
     string LeaseId,
@@ -64,7 +68,12 @@ public sealed record JobLease(
     long LogLimitBytes,
     int LeaseSeconds,
     IReadOnlyDictionary<string, string>? Macros = null,
-    IReadOnlyList<JobDependency>? Dependencies = null);
+    IReadOnlyList<JobDependency>? Dependencies = null,
+    int Protocol = 1)
+{
+    /// <summary>The <see cref="Protocol"/> of this version: <c>complete</c> takes the log tail, stored artifacts and the next lease request.</summary>
+    public const int CompleteCarriesMore = 2;
+}
 
 /// <summary>A binary RPM a job builds against, downloaded like the sources from <c>GET /api/v1/blobs/{sha256}</c>.</summary>
 /// <param name="FileName">The RPM's file name, e.g. <c>libfoo-devel-1.2-1.x86_64.rpm</c>.</param>
@@ -95,4 +104,35 @@ public enum JobOutcome
 }
 
 /// <summary>Body of <c>POST /api/v1/jobs/{lease}/complete</c>.</summary>
-public sealed record CompleteJobRequest(JobOutcome Outcome, string? Reason, string? Package);
+/// <param name="Outcome">How the job ended.</param>
+/// <param name="Reason">Why it failed, for people.</param>
+/// <param name="Package">The name-version-release built.</param>
+/// <param name="LogOffset">Where <paramref name="LogTail"/> goes in the build log (as in <c>POST …/log?offset=</c>).</param>
+/// <param name="LogTail">The log's last bytes, appended before the job ends, so they need no request of their own.</param>
+/// <param name="StoredArtifacts">
+/// Results the server already stores under their digest (an SRPM build's own SRPM is its source blob), recorded for the
+/// build after the same checks as an upload, so they are not sent again.
+/// </param>
+/// <param name="Next">
+/// The worker's request for its next job, answered in <see cref="CompleteJobResult.Next"/> without waiting (its
+/// <see cref="LeaseRequest.WaitSeconds"/> is ignored): one round trip between two builds instead of two.
+/// </param>
+public sealed record CompleteJobRequest(
+    JobOutcome Outcome,
+    string? Reason,
+    string? Package,
+    long? LogOffset = null,
+    byte[]? LogTail = null,
+    IReadOnlyList<StoredArtifact>? StoredArtifacts = null,
+    LeaseRequest? Next = null);
+
+/// <summary>A result of a job that the server already holds: recorded by digest instead of uploaded.</summary>
+/// <param name="Name">File name, as an upload's.</param>
+/// <param name="Kind"><c>rpm</c> or <c>srpm</c>.</param>
+/// <param name="Sha256">The digest it is stored under.</param>
+public sealed record StoredArtifact(string Name, string Kind, string Sha256);
+
+/// <summary>Answer to <c>POST /api/v1/jobs/{lease}/complete</c>.</summary>
+/// <param name="State">The build's state now (<c>succeeded</c>, <c>failed</c>, <c>canceled</c>, or <c>queued</c> after an error).</param>
+/// <param name="Next">The worker's next job when it asked for one and one was ready at once; otherwise null (then it long-polls <c>workers/lease</c>).</param>
+public sealed record CompleteJobResult(string State, JobLease? Next = null);

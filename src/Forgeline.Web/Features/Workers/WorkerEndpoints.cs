@@ -1,4 +1,5 @@
 using Forgeline.Core;
+using Forgeline.Core.Builds;
 using Forgeline.Builds;
 using Forgeline.Builds.Artifacts;
 using Forgeline.Core.Workers;
@@ -26,7 +27,8 @@ public static class WorkerEndpoints
         worker.MapPost("/jobs/{lease}/heartbeat", HeartbeatAsync).WithSummary("Renew a lease; says whether the build was canceled");
         worker.MapPost("/jobs/{lease}/log", AppendLogAsync).Accepts<Stream>("application/octet-stream").WithSummary("Append build log bytes at an offset");
         worker.MapPut("/jobs/{lease}/artifacts/{name}", PutArtifactAsync).Accepts<Stream>("application/octet-stream").WithSummary("Upload an artifact, checked against its sha256");
-        worker.MapPost("/jobs/{lease}/complete", CompleteAsync).WithSummary("Report how the job ended");
+        worker.MapPost("/jobs/{lease}/complete", CompleteAsync)
+            .WithSummary("Report how the job ended, with the log's last bytes and stored results; optionally lease the next job in the same call");
         worker.MapPost("/jobs/{lease}/release", ReleaseAsync).WithSummary("Hand the job back unfinished (worker shutdown)");
         worker.MapGet("/blobs/{sha256}", DownloadBlob).WithSummary("Download a blob by digest: uploaded sources, or a built RPM a job builds against");
         return app;
@@ -39,9 +41,9 @@ public static class WorkerEndpoints
 
     private static async Task<Results<Ok<JobLease>, NoContent, ProblemHttpResult>> LeaseAsync(LeaseRequest request, JobService jobs, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.Worker) || request.Worker.Length > 128 || string.IsNullOrWhiteSpace(request.Arch))
+        if (LeaseRequestProblem(request) is { } problem)
         {
-            return TypedResults.Problem(title: "Invalid request", detail: "worker and arch are required", statusCode: StatusCodes.Status400BadRequest);
+            return problem;
         }
 
         try
@@ -73,11 +75,28 @@ public static class WorkerEndpoints
         return result.IsSuccess ? TypedResults.NoContent() : Problem(result);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> CompleteAsync(string lease, CompleteJobRequest request, JobService jobs, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<CompleteJobResult>, ProblemHttpResult>> CompleteAsync(string lease, CompleteJobRequest request, JobService jobs, CancellationToken cancellationToken)
     {
+        if (request.Next is { } next && LeaseRequestProblem(next) is { } problem)
+        {
+            return problem;
+        }
+
         var result = await jobs.CompleteAsync(lease, request, cancellationToken);
-        return result.IsSuccess ? TypedResults.NoContent() : Problem(result);
+        if (!result.IsSuccess)
+        {
+            return Problem(result);
+        }
+
+        // The next job in the same round trip, only when one is ready now: a completion is never held open waiting.
+        var following = request.Next is { } ask ? await jobs.LeaseAsync(ask with { WaitSeconds = 0 }, cancellationToken) : null;
+        return TypedResults.Ok(new CompleteJobResult(result.Value.ToApiName(), following));
     }
+
+    private static ProblemHttpResult? LeaseRequestProblem(LeaseRequest request) =>
+        string.IsNullOrWhiteSpace(request.Worker) || request.Worker.Length > 128 || string.IsNullOrWhiteSpace(request.Arch)
+            ? TypedResults.Problem(title: "Invalid request", detail: "worker and arch are required", statusCode: StatusCodes.Status400BadRequest)
+            : null;
 
     private static async Task<Results<NoContent, ProblemHttpResult>> ReleaseAsync(string lease, JobService jobs, CancellationToken cancellationToken)
     {
