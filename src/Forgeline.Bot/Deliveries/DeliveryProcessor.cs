@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Threading.Channels;
 using Forgeline.Bot.Commands;
 using Forgeline.Bot.Dispatch;
@@ -145,18 +146,17 @@ public sealed partial class DeliveryProcessor(
                     batch.Add(id);
                 }
 
-                // Claimed side by side (one round trip's wait for the batch), handed to the lanes in arrival order.
-                var claims = await Task.WhenAll(batch.Select(id => TryClaimAsync(id, cancellationToken)));
+                // One claim for the batch, handed to the lanes in arrival order.
+                var claims = await TryClaimAsync(batch, cancellationToken);
+                for (var unclaimed = batch.Count - claims.Count; unclaimed > 0; unclaimed--)
+                {
+                    inFlight.Release();
+                }
+
                 batch.Clear();
                 running.RemoveWhere(t => t.IsCompleted);
                 foreach (var claimed in claims)
                 {
-                    if (claimed is null)
-                    {
-                        inFlight.Release();
-                        continue;
-                    }
-
                     running.Add(lanes.RunAsync(claimed.Lane, async () =>
                     {
                         try
@@ -177,17 +177,24 @@ public sealed partial class DeliveryProcessor(
         }
     }
 
-    private async Task<Claimed?> TryClaimAsync(long id, CancellationToken cancellationToken)
+    // Claims a batch with one statement (one write transaction for up to 64 deliveries, where one each made the claims
+    // queue up for SQLite's write lock); on an error the ids stay pending for the sweep.
+    private async Task<List<Claimed>> TryClaimAsync(List<long> ids, CancellationToken cancellationToken)
     {
         try
         {
-            return await ClaimAsync(id, cancellationToken);
+            List<BotDeliveryRecord> rows;
+            await using (var scope = scopes.CreateAsyncScope())
+            {
+                rows = await ClaimRowsAsync(scope.ServiceProvider.GetRequiredService<ForgelineDbContext>(), ids, cancellationToken);
+            }
+
+            return [.. rows.OrderBy(r => r.Id).Select(row => Prepare(scopes.CreateAsyncScope(), row))];
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Left pending: the sweep tries it again.
-            LogFailed(e, id, 0);
-            return null;
+            LogClaimFailed(e, ids.Count);
+            return [];
         }
     }
 
@@ -197,20 +204,12 @@ public sealed partial class DeliveryProcessor(
     private async Task<Claimed?> ClaimAsync(long id, CancellationToken cancellationToken)
     {
         var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ForgelineDbContext>();
-        var now = time.GetUtcNow().UtcDateTime;
-        var until = now.AddSeconds(options.Value.ClaimSeconds);
-        List<BotDeliveryRecord> claimed;
         try
         {
-            // The claim reads the row it claims (RETURNING, on SQLite and PostgreSQL): one statement, sent as written. EF Core
-            // compiles an ExecuteUpdate anew for every new value it sets (1–3 CPU-ms a call); raw SQL it caches by its text.
-            claimed = await db.BotDeliveries.FromSql(
-                $"""
-                UPDATE "bot_deliveries" SET "State" = {DeliveryStates.Processing}, "ClaimedUntil" = {until}, "Attempts" = "Attempts" + 1
-                WHERE "Id" = {id} AND ("State" = {DeliveryStates.Pending} OR ("State" = {DeliveryStates.Processing} AND "ClaimedUntil" < {now}))
-                RETURNING *
-                """).AsNoTracking().AsAsyncEnumerable().ToListAsync(cancellationToken);
+            if (await ClaimRowsAsync(scope.ServiceProvider.GetRequiredService<ForgelineDbContext>(), [id], cancellationToken) is [var row])
+            {
+                return Prepare(scope, row);
+            }
         }
         catch
         {
@@ -218,12 +217,37 @@ public sealed partial class DeliveryProcessor(
             throw;
         }
 
-        if (claimed is not [var row])
-        {
-            await scope.DisposeAsync();
-            return null;
-        }
+        await scope.DisposeAsync();
+        return null;
+    }
 
+    // The claim reads the rows it claims (RETURNING, on SQLite and PostgreSQL): one statement, sent as written, whatever the
+    // number of ids (a JSON array on SQLite, an array on PostgreSQL). EF Core compiles an ExecuteUpdate anew for every new
+    // value it sets (1–3 CPU-ms a call); raw SQL it caches by its text.
+    private Task<List<BotDeliveryRecord>> ClaimRowsAsync(ForgelineDbContext db, List<long> ids, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var until = now.AddSeconds(options.Value.ClaimSeconds);
+        var query = db.Database.IsPostgres()
+            ? db.BotDeliveries.FromSql(
+                $"""
+                UPDATE "bot_deliveries" SET "State" = {DeliveryStates.Processing}, "ClaimedUntil" = {until}, "Attempts" = "Attempts" + 1
+                WHERE "Id" = ANY({ids.ToArray()}) AND ("State" = {DeliveryStates.Pending} OR ("State" = {DeliveryStates.Processing} AND "ClaimedUntil" < {now}))
+                RETURNING *
+                """)
+            : db.BotDeliveries.FromSql(
+                $"""
+                UPDATE "bot_deliveries" SET "State" = {DeliveryStates.Processing}, "ClaimedUntil" = {until}, "Attempts" = "Attempts" + 1
+                WHERE "Id" IN (SELECT value FROM json_each({JsonSerializer.Serialize(ids)}))
+                    AND ("State" = {DeliveryStates.Pending} OR ("State" = {DeliveryStates.Processing} AND "ClaimedUntil" < {now}))
+                RETURNING *
+                """);
+        return query.AsNoTracking().AsAsyncEnumerable().ToListAsync(cancellationToken).AsTask();
+    }
+
+    private static Claimed Prepare(AsyncServiceScope scope, BotDeliveryRecord row)
+    {
+        var db = scope.ServiceProvider.GetRequiredService<ForgelineDbContext>();
         try
         {
             var e = ForgeWebhooks.For(Enum.Parse<Forge>(row.Forge, ignoreCase: true)).Parse(row.Event, row.DeliveryId, row.Body ?? []);
@@ -351,6 +375,9 @@ public sealed partial class DeliveryProcessor(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {Id} failed (attempt {Attempt})")]
     private partial void LogFailed(Exception exception, long id, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Claiming {Count} deliveries failed; the sweep will take them")]
+    private partial void LogClaimFailed(Exception exception, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Looking for leftover deliveries failed")]
     private partial void LogSweepFailed(Exception exception);
