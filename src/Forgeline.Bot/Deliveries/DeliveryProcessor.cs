@@ -140,10 +140,24 @@ public sealed partial class DeliveryProcessor(
         {
             while (await arrivals.Reader.WaitToReadAsync(cancellationToken))
             {
-                while (batch.Count < 64 && arrivals.Reader.TryRead(out var id))
+                // Only as many as may be claimed ahead: waiting for a permit while holding ids whose permits are only given
+                // back after this batch ran would wait for ever.
+                while (batch.Count < 64 && inFlight.Wait(0, CancellationToken.None))
+                {
+                    if (!arrivals.Reader.TryRead(out var id))
+                    {
+                        inFlight.Release();
+                        break;
+                    }
+
+                    batch.Add(id);
+                }
+
+                if (batch.Count == 0)
                 {
                     await inFlight.WaitAsync(cancellationToken);
-                    batch.Add(id);
+                    inFlight.Release();
+                    continue;
                 }
 
                 // One claim for the batch, handed to the lanes in arrival order.

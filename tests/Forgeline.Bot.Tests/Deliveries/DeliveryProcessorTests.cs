@@ -43,7 +43,8 @@ public abstract class DeliveryProcessorTests(DatabaseEngine engine) : IAsyncLife
     [Fact]
     public async Task Queued_deliveries_of_one_pull_request_are_carried_out_in_arrival_order()
     {
-        const int Count = 24;
+        // More than are claimed ahead (4 × Concurrency) and than one claim takes (64).
+        const int Count = 100;
         var ids = new List<long>();
         for (var i = 0; i < Count; i++)
         {
