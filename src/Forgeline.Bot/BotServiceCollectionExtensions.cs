@@ -32,6 +32,7 @@ public static class BotServiceCollectionExtensions
             services.AddHttpClient(ForgeClients.HttpClientName(forge.ToLowerInvariant())).RemoveAllLoggers();
         }
         services.AddSingleton<BotMetrics>();
+        services.AddSingleton(typeof(ForgeAccess<>));
         foreach (var plugin in BotPlugins.All)
         {
             services.AddSingleton(typeof(IBotPlugin), plugin);

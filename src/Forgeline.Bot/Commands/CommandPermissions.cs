@@ -28,13 +28,13 @@ public sealed class CommandPermissions
             case CommandAudience.Reviewers:
                 return await IsReviewerAsync(login, context, cancellationToken);
             case CommandAudience.Members:
-                return await context.Forge.IsCollaboratorAsync(e.Repo, login, cancellationToken);
+                return await context.Membership.IsCollaboratorAsync(e.Repo, login, cancellationToken);
             case CommandAudience.TrustedOrgMembers:
                 return context.Settings.Config.TrustedOrg is { } org
-                    ? await context.Forge.IsOrgMemberAsync(e.Forge, org, login, cancellationToken)
-                    : await context.Forge.IsCollaboratorAsync(e.Repo, login, cancellationToken);
+                    ? await context.Membership.IsOrgMemberAsync(e.Forge, org, login, cancellationToken)
+                    : await context.Membership.IsCollaboratorAsync(e.Repo, login, cancellationToken);
             case CommandAudience.AuthorOrMembers:
-                return isAuthor || await context.Forge.IsCollaboratorAsync(e.Repo, login, cancellationToken);
+                return isAuthor || await context.Membership.IsCollaboratorAsync(e.Repo, login, cancellationToken);
             case CommandAudience.AuthorOrReviewers:
                 return isAuthor || await IsReviewerAsync(login, context, cancellationToken);
             default:
@@ -59,8 +59,8 @@ public sealed class CommandPermissions
             return false;
         }
 
-        return await context.Forge.IsCollaboratorAsync(e.Repo, author, cancellationToken)
-            || (context.Settings.Config.TrustedOrg is { } org && await context.Forge.IsOrgMemberAsync(e.Forge, org, author, cancellationToken));
+        return await context.Membership.IsCollaboratorAsync(e.Repo, author, cancellationToken)
+            || (context.Settings.Config.TrustedOrg is { } org && await context.Membership.IsOrgMemberAsync(e.Forge, org, author, cancellationToken));
     }
 
     private static async Task<bool> IsReviewerAsync(string login, PluginContext context, CancellationToken cancellationToken)
@@ -76,6 +76,6 @@ public sealed class CommandPermissions
             return true;
         }
 
-        return await context.Forge.IsCollaboratorAsync(e.Repo, login, cancellationToken);
+        return await context.Membership.IsCollaboratorAsync(e.Repo, login, cancellationToken);
     }
 }

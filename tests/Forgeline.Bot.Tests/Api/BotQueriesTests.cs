@@ -2,6 +2,7 @@ using Forgeline.Bot.Api;
 using Forgeline.Bot.Commands;
 using Forgeline.Bot.Deliveries;
 using Forgeline.Bot.Plugins;
+using Forgeline.Bot.Tests.Plugins;
 using Forgeline.Core;
 using Forgeline.Data;
 using Forgeline.Data.Entities;
@@ -16,7 +17,7 @@ namespace Forgeline.Bot.Tests.Api;
 /// </summary>
 public abstract class BotQueriesTests(DatabaseEngine engine) : IAsyncLifetime
 {
-    private static readonly IReadOnlyList<IBotPlugin> Plugins = [.. BotPlugins.All.Select(t => (IBotPlugin)Activator.CreateInstance(t)!)];
+    private static readonly IReadOnlyList<IBotPlugin> Plugins = TestPlugins.All();
     private readonly FakeTimeProvider time = new(DateTimeOffset.Parse("2026-11-22T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
     private readonly TempDirectory home = new("forgeline-bot-queries");
     private TestDatabase database = null!;

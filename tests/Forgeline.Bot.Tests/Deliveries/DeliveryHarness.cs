@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Forgeline.Bot.Deliveries;
 using Forgeline.Bot.Forges;
 using Forgeline.Core;
+using Forgeline.Core.Events;
 using Forgeline.Data;
 using Forgeline.Data.Entities;
 using Forgeline.Events;
@@ -131,6 +132,10 @@ public sealed class DeliveryHarness : IAsyncDisposable
         change(row);
         await db.SaveChangesAsync();
     }
+
+    /// <summary>Queues stored delivery <paramref name="id"/> for the processor, as the intake does.</summary>
+    public Task QueueAsync(long id) =>
+        services.GetRequiredService<IEventBus>().EnqueueAsync(DeliveryIntake.Queue, BitConverter.GetBytes(id), id.ToString(System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None).AsTask();
 
     /// <summary>The label POSTs the forge received for pull request 2.</summary>
     public IReadOnlyList<FakeForgeCall> LabelCalls() =>

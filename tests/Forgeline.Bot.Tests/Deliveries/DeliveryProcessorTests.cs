@@ -41,6 +41,50 @@ public abstract class DeliveryProcessorTests(DatabaseEngine engine) : IAsyncLife
     }
 
     [Fact]
+    public async Task Queued_deliveries_of_one_pull_request_are_carried_out_in_arrival_order()
+    {
+        // More than are claimed ahead (4 × Concurrency) and than one claim takes (64).
+        const int Count = 100;
+        var ids = new List<long>();
+        for (var i = 0; i < Count; i++)
+        {
+            ids.Add(await bot.StoreCommentAsync("bob", i % 2 == 0 ? "/hold" : "/hold cancel"));
+        }
+
+        var processed = 0;
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        bot.Processor.Processed += _ =>
+        {
+            if (Interlocked.Increment(ref processed) == Count)
+            {
+                all.TrySetResult();
+            }
+        };
+        await bot.Processor.StartAsync(CancellationToken.None);
+        try
+        {
+            foreach (var id in ids)
+            {
+                await bot.QueueAsync(id);
+            }
+
+            await all.Task.WaitAsync(Patience);
+        }
+        finally
+        {
+            await bot.Processor.StopAsync(CancellationToken.None);
+        }
+
+        // Hold, cancel, hold, cancel …: any two deliveries swapped would put two of a kind side by side.
+        var calls = bot.Forge.Calls.Where(c => c.Path.StartsWith($"/repos/{DeliveryHarness.Repository}/issues/2/labels", StringComparison.Ordinal)).Select(c => c.Method).ToList();
+        calls.ShouldBe([.. Enumerable.Range(0, Count).Select(i => i % 2 == 0 ? "POST" : "DELETE")]);
+        foreach (var id in ids)
+        {
+            (await bot.RowAsync(id)).State.ShouldBe(DeliveryStates.Done);
+        }
+    }
+
+    [Fact]
     public async Task A_delivery_taken_over_after_a_crash_does_not_run_again_the_plugins_that_had_ended()
     {
         var id = await bot.StoreCommentAsync("bob", "/hold");

@@ -1,5 +1,6 @@
 using Forgeline.Bot.Commands;
 using Forgeline.Bot.Plugins;
+using Forgeline.Bot.Tests.Plugins;
 
 namespace Forgeline.Bot.Tests.Docs;
 
@@ -12,7 +13,7 @@ public sealed class CommandDocsTests
     [Fact]
     public void The_command_table_in_the_docs_is_generated_from_the_command_data()
     {
-        var catalog = new CommandCatalog(BotPlugins.All.Select(t => (IBotPlugin)Activator.CreateInstance(t)!));
+        var catalog = new CommandCatalog(TestPlugins.All());
         var table = string.Join("\n", catalog.All.GroupBy(c => c.Plugin).Select(g => $"**{g.Key}**\n\n{CommandTable.Markdown(g)}"));
         var path = Path.Combine(RepositoryRoot(), "docs", "bot.md");
         var text = File.ReadAllText(path);

@@ -7,6 +7,7 @@ using Forgeline.Bot.Events;
 using Forgeline.Bot.Forges;
 using Forgeline.Bot.Jobs;
 using Forgeline.Bot.Plugins.Ci;
+using Forgeline.Bot.Tests.Plugins;
 using Forgeline.Web.Features.Bot;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -25,7 +26,7 @@ public sealed class BotJobEndpointsTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        host = await JobsHost.CreateAsync([new CiPlugin()]);
+        host = await JobsHost.CreateAsync([TestPlugins.Create<CiPlugin>()]);
         host.Harness.RepoConfig.Jobs = [new JobConfig { Name = "smoke", Url = ci.BaseUrl + "start" }];
         host.Harness.Forge.Collaborators.Add("maintainer");
         host.Harness.Forge.AddPull(1, "maintainer");

@@ -171,7 +171,7 @@ public sealed class FarmJobTests : IAsyncLifetime
 
     private static async Task<JobsHost> CreateHostAsync(bool runReporter)
     {
-        var created = await JobsHost.CreateAsync([new CiPlugin()], runReporter);
+        var created = await JobsHost.CreateAsync([TestPlugins.Create<CiPlugin>()], runReporter);
         created.Harness.RepoConfig.Jobs = [new JobConfig { Name = "build", Farm = true, AlwaysRun = false }];
         created.Harness.Forge.Collaborators.Add("maintainer");
         return created;

@@ -20,7 +20,7 @@ public sealed class UrlJobTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        host = await JobsHost.CreateAsync([new CiPlugin()]);
+        host = await JobsHost.CreateAsync([TestPlugins.Create<CiPlugin>()]);
         host.Harness.RepoConfig.Jobs = [new JobConfig { Name = "smoke", Url = ci.BaseUrl + "job/smoke/buildWithParameters" }];
         Forge.Collaborators.Add("maintainer");
     }

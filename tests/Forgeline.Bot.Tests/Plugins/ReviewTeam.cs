@@ -50,8 +50,17 @@ public static class ReviewTeam
     /// <summary>Every review plugin, in the order they run.</summary>
     public static IReadOnlyList<IBotPlugin> Plugins() =>
     [
-        new LgtmPlugin(), new ApprovePlugin(), new AssignPlugin(), new CollaboratorsPlugin(), new HoldPlugin(), new LabelPlugin(),
-        new LifecyclePlugin(), new CcPlugin(), new HelpPlugin(), new MilestonePlugin(), new IssueCheckPlugin(),
+        TestPlugins.Create<LgtmPlugin>(),
+        TestPlugins.Create<ApprovePlugin>(),
+        TestPlugins.Create<AssignPlugin>(),
+        TestPlugins.Create<CollaboratorsPlugin>(),
+        TestPlugins.Create<HoldPlugin>(),
+        TestPlugins.Create<LabelPlugin>(),
+        TestPlugins.Create<LifecyclePlugin>(),
+        TestPlugins.Create<CcPlugin>(),
+        new HelpPlugin(),
+        TestPlugins.Create<MilestonePlugin>(),
+        TestPlugins.Create<IssueCheckPlugin>(),
     ];
 
     /// <summary>A harness with every review plugin (or <paramref name="enabled"/>) on, and the team in place.</summary>

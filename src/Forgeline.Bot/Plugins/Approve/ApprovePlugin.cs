@@ -1,3 +1,4 @@
+using Forgeline.Bot.Forges;
 using Forgeline.Bot.Commands;
 using Forgeline.Bot.Events;
 using Forgeline.Bot.Owners;
@@ -15,7 +16,7 @@ namespace Forgeline.Bot.Plugins.Approve;
 /// A repository without any OWNERS file has no approvers: the dispatcher then refuses every <c>/approve</c>, because its
 /// audience (<see cref="CommandAudience.Approvers"/>) is empty. Add a root <c>OWNERS</c> file to use this plugin.
 /// </remarks>
-public sealed partial class ApprovePlugin : IBotPlugin
+public sealed partial class ApprovePlugin(ForgeAccess<IIssueReader> issues, ForgeAccess<IIssueLabels> labels, ForgeAccess<IIssueComments> comments) : IBotPlugin
 {
     /// <summary>The commands, as data.</summary>
     public static readonly IReadOnlyList<CommandSpec> Specs =
@@ -70,10 +71,10 @@ public sealed partial class ApprovePlugin : IBotPlugin
     }
 
     /// <summary>Adds or removes <c>approved</c> to match the coverage; says what is missing when it is not complete.</summary>
-    private static async Task SyncLabelAsync(PluginContext context, IReadOnlySet<string> approvers, Cause cause, CancellationToken cancellationToken)
+    private async Task SyncLabelAsync(PluginContext context, IReadOnlySet<string> approvers, Cause cause, CancellationToken cancellationToken)
     {
         var e = context.Event;
-        var pull = await context.Forge.GetIssueAsync(e.Repo, context.Number, cancellationToken);
+        var pull = await issues.On(context).GetIssueAsync(e.Repo, context.Number, cancellationToken);
         var labelled = pull.Labels.Contains(Labels.Approved, StringComparer.OrdinalIgnoreCase);
         if (cause == Cause.Push && approvers.Count == 0 && !labelled)
         {
@@ -86,7 +87,7 @@ public sealed partial class ApprovePlugin : IBotPlugin
         {
             if (!labelled)
             {
-                await context.Forge.AddLabelsAsync(e.Repo, context.Number, [Labels.Approved], cancellationToken);
+                await labels.On(context).AddLabelsAsync(e.Repo, context.Number, [Labels.Approved], cancellationToken);
             }
 
             return;
@@ -94,7 +95,7 @@ public sealed partial class ApprovePlugin : IBotPlugin
 
         if (labelled)
         {
-            await context.Forge.RemoveLabelAsync(e.Repo, context.Number, Labels.Approved, cancellationToken);
+            await labels.On(context).RemoveLabelAsync(e.Repo, context.Number, Labels.Approved, cancellationToken);
         }
 
         var missing = Missing(coverage);
@@ -104,7 +105,7 @@ public sealed partial class ApprovePlugin : IBotPlugin
         }
         else if (cause == Cause.Push && labelled)
         {
-            await context.Forge.CreateCommentAsync(e.Repo, context.Number, $"New commits changed the files to approve, so `approved` was removed: {missing}", cancellationToken);
+            await comments.On(context).CreateCommentAsync(e.Repo, context.Number, $"New commits changed the files to approve, so `approved` was removed: {missing}", cancellationToken);
         }
     }
 

@@ -1,3 +1,4 @@
+using Forgeline.Bot.Forges;
 using Forgeline.Bot.Commands;
 using Forgeline.Bot.Events;
 
@@ -8,7 +9,7 @@ namespace Forgeline.Bot.Plugins.Assign;
 /// assigned: repository members, members of the trusted organisation, the author, and collaborators added to this pull
 /// request; the others are named in a reply and left out, the rest are still assigned.
 /// </summary>
-public sealed class AssignPlugin : IBotPlugin
+public sealed class AssignPlugin(ForgeAccess<IIssueAssignees> assignees, ForgeAccess<IRepoMembership> membership) : IBotPlugin
 {
     /// <summary>The commands, as data.</summary>
     public static readonly IReadOnlyList<CommandSpec> Specs =
@@ -53,7 +54,7 @@ public sealed class AssignPlugin : IBotPlugin
                 done = assignable;
                 if (assignable.Count > 0)
                 {
-                    await context.Forge.AddAssigneesAsync(context.Event.Repo, context.Number, assignable, cancellationToken);
+                    await assignees.On(context).AddAssigneesAsync(context.Event.Repo, context.Number, assignable, cancellationToken);
                 }
 
                 if (refused.Count > 0)
@@ -63,7 +64,7 @@ public sealed class AssignPlugin : IBotPlugin
             }
             else if (targets.Logins.Count > 0)
             {
-                await context.Forge.RemoveAssigneesAsync(context.Event.Repo, context.Number, targets.Logins, cancellationToken);
+                await assignees.On(context).RemoveAssigneesAsync(context.Event.Repo, context.Number, targets.Logins, cancellationToken);
             }
 
             if (problems.Count > 0)
@@ -75,7 +76,7 @@ public sealed class AssignPlugin : IBotPlugin
         }
     }
 
-    private static async Task<(List<string> Assignable, List<string> Refused)> SplitAsync(PluginContext context, IReadOnlyList<string> logins, CancellationToken cancellationToken)
+    private async Task<(List<string> Assignable, List<string> Refused)> SplitAsync(PluginContext context, IReadOnlyList<string> logins, CancellationToken cancellationToken)
     {
         var e = context.Event;
         var collaborators = (await context.Pulls.GetAsync(e.Repo, context.Number, cancellationToken)).Collaborators;
@@ -85,8 +86,8 @@ public sealed class AssignPlugin : IBotPlugin
         {
             var ok = (e.Author is { } author && author.Equals(login, StringComparison.OrdinalIgnoreCase))
                 || collaborators.Contains(login)
-                || await context.Forge.IsCollaboratorAsync(e.Repo, login, cancellationToken)
-                || (context.Settings.Config.TrustedOrg is { } org && await context.Forge.IsOrgMemberAsync(e.Forge, org, login, cancellationToken));
+                || await membership.On(context).IsCollaboratorAsync(e.Repo, login, cancellationToken)
+                || (context.Settings.Config.TrustedOrg is { } org && await membership.On(context).IsOrgMemberAsync(e.Forge, org, login, cancellationToken));
             (ok ? assignable : refused).Add(login);
         }
 

@@ -5,7 +5,7 @@ using Forgeline.Bot.Forges;
 namespace Forgeline.Bot.Plugins.Cc;
 
 /// <summary><c>/cc</c>: anyone may ask people to review a pull request (the forge's review request).</summary>
-public sealed class CcPlugin : IBotPlugin
+public sealed class CcPlugin(ForgeAccess<IIssueAssignees> assignees) : IBotPlugin
 {
     /// <summary>The commands, as data.</summary>
     public static readonly IReadOnlyList<CommandSpec> Specs =
@@ -65,7 +65,7 @@ public sealed class CcPlugin : IBotPlugin
             {
                 try
                 {
-                    await context.Forge.RequestReviewersAsync(e.Repo, context.Number, reviewers, cancellationToken);
+                    await assignees.On(context).RequestReviewersAsync(e.Repo, context.Number, reviewers, cancellationToken);
                 }
                 catch (ForgeApiException ex) when (ex.StatusCode is 404 or 422)
                 {

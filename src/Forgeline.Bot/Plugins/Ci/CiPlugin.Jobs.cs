@@ -10,7 +10,7 @@ namespace Forgeline.Bot.Plugins.Ci;
 /// <summary>The commands that start jobs: <c>/test</c>, <c>/retest</c>, <c>/ok-to-test</c>.</summary>
 public sealed partial class CiPlugin
 {
-    private static async Task TestAsync(PluginContext context, IssueInfo pull, CommandInvocation command, CancellationToken cancellationToken)
+    private async Task TestAsync(PluginContext context, IssueInfo pull, CommandInvocation command, CancellationToken cancellationToken)
     {
         var jobs = context.Settings.Jobs;
         var names = command.Arguments;
@@ -54,9 +54,9 @@ public sealed partial class CiPlugin
         await context.ReplyAsync(text.ToString().Trim(), cancellationToken);
     }
 
-    private static async Task RetestAsync(PluginContext context, IssueInfo pull, CancellationToken cancellationToken)
+    private async Task RetestAsync(PluginContext context, IssueInfo pull, CancellationToken cancellationToken)
     {
-        var latest = (await context.Forge.GetStatusesAsync(context.Event.Repo, pull.HeadSha!, cancellationToken)).ToDictionary(s => s.Context, StringComparer.Ordinal);
+        var latest = (await statuses.On(context).GetStatusesAsync(context.Event.Repo, pull.HeadSha!, cancellationToken)).ToDictionary(s => s.Context, StringComparer.Ordinal);
         var failed = context.Settings.Jobs
             .Where(j => latest.TryGetValue(RepoSettings.ContextOf(j.Name), out var s) && s.State is CommitState.Failure or CommitState.Error)
             .ToList();
@@ -69,13 +69,13 @@ public sealed partial class CiPlugin
         await context.ReplyAsync(Summary(pull, await StartAsync(context, pull, failed, cancellationToken)), cancellationToken);
     }
 
-    private static async Task OkToTestAsync(PluginContext context, IssueInfo pull, CancellationToken cancellationToken)
+    private async Task OkToTestAsync(PluginContext context, IssueInfo pull, CancellationToken cancellationToken)
     {
         var wasTrusted = await context.Services.Permissions.IsTrustedAsync(context, cancellationToken);
         await context.Pulls.UpdateAsync(context.Event.Repo, context.Number, s => s with { Trusted = true }, cancellationToken);
         if (pull.Labels.Contains(Labels.NeedsOkToTest, StringComparer.OrdinalIgnoreCase))
         {
-            await context.Forge.RemoveLabelAsync(context.Event.Repo, context.Number, Labels.NeedsOkToTest, cancellationToken);
+            await labels.On(context).RemoveLabelAsync(context.Event.Repo, context.Number, Labels.NeedsOkToTest, cancellationToken);
         }
 
         if (wasTrusted)
@@ -84,14 +84,14 @@ public sealed partial class CiPlugin
             return;
         }
 
-        await context.Forge.AddLabelsAsync(context.Event.Repo, context.Number, [Labels.OkToTest], cancellationToken);
+        await labels.On(context).AddLabelsAsync(context.Event.Repo, context.Number, [Labels.OkToTest], cancellationToken);
         var started = await StartAsync(context, pull, [.. context.Settings.Jobs.Where(j => j.AlwaysRun)], cancellationToken);
         var jobs = started.Count > 0 ? Summary(pull, started) : "it has no jobs that run on every push; `/test NAME` runs one.";
         await context.ReplyAsync($"trusted: CI now runs on this pull request and on every new push. {jobs}", cancellationToken);
     }
 
     /// <summary>Starts <paramref name="jobs"/> on the pull request's head, one after the other.</summary>
-    private static async Task<List<JobStart>> StartAsync(PluginContext context, IssueInfo pull, IReadOnlyList<JobConfig> jobs, CancellationToken cancellationToken)
+    private async Task<List<JobStart>> StartAsync(PluginContext context, IssueInfo pull, IReadOnlyList<JobConfig> jobs, CancellationToken cancellationToken)
     {
         var started = new List<JobStart>();
         if (jobs.Count == 0)
@@ -103,7 +103,7 @@ public sealed partial class CiPlugin
         var target = new JobTarget(context.Event.Repo, context.Number, pull.HeadSha!, context.Event.CloneUrl);
         foreach (var job in jobs)
         {
-            started.Add(await launcher.StartAsync(target, job, context.Forge, context.Settings.Config.PublicUrl, cancellationToken));
+            started.Add(await launcher.StartAsync(target, job, statuses.On(context), context.Settings.Config.PublicUrl, cancellationToken));
         }
 
         return started;

@@ -10,7 +10,7 @@ namespace Forgeline.Bot.Plugins.Ci;
 /// request, asks a member to <c>/ok-to-test</c> an outside contributor's, and lets people run jobs (<c>/test</c>,
 /// <c>/retest</c>) and sum up the required contexts as a label (<c>/check-ci</c>).
 /// </summary>
-public sealed partial class CiPlugin : IBotPlugin
+public sealed partial class CiPlugin(ForgeAccess<IIssueReader> issues, ForgeAccess<IIssueLabels> labels, ForgeAccess<IIssueComments> comments, ForgeAccess<ICommitStatuses> statuses) : IBotPlugin
 {
     /// <summary>Every required context passed on the head.</summary>
     public const string CiSuccess = "ci/success";
@@ -72,9 +72,9 @@ public sealed partial class CiPlugin : IBotPlugin
     }
 
     /// <summary>The pull request, read fresh; null (after telling the sender) when the command is on an issue or a closed pull request.</summary>
-    private static async Task<IssueInfo?> OpenPullAsync(PluginContext context, CommandInvocation command, CancellationToken cancellationToken)
+    private async Task<IssueInfo?> OpenPullAsync(PluginContext context, CommandInvocation command, CancellationToken cancellationToken)
     {
-        var pull = await context.Forge.GetIssueAsync(context.Event.Repo, context.Number, cancellationToken);
+        var pull = await issues.On(context).GetIssueAsync(context.Event.Repo, context.Number, cancellationToken);
         if (!pull.IsPullRequest || pull.HeadSha is null)
         {
             await context.ReplyAsync($"`/{command.Spec.Name}` works on pull requests only.", cancellationToken);
@@ -91,9 +91,9 @@ public sealed partial class CiPlugin : IBotPlugin
     }
 
     /// <summary>A new head: trusted pull requests run their always_run jobs; others wait for <c>/ok-to-test</c>.</summary>
-    private static async Task OnNewHeadAsync(PluginContext context, CancellationToken cancellationToken)
+    private async Task OnNewHeadAsync(PluginContext context, CancellationToken cancellationToken)
     {
-        var pull = await context.Forge.GetIssueAsync(context.Event.Repo, context.Number, cancellationToken);
+        var pull = await issues.On(context).GetIssueAsync(context.Event.Repo, context.Number, cancellationToken);
         if (pull.State != "open" || pull.HeadSha is null)
         {
             return;
@@ -115,14 +115,14 @@ public sealed partial class CiPlugin : IBotPlugin
             return; // asked already; a new push does not ask again
         }
 
-        await context.Forge.AddLabelsAsync(context.Event.Repo, context.Number, [Labels.NeedsOkToTest], cancellationToken);
+        await labels.On(context).AddLabelsAsync(context.Event.Repo, context.Number, [Labels.NeedsOkToTest], cancellationToken);
         var who = context.Settings.Config.TrustedOrg is { } org ? $"a member of {org}" : "a member of this repository";
-        await context.Forge.CreateCommentAsync(context.Event.Repo, context.Number,
+        await comments.On(context).CreateCommentAsync(context.Event.Repo, context.Number,
             $"Thanks for your pull request, @{pull.Author}. You are not yet a member here, so CI does not run on it until {who} has looked at the changes and commented `/ok-to-test`. " +
             "After that, CI runs on every new push.", cancellationToken);
     }
 
-    private static async Task CheckAsync(PluginContext context, IssueInfo pull, CancellationToken cancellationToken)
+    private async Task CheckAsync(PluginContext context, IssueInfo pull, CancellationToken cancellationToken)
     {
         var required = context.Settings.RequiredContexts;
         if (required.Count == 0)
@@ -131,19 +131,19 @@ public sealed partial class CiPlugin : IBotPlugin
             return;
         }
 
-        var latest = (await context.Forge.GetStatusesAsync(context.Event.Repo, pull.HeadSha!, cancellationToken)).ToDictionary(s => s.Context, StringComparer.Ordinal);
+        var latest = (await statuses.On(context).GetStatusesAsync(context.Event.Repo, pull.HeadSha!, cancellationToken)).ToDictionary(s => s.Context, StringComparer.Ordinal);
         var states = required.Select(c => (Context: c, State: latest.TryGetValue(c, out var s) ? s.State : (CommitState?)null)).ToList();
         var label = states.Any(s => s.State is CommitState.Failure or CommitState.Error) ? CiFailure
             : states.All(s => s.State == CommitState.Success) ? CiSuccess
             : CiPending;
         if (!pull.Labels.Contains(label, StringComparer.OrdinalIgnoreCase))
         {
-            await context.Forge.AddLabelsAsync(context.Event.Repo, context.Number, [label], cancellationToken);
+            await labels.On(context).AddLabelsAsync(context.Event.Repo, context.Number, [label], cancellationToken);
         }
 
         foreach (var other in new[] { CiSuccess, CiFailure, CiPending }.Where(l => l != label && pull.Labels.Contains(l, StringComparer.OrdinalIgnoreCase)))
         {
-            await context.Forge.RemoveLabelAsync(context.Event.Repo, context.Number, other, cancellationToken);
+            await labels.On(context).RemoveLabelAsync(context.Event.Repo, context.Number, other, cancellationToken);
         }
 
         var list = string.Join(", ", states.Select(s => $"{s.Context} {(s.State is { } st ? st.ToString().ToLowerInvariant() : "missing")}"));

@@ -10,7 +10,7 @@ namespace Forgeline.Bot.Plugins.Cla;
 /// pull request is opened or gets new commits, and on <c>/check-cla</c>. When the CLA service cannot be asked the labels
 /// stay as they are: the bot never says "yes" when it is unsure.
 /// </summary>
-public sealed class ClaPlugin : IBotPlugin
+public sealed class ClaPlugin(ForgeAccess<IIssueReader> issues, ForgeAccess<IIssueLabels> labels, ForgeAccess<IIssueComments> comments, ForgeAccess<IRepoContent> content) : IBotPlugin
 {
     /// <summary>The name of the HTTP client the CLA service is asked with.</summary>
     public const string HttpClientName = "cla";
@@ -42,14 +42,14 @@ public sealed class ClaPlugin : IBotPlugin
             return;
         }
 
-        var pull = await context.Forge.GetIssueAsync(repo, context.Number, cancellationToken);
+        var pull = await issues.On(context).GetIssueAsync(repo, context.Number, cancellationToken);
         if (!pull.IsPullRequest)
         {
             await context.ReplyAsync("`/check-cla` works on pull requests only.", cancellationToken);
             return;
         }
 
-        var commits = await context.Forge.GetCommitsAsync(repo, context.Number, cancellationToken);
+        var commits = await content.On(context).GetCommitsAsync(repo, context.Number, cancellationToken);
         if (commits.Count == 0)
         {
             await context.ReplyAsync("found no commits in this pull request, so the CLA could not be checked; the labels are unchanged.", cancellationToken);
@@ -85,12 +85,12 @@ public sealed class ClaPlugin : IBotPlugin
         var (add, remove) = unsigned.Count == 0 ? (yes, no) : (no, yes);
         if (!has.Contains(add))
         {
-            await context.Forge.AddLabelsAsync(repo, context.Number, [add], cancellationToken);
+            await labels.On(context).AddLabelsAsync(repo, context.Number, [add], cancellationToken);
         }
 
         if (has.Contains(remove))
         {
-            await context.Forge.RemoveLabelAsync(repo, context.Number, remove, cancellationToken);
+            await labels.On(context).RemoveLabelAsync(repo, context.Number, remove, cancellationToken);
         }
 
         if (unsigned.Count == 0)
@@ -105,7 +105,7 @@ public sealed class ClaPlugin : IBotPlugin
             // Said once when the label comes, and whenever asked; not again on every push.
             var sign = cla.SignUrl is { Length: > 0 } url ? $"Please sign it at {url}, then comment `/check-cla`." : "Please sign it, then comment `/check-cla`.";
             var list = string.Join("\n", unsigned.Select(u => $"- {u}"));
-            await context.Forge.CreateCommentAsync(repo, context.Number,
+            await comments.On(context).CreateCommentAsync(repo, context.Number,
                 $"@{pull.Author}: these commit authors have not signed the {context.Settings.Config.Community} CLA (Contributor License Agreement), so this pull request is labeled `{no}` and cannot be merged:\n\n{list}\n\n{sign} " +
                 "If you signed with another e-mail address, change the commits' author to it.", cancellationToken);
         }

@@ -1,3 +1,4 @@
+using Forgeline.Bot.Forges;
 using Forgeline.Bot.Commands;
 using Forgeline.Bot.Events;
 
@@ -8,7 +9,7 @@ namespace Forgeline.Bot.Plugins.Collaborators;
 /// issue). They are remembered in <see cref="State.PullState.Collaborators"/>; <see cref="CommandPermissions"/> counts them as
 /// reviewers there, and <c>/assign</c> accepts them.
 /// </summary>
-public sealed class CollaboratorsPlugin : IBotPlugin
+public sealed class CollaboratorsPlugin(ForgeAccess<IRepoMembership> membership) : IBotPlugin
 {
     /// <summary>The commands, as data.</summary>
     public static readonly IReadOnlyList<CommandSpec> Specs =
@@ -59,7 +60,7 @@ public sealed class CollaboratorsPlugin : IBotPlugin
                 {
                     unchanged.Add(login);
                 }
-                else if (adding && !await context.Forge.IsCollaboratorAsync(e.Repo, login, cancellationToken))
+                else if (adding && !await membership.On(context).IsCollaboratorAsync(e.Repo, login, cancellationToken))
                 {
                     // Removing needs no membership check: someone who left the repository must still be removable.
                     refused.Add(login);

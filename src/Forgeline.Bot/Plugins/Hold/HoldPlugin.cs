@@ -1,10 +1,11 @@
+using Forgeline.Bot.Forges;
 using Forgeline.Bot.Commands;
 using Forgeline.Bot.Events;
 
 namespace Forgeline.Bot.Plugins.Hold;
 
 /// <summary><c>/hold</c>: anyone may stop a pull request from merging (label <c>do-not-merge/hold</c>) until <c>/hold cancel</c>.</summary>
-public sealed class HoldPlugin : IBotPlugin
+public sealed class HoldPlugin(ForgeAccess<IIssueLabels> labels) : IBotPlugin
 {
     /// <summary>The commands, as data.</summary>
     public static readonly IReadOnlyList<CommandSpec> Specs =
@@ -30,11 +31,11 @@ public sealed class HoldPlugin : IBotPlugin
         {
             if (command.IsCancel)
             {
-                await context.Forge.RemoveLabelAsync(context.Event.Repo, context.Number, Labels.Hold, cancellationToken);
+                await labels.On(context).RemoveLabelAsync(context.Event.Repo, context.Number, Labels.Hold, cancellationToken);
             }
             else
             {
-                await context.Forge.AddLabelsAsync(context.Event.Repo, context.Number, [Labels.Hold], cancellationToken);
+                await labels.On(context).AddLabelsAsync(context.Event.Repo, context.Number, [Labels.Hold], cancellationToken);
             }
         }
     }

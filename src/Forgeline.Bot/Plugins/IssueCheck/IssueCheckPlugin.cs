@@ -1,3 +1,4 @@
+using Forgeline.Bot.Forges;
 using Forgeline.Bot.Commands;
 using Forgeline.Bot.Events;
 
@@ -9,7 +10,7 @@ namespace Forgeline.Bot.Plugins.IssueCheck;
 /// <c>/check-issue</c> (or editing the pull request) removes it. A member may waive it with <c>/remove-needs-issue</c>.
 /// Opened and edited pull requests are checked by themselves, silently.
 /// </summary>
-public sealed class IssueCheckPlugin : IBotPlugin
+public sealed class IssueCheckPlugin(ForgeAccess<IIssueReader> issues, ForgeAccess<IIssueLabels> labels) : IBotPlugin
 {
     /// <summary>The commands, as data.</summary>
     public static readonly IReadOnlyList<CommandSpec> Specs =
@@ -47,7 +48,7 @@ public sealed class IssueCheckPlugin : IBotPlugin
             }
             else if (command.Spec.Name == "remove-needs-issue")
             {
-                await context.Forge.RemoveLabelAsync(e.Repo, context.Number, Labels.NeedsIssue, cancellationToken);
+                await labels.On(context).RemoveLabelAsync(e.Repo, context.Number, Labels.NeedsIssue, cancellationToken);
             }
             else
             {
@@ -56,12 +57,12 @@ public sealed class IssueCheckPlugin : IBotPlugin
         }
     }
 
-    private static async Task CheckAsync(PluginContext context, bool answer, CancellationToken cancellationToken)
+    private async Task CheckAsync(PluginContext context, bool answer, CancellationToken cancellationToken)
     {
         var e = context.Event;
 
         // A comment's payload carries the text as it was then; read it now, since the author may just have fixed it.
-        var pull = await context.Forge.GetIssueAsync(e.Repo, context.Number, cancellationToken);
+        var pull = await issues.On(context).GetIssueAsync(e.Repo, context.Number, cancellationToken);
         if (!answer && pull.State != "open")
         {
             return;
@@ -72,7 +73,7 @@ public sealed class IssueCheckPlugin : IBotPlugin
         {
             if (labelled)
             {
-                await context.Forge.RemoveLabelAsync(e.Repo, context.Number, Labels.NeedsIssue, cancellationToken);
+                await labels.On(context).RemoveLabelAsync(e.Repo, context.Number, Labels.NeedsIssue, cancellationToken);
             }
 
             return;
@@ -80,7 +81,7 @@ public sealed class IssueCheckPlugin : IBotPlugin
 
         if (!labelled)
         {
-            await context.Forge.AddLabelsAsync(e.Repo, context.Number, [Labels.NeedsIssue], cancellationToken);
+            await labels.On(context).AddLabelsAsync(e.Repo, context.Number, [Labels.NeedsIssue], cancellationToken);
         }
 
         if (answer)

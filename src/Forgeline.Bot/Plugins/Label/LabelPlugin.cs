@@ -1,3 +1,4 @@
+using Forgeline.Bot.Forges;
 using Forgeline.Bot.Commands;
 using Forgeline.Bot.Events;
 
@@ -7,7 +8,7 @@ namespace Forgeline.Bot.Plugins.Label;
 /// <c>/label</c> and <c>/remove-label</c>: repository members add and remove free labels. Labels another plugin owns (see
 /// <see cref="ManagedLabels"/>) are refused with the command to use; the others in the same command still apply.
 /// </summary>
-public sealed class LabelPlugin : IBotPlugin
+public sealed class LabelPlugin(ForgeAccess<IIssueLabels> labels) : IBotPlugin
 {
     /// <summary>The longest label name accepted (GitHub allows 50 characters).</summary>
     public const int MaxLength = 50;
@@ -73,14 +74,14 @@ public sealed class LabelPlugin : IBotPlugin
             {
                 if (accepted.Count > 0)
                 {
-                    await context.Forge.AddLabelsAsync(e.Repo, context.Number, accepted, cancellationToken);
+                    await labels.On(context).AddLabelsAsync(e.Repo, context.Number, accepted, cancellationToken);
                 }
             }
             else
             {
                 foreach (var name in accepted)
                 {
-                    await context.Forge.RemoveLabelAsync(e.Repo, context.Number, name, cancellationToken);
+                    await labels.On(context).RemoveLabelAsync(e.Repo, context.Number, name, cancellationToken);
                 }
             }
 

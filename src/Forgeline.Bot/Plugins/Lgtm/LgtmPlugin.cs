@@ -1,3 +1,4 @@
+using Forgeline.Bot.Forges;
 using Forgeline.Bot.Commands;
 using Forgeline.Bot.Events;
 using Microsoft.Extensions.Logging;
@@ -8,7 +9,7 @@ namespace Forgeline.Bot.Plugins.Lgtm;
 /// <c>/lgtm</c>: a reviewer says the pull request looks good (label <c>lgtm</c>). The author may not say it of their own
 /// pull request, but may take it back with <c>/lgtm cancel</c>. New commits remove the label: what was reviewed is gone.
 /// </summary>
-public sealed partial class LgtmPlugin : IBotPlugin
+public sealed partial class LgtmPlugin(ForgeAccess<IIssueReader> issues, ForgeAccess<IIssueLabels> labels, ForgeAccess<IIssueComments> comments) : IBotPlugin
 {
     /// <summary>The commands, as data.</summary>
     public static readonly IReadOnlyList<CommandSpec> Specs =
@@ -44,7 +45,7 @@ public sealed partial class LgtmPlugin : IBotPlugin
             }
             else if (command.IsCancel)
             {
-                await context.Forge.RemoveLabelAsync(e.Repo, context.Number, Labels.Lgtm, cancellationToken);
+                await labels.On(context).RemoveLabelAsync(e.Repo, context.Number, Labels.Lgtm, cancellationToken);
             }
             else if (command.Arguments.Count > 0)
             {
@@ -57,24 +58,24 @@ public sealed partial class LgtmPlugin : IBotPlugin
             }
             else
             {
-                await context.Forge.AddLabelsAsync(e.Repo, context.Number, [Labels.Lgtm], cancellationToken);
+                await labels.On(context).AddLabelsAsync(e.Repo, context.Number, [Labels.Lgtm], cancellationToken);
             }
         }
     }
 
-    private static async Task ResetOnPushAsync(PluginContext context, CancellationToken cancellationToken)
+    private async Task ResetOnPushAsync(PluginContext context, CancellationToken cancellationToken)
     {
         var e = context.Event;
 
         // Read the labels now: the push's payload may predate an lgtm given moments ago, or carry no labels at all.
-        var pull = await context.Forge.GetIssueAsync(e.Repo, context.Number, cancellationToken);
+        var pull = await issues.On(context).GetIssueAsync(e.Repo, context.Number, cancellationToken);
         if (!pull.Labels.Contains(Labels.Lgtm, StringComparer.OrdinalIgnoreCase))
         {
             return;
         }
 
-        await context.Forge.RemoveLabelAsync(e.Repo, context.Number, Labels.Lgtm, cancellationToken);
-        await context.Forge.CreateCommentAsync(
+        await labels.On(context).RemoveLabelAsync(e.Repo, context.Number, Labels.Lgtm, cancellationToken);
+        await comments.On(context).CreateCommentAsync(
             e.Repo, context.Number, $"New commits were pushed{(e.HeadSha is { } sha ? $" (head {sha})" : "")}, so the `lgtm` label was removed: a reviewer needs to look again and `/lgtm`.", cancellationToken);
         LogReset(context.Logger, e.Repo.ToString(), context.Number, e.HeadSha);
     }

@@ -1,3 +1,4 @@
+using Forgeline.Bot.Forges;
 using Forgeline.Bot.Commands;
 using Forgeline.Bot.Events;
 
@@ -7,7 +8,7 @@ namespace Forgeline.Bot.Plugins.Lifecycle;
 /// <c>/close</c> and <c>/reopen</c>: the author or a repository member closes or reopens an issue or pull request. A merged
 /// pull request cannot be reopened; one already in the asked state is left alone.
 /// </summary>
-public sealed class LifecyclePlugin : IBotPlugin
+public sealed class LifecyclePlugin(ForgeAccess<IIssueReader> issues, ForgeAccess<IIssueState> state) : IBotPlugin
 {
     /// <summary>The commands, as data.</summary>
     public static readonly IReadOnlyList<CommandSpec> Specs =
@@ -32,7 +33,7 @@ public sealed class LifecyclePlugin : IBotPlugin
         foreach (var command in context.Commands)
         {
             // The state now, not the event's: a /close then /reopen in one comment must see the close.
-            var issue = await context.Forge.GetIssueAsync(e.Repo, context.Number, cancellationToken);
+            var issue = await issues.On(context).GetIssueAsync(e.Repo, context.Number, cancellationToken);
             var what = issue.IsPullRequest ? "pull request" : "issue";
             if (issue.State == "merged")
             {
@@ -40,11 +41,11 @@ public sealed class LifecyclePlugin : IBotPlugin
             }
             else if (command.Spec.Name == "close" && issue.State != "closed")
             {
-                await context.Forge.CloseAsync(e.Repo, context.Number, issue.IsPullRequest, cancellationToken);
+                await state.On(context).CloseAsync(e.Repo, context.Number, issue.IsPullRequest, cancellationToken);
             }
             else if (command.Spec.Name == "reopen" && issue.State == "closed")
             {
-                await context.Forge.ReopenAsync(e.Repo, context.Number, issue.IsPullRequest, cancellationToken);
+                await state.On(context).ReopenAsync(e.Repo, context.Number, issue.IsPullRequest, cancellationToken);
             }
             else
             {

@@ -11,7 +11,7 @@ namespace Forgeline.Bot.Plugins.Merge;
 /// missing, set again only when that or the head changes so repeated events do not flood the forge. A conflict with the
 /// base branch labels <c>needs-rebase</c>, removed again when the forge reports the pull request mergeable.
 /// </summary>
-public sealed class MergePlugin : IBotPlugin
+public sealed class MergePlugin(ForgeAccess<IIssueReader> issues, ForgeAccess<IIssueLabels> labelling, ForgeAccess<ICommitStatuses> statuses, ForgeAccess<IPullMerger> merger) : IBotPlugin
 {
     /// <summary>The status context it keeps on pull requests' heads.</summary>
     public const string StatusContext = "forgeline/merge";
@@ -54,10 +54,10 @@ public sealed class MergePlugin : IBotPlugin
         }
     }
 
-    private static async Task EvaluateAsync(PluginContext context, int number, CancellationToken cancellationToken)
+    private async Task EvaluateAsync(PluginContext context, int number, CancellationToken cancellationToken)
     {
         var repo = context.Event.Repo;
-        var pull = await context.Forge.GetIssueAsync(repo, number, cancellationToken);
+        var pull = await issues.On(context).GetIssueAsync(repo, number, cancellationToken);
         if (!pull.IsPullRequest || pull.State != "open" || pull.HeadSha is not { } head)
         {
             return;
@@ -66,15 +66,15 @@ public sealed class MergePlugin : IBotPlugin
         var labels = pull.Labels.ToHashSet(StringComparer.OrdinalIgnoreCase);
         if (pull.Mergeable == false && labels.Add(Labels.NeedsRebase))
         {
-            await context.Forge.AddLabelsAsync(repo, number, [Labels.NeedsRebase], cancellationToken);
+            await labelling.On(context).AddLabelsAsync(repo, number, [Labels.NeedsRebase], cancellationToken);
         }
         else if (pull.Mergeable == true && labels.Remove(Labels.NeedsRebase))
         {
-            await context.Forge.RemoveLabelAsync(repo, number, Labels.NeedsRebase, cancellationToken);
+            await labelling.On(context).RemoveLabelAsync(repo, number, Labels.NeedsRebase, cancellationToken);
         }
 
-        var statuses = await context.Forge.GetStatusesAsync(repo, head, cancellationToken);
-        var verdict = MergeRules.Judge(labels, pull.Mergeable, statuses, context.Settings);
+        var latest = await statuses.On(context).GetStatusesAsync(repo, head, cancellationToken);
+        var verdict = MergeRules.Judge(labels, pull.Mergeable, latest, context.Settings);
         if (!verdict.Ready)
         {
             await ReportAsync(context, number, head, CommitState.Pending, verdict.Description, cancellationToken);
@@ -84,7 +84,7 @@ public sealed class MergePlugin : IBotPlugin
         try
         {
             // The forge merges only if the head is still this one: a push in between is never merged unchecked.
-            await context.Forge.MergeAsync(repo, number, head, context.Settings.MergeMethod, cancellationToken);
+            await merger.On(context).MergeAsync(repo, number, head, context.Settings.MergeMethod, cancellationToken);
         }
         catch (ForgeApiException refused)
         {
@@ -96,7 +96,7 @@ public sealed class MergePlugin : IBotPlugin
     }
 
     /// <summary>Sets the merge status unless the same description is already on the same head.</summary>
-    private static async Task ReportAsync(PluginContext context, int number, string head, CommitState state, string description, CancellationToken cancellationToken)
+    private async Task ReportAsync(PluginContext context, int number, string head, CommitState state, string description, CancellationToken cancellationToken)
     {
         var repo = context.Event.Repo;
         var last = await context.Pulls.GetAsync(repo, number, cancellationToken);
@@ -105,7 +105,7 @@ public sealed class MergePlugin : IBotPlugin
             return;
         }
 
-        await context.Forge.SetStatusAsync(repo, head, new CommitStatus(StatusContext, state, description), cancellationToken);
+        await statuses.On(context).SetStatusAsync(repo, head, new CommitStatus(StatusContext, state, description), cancellationToken);
         await context.Pulls.UpdateAsync(repo, number, s => s with { HeadSha = head, MergeStatus = description }, cancellationToken);
     }
 }

@@ -1,3 +1,4 @@
+using Forgeline.Bot.Forges;
 using Forgeline.Bot.Commands;
 using Forgeline.Bot.Events;
 
@@ -7,7 +8,7 @@ namespace Forgeline.Bot.Plugins.Milestone;
 /// <c>/check-milestone</c>: an issue or pull request without a milestone gets <c>needs-milestone</c> and an answer; with one,
 /// the label goes. Setting a milestone removes the label by itself.
 /// </summary>
-public sealed class MilestonePlugin : IBotPlugin
+public sealed class MilestonePlugin(ForgeAccess<IIssueReader> issues, ForgeAccess<IIssueLabels> labels) : IBotPlugin
 {
     /// <summary>The commands, as data.</summary>
     public static readonly IReadOnlyList<CommandSpec> Specs =
@@ -41,18 +42,18 @@ public sealed class MilestonePlugin : IBotPlugin
         }
     }
 
-    private static async Task CheckAsync(PluginContext context, bool answer, CancellationToken cancellationToken)
+    private async Task CheckAsync(PluginContext context, bool answer, CancellationToken cancellationToken)
     {
         var e = context.Event;
 
         // Fresh: the comment's payload may not say, and a milestoned event may arrive after a later demilestoned one.
-        var issue = await context.Forge.GetIssueAsync(e.Repo, context.Number, cancellationToken);
+        var issue = await issues.On(context).GetIssueAsync(e.Repo, context.Number, cancellationToken);
         var labelled = issue.Labels.Contains(Labels.NeedsMilestone, StringComparer.OrdinalIgnoreCase);
         if (issue.HasMilestone)
         {
             if (labelled)
             {
-                await context.Forge.RemoveLabelAsync(e.Repo, context.Number, Labels.NeedsMilestone, cancellationToken);
+                await labels.On(context).RemoveLabelAsync(e.Repo, context.Number, Labels.NeedsMilestone, cancellationToken);
             }
 
             return;
@@ -65,7 +66,7 @@ public sealed class MilestonePlugin : IBotPlugin
 
         if (!labelled)
         {
-            await context.Forge.AddLabelsAsync(e.Repo, context.Number, [Labels.NeedsMilestone], cancellationToken);
+            await labels.On(context).AddLabelsAsync(e.Repo, context.Number, [Labels.NeedsMilestone], cancellationToken);
         }
 
         await context.ReplyAsync(

@@ -20,7 +20,7 @@ public sealed class CiPluginTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        host = await JobsHost.CreateAsync([new CiPlugin()]);
+        host = await JobsHost.CreateAsync([TestPlugins.Create<CiPlugin>()]);
         Harness.RepoConfig.Jobs =
         [
             new JobConfig { Name = "smoke", Url = ci.BaseUrl + "job/smoke?token=trigger-secret" },

@@ -29,7 +29,7 @@ public sealed class ClaPluginTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        harness = await PluginHarness.CreateAsync([new ClaPlugin()]);
+        harness = await PluginHarness.CreateAsync([TestPlugins.Create<ClaPlugin>()]);
         harness.Config.Cla = new ClaConfig { CheckUrl = service.BaseUrl + "check?email={email}", SignUrl = SignUrl };
         Forge.Collaborators.Add("maintainer");
     }

@@ -15,7 +15,7 @@ public sealed class MergePluginTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        harness = await PluginHarness.CreateAsync([new MergePlugin()]);
+        harness = await PluginHarness.CreateAsync([TestPlugins.Create<MergePlugin>()]);
         harness.RepoConfig.Jobs = [new JobConfig { Name = "build", Farm = true }];
         harness.RepoConfig.Merge = new MergeConfig { Method = "squash" };
     }
@@ -99,7 +99,7 @@ public sealed class MergePluginTests : IAsyncLifetime
     [Fact]
     public async Task Its_own_status_and_unknown_heads_are_ignored()
     {
-        var plugin = new MergePlugin();
+        var plugin = TestPlugins.Create<MergePlugin>();
         plugin.Wants(StatusEvent(Head, MergePlugin.StatusContext)).ShouldBeFalse();
         plugin.Wants(StatusEvent(Head, "forgeline/build")).ShouldBeTrue();
 
