@@ -148,6 +148,13 @@ public sealed partial class BuildService(
             .Where(b => ids.Contains(b.Id) && (b.State == BuildState.Succeeded || b.State == BuildState.Failed || b.State == BuildState.Canceled))
             .OrderBy(b => b.Id).Select(b => new EndedBuild(b.Id, b.State, b.Reason)).ToListAsync(cancellationToken);
 
+    /// <summary>The ids among <paramref name="ids"/> of builds that do not exist (deleted, or never made).</summary>
+    public async Task<List<long>> MissingAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        var found = await db.Builds.AsNoTracking().Where(b => ids.Contains(b.Id)).Select(b => b.Id).ToListAsync(cancellationToken);
+        return ids.Except(found).ToList();
+    }
+
     /// <summary>The artifacts of kind <paramref name="kind"/> (e.g. <c>rpm</c>) a build produced, by name.</summary>
     public async Task<List<ArtifactRecord>> ArtifactsAsync(long buildId, string kind, CancellationToken cancellationToken) =>
         await db.Artifacts.AsNoTracking().Where(a => a.BuildId == buildId && a.Kind == kind).OrderBy(a => a.Name).ToListAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using Forgeline.Bot.Config;
 using Forgeline.Bot.Forges;
+using Forgeline.Builds;
 using Forgeline.Core.Builds;
 using Forgeline.Data;
 using Forgeline.Data.Entities;
@@ -13,27 +14,26 @@ namespace Forgeline.Bot.Jobs;
 /// pull request (the commit status with the build's page, and a comment with links to the build and its log). Driven only
 /// by the database, so a report a restart interrupted is made by the next pass.
 /// </summary>
-public sealed partial class FarmJobPass(ForgelineDbContext db, IForgeClients forges, BotConfig config, TimeProvider time, ILogger<FarmJobPass> logger)
+public sealed partial class FarmJobPass(ForgelineDbContext db, BuildService builds, IForgeClients forges, BotConfig config, TimeProvider time, ILogger<FarmJobPass> logger)
 {
     /// <summary>How many runs one pass reports at most.</summary>
     public const int BatchSize = 50;
 
-    private static readonly BuildState[] Ended = [BuildState.Succeeded, BuildState.Failed, BuildState.Canceled];
-
     /// <summary>Reports the ended runs; returns how many runs it closed (a full batch means there may be more).</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
+        // The farm's builds are asked of its service, not joined: which of the runs' builds ended, and which are gone.
         var pending = JobRuns.NameOf(CommitState.Pending);
-        var due = await (
-            from run in db.BotJobRuns
-            where run.Kind == JobRuns.Farm && run.State == pending
-            join build in db.Builds on run.BuildId equals (long?)build.Id into builds
-            from build in builds.DefaultIfEmpty()
-            where build == null || Ended.Contains(build.State)
-            orderby run.Id
-            select new { Run = run, State = build == null ? (BuildState?)null : build.State, Reason = build == null ? null : build.Reason })
+        var runs = await db.BotJobRuns.Where(r => r.Kind == JobRuns.Farm && r.State == pending).OrderBy(r => r.Id).ToListAsync(cancellationToken);
+        var ids = runs.Where(r => r.BuildId is not null).Select(r => r.BuildId!.Value).ToList();
+        var ended = (await builds.EndedAsync(ids, cancellationToken)).ToDictionary(b => b.Id);
+        var gone = (await builds.MissingAsync(ids, cancellationToken)).ToHashSet();
+        var due = runs
+            .Where(r => r.BuildId is not { } id || ended.ContainsKey(id) || gone.Contains(id))
+            .Select(r => new { Run = r, Build = r.BuildId is { } id ? ended.GetValueOrDefault(id) : null })
             .Take(BatchSize)
-            .ToListAsync(cancellationToken);
+            .Select(x => new { x.Run, State = x.Build?.State, x.Build?.Reason })
+            .ToList();
 
         var closed = 0;
         foreach (var item in due)

@@ -69,7 +69,8 @@ public sealed partial class FarmJobReporter(IServiceScopeFactory scopes, FarmJob
                 }
             }
 
-            return await scope.ServiceProvider.GetRequiredService<FarmJobPass>().RunAsync(cancellationToken);
+            // Farm jobs need the build farm in this process; a bot that runs only URL jobs has nothing to report here.
+            return farm is null ? 0 : await scope.ServiceProvider.GetRequiredService<FarmJobPass>().RunAsync(cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -95,6 +95,24 @@ public sealed class FarmJobTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_run_whose_build_was_deleted_is_closed_with_an_error_status()
+    {
+        var buildId = await StartAsync();
+        await host.InScopeAsync(async sp =>
+        {
+            var db = sp.GetRequiredService<Forgeline.Data.ForgelineDbContext>();
+            db.Builds.Remove((await db.Builds.FindAsync(buildId))!);
+            return await db.SaveChangesAsync();
+        });
+
+        (await host.ReportFarmJobsAsync()).ShouldBe(1);
+
+        var status = Forge.Statuses[Head]["forgeline/build"];
+        (status.State, status.Description).ShouldBe((CommitState.Error, "its build was deleted before it ended"));
+        (await host.RunsAsync()).Single().State.ShouldBe("error");
+    }
+
+    [Fact]
     public async Task A_forge_that_is_down_is_tried_again_at_the_next_pass_and_one_that_refuses_is_not()
     {
         var buildId = await StartAsync();
