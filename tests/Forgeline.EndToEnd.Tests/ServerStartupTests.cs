@@ -51,13 +51,16 @@ public sealed class ServerStartupTests
     [Fact]
     public async Task Logs_are_json_lines_when_stdout_is_not_a_terminal_and_text_with_log_format_text()
     {
+        // The console logger writes from its own thread: the host's lines may come after the server already answers.
         await using (var json = await ForgelineServer.StartAsync(embeddedWorker: false))
         {
+            await json.Process.WaitForOutputAsync("Now listening on:");
             var lines = LogLines(json.Process.Output);
             lines.ShouldContain(l => l.StartsWith("{\"Timestamp\":", StringComparison.Ordinal) && l.Contains("\"Category\":\"Microsoft.Hosting.Lifetime\"", StringComparison.Ordinal), json.Process.Output);
         }
 
         await using var text = await ForgelineServer.StartAsync(false, null, "--log-format", "text");
+        await text.Process.WaitForOutputAsync("Now listening on:");
         text.Process.Output.ShouldContain("info: Microsoft.Hosting.Lifetime[");
         LogLines(text.Process.Output).ShouldNotContain(l => l.StartsWith('{'), text.Process.Output);
     }
@@ -167,7 +170,8 @@ public sealed class ServerStartupTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         try
         {
-            while (!output.ToString().Contains("Forgeline is listening", StringComparison.Ordinal))
+            // Both the banner and the host's own line (the console logger writes it from its own thread, maybe later).
+            while (!output.ToString().Contains("Forgeline is listening", StringComparison.Ordinal) || !output.ToString().Contains("Now listening on:", StringComparison.Ordinal))
             {
                 var read = await process.StandardOutput.ReadAsync(buffer, timeout.Token);
                 if (read == 0)
