@@ -8,6 +8,7 @@ using Forgeline.Core.Workers;
 using Forgeline.Data;
 using Forgeline.Data.Entities;
 using Forgeline.Data.Outbox;
+using Forgeline.Rpm;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

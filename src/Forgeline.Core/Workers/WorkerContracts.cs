@@ -38,7 +38,8 @@ public sealed record WorkerActionRequest(string Action);
 /// <param name="Session">Changes each time the worker process starts: the server then knows the builds it held before are gone.</param>
 /// <param name="Labels">Capabilities of the worker; a build is only handed to a worker that has every label the build asks for.</param>
 /// <param name="Environment">Fingerprint of the worker's build environment; identical inputs built in the same environment are not built again.</param>
-public sealed record LeaseRequest(string Worker, string Arch, int Slots, int WaitSeconds, string? Session = null, IReadOnlyList<string>? Labels = null, string? Environment = null);
+/// <param name="BuildRoots">Whether the worker can build in a target's clean root (<see cref="JobLease.Root"/>); builds for a target go only to workers that can.</param>
+public sealed record LeaseRequest(string Worker, string Arch, int Slots, int WaitSeconds, string? Session = null, IReadOnlyList<string>? Labels = null, string? Environment = null, bool BuildRoots = false);
 
 /// <summary>A job handed to a worker: the build to run and the lease that proves the worker owns it.</summary>
 /// <param name="BuildId">The build.</param>
@@ -54,6 +55,7 @@ public sealed record LeaseRequest(string Worker, string Arch, int Slots, int Wai
 /// RPMs to install in the build's environment before rpmbuild runs (packages of the same project built earlier that the
 /// build requires); null or empty for none.
 /// </param>
+/// <param name="Root">The build target's clean root to build in; null for the host toolchain mode (no target).</param>
 /// <param name="Protocol">
 /// What the server's <c>complete</c> call accepts: 2 (this version) takes the log's last bytes, artifacts the server
 /// already stores (by digest) and a request for the next job; 1 (older servers, which leave it out) takes only the outcome.
@@ -69,7 +71,8 @@ public sealed record JobLease(
     int LeaseSeconds,
     IReadOnlyDictionary<string, string>? Macros = null,
     IReadOnlyList<JobDependency>? Dependencies = null,
-    int Protocol = 1)
+    int Protocol = 1,
+    JobRoot? Root = null)
 {
     /// <summary>The <see cref="Protocol"/> of this version: <c>complete</c> takes the log tail, stored artifacts and the next lease request.</summary>
     public const int CompleteCarriesMore = 2;
@@ -113,6 +116,7 @@ public enum JobOutcome
 /// Results the server already stores under their digest (an SRPM build's own SRPM is its source blob), recorded for the
 /// build after the same checks as an upload, so they are not sent again.
 /// </param>
+/// <param name="Root">The root the job built in (null in the host toolchain mode, or when the job never reached its root).</param>
 /// <param name="Next">
 /// The worker's request for its next job, answered in <see cref="CompleteJobResult.Next"/> without waiting (its
 /// <see cref="LeaseRequest.WaitSeconds"/> is ignored): one round trip between two builds instead of two.
@@ -124,7 +128,8 @@ public sealed record CompleteJobRequest(
     long? LogOffset = null,
     byte[]? LogTail = null,
     IReadOnlyList<StoredArtifact>? StoredArtifacts = null,
-    LeaseRequest? Next = null);
+    LeaseRequest? Next = null,
+    JobRootReport? Root = null);
 
 /// <summary>A result of a job that the server already holds: recorded by digest instead of uploaded.</summary>
 /// <param name="Name">File name, as an upload's.</param>

@@ -1,7 +1,4 @@
-using Forgeline.Core.Projects;
-using Forgeline.Rpm;
-
-namespace Forgeline.Projects;
+namespace Forgeline.Rpm;
 
 /// <summary>Capabilities as an RPM header lists them (name, flags, version arrays).</summary>
 public static class HeaderCapabilities
@@ -12,6 +9,9 @@ public static class HeaderCapabilities
 
     /// <summary>What the package provides, its own name included.</summary>
     public static IEnumerable<RpmCapability> Provides(RpmHeader header) => Read(header, RpmTag.ProvideName, RpmTag.ProvideFlags, RpmTag.ProvideVersion);
+
+    /// <summary>What the package requires; for a source package, its BuildRequires (<c>rpmlib(…)</c> features included).</summary>
+    public static IEnumerable<RpmCapability> Requires(RpmHeader header) => Read(header, RpmTag.RequireName, RpmTag.RequireFlags, RpmTag.RequireVersion);
 
     private static IEnumerable<RpmCapability> Read(RpmHeader header, int nameTag, int flagsTag, int versionTag)
     {
