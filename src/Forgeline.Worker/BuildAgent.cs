@@ -1,6 +1,7 @@
 using System.Net;
 using Forgeline.Core.Client;
 using Forgeline.Core.Workers;
+using Forgeline.Worker.Roots;
 using Forgeline.Worker.Sandbox;
 using Forgeline.Worker.Toolchain;
 using Microsoft.Extensions.Hosting;
@@ -30,6 +31,7 @@ public sealed partial class BuildAgent(
     // New for every worker process, so the server can tell a restart from a slow heartbeat.
     private readonly string session = Guid.NewGuid().ToString("N");
     private readonly SemaphoreSlim preparing = new(1, 1);
+    private readonly HttpClient rootHttp = new();
     private Prepared? prepared;
 
     private WorkerOptions Options => options.Value;
@@ -100,7 +102,7 @@ public sealed partial class BuildAgent(
                 var environment = Options.Environment ?? await BuildEnvironment.ComputeAsync(environmentProbe ?? new HostBuildEnvironmentProbe(), cancellationToken);
                 var (cache, cacheStatus) = CompilerCache.ForWorker(Options, environment);
                 LogEnvironment(environment, Options.Environment is null ? "computed from the toolchain" : "configured", Options.Labels.Count == 0 ? "none" : string.Join(", ", Options.Labels), cacheStatus);
-                prepared = new Prepared(environment, cache);
+                prepared = new Prepared(environment, cache, OpenRootCache());
             }
 
             return prepared;
@@ -111,8 +113,49 @@ public sealed partial class BuildAgent(
         }
     }
 
+    /// <summary>The root cache, when this worker builds in targets' roots and can: dnf installed, the cache its own.</summary>
+    private BuildRootHost? OpenRootCache()
+    {
+        if (!Options.BuildRoots)
+        {
+            LogRoots("off (Forgeline:Worker:BuildRoots)");
+            return null;
+        }
+
+        if (!ExecutableExists("dnf") || !ExecutableExists("unshare"))
+        {
+            LogRoots("off: dnf or unshare is not installed, so only builds without a target come here");
+            return null;
+        }
+
+        var directory = Options.RootCacheDirectory ?? Path.Combine(Options.WorkDirectory, "root-cache");
+        try
+        {
+            var cache = new RootCache(directory, (long)Options.RootCachePackagesMegabytes * 1024 * 1024);
+            using var client = clientFactory();
+            LogRoots($"on, cache {cache.Directory} (downloaded RPMs up to {Options.RootCachePackagesMegabytes} MiB per target)");
+            return new BuildRootHost(cache, rootHttp, client.Server, client.Token);
+        }
+        catch (IOException e)
+        {
+            LogRoots($"off: {e.Message}");
+            return null;
+        }
+    }
+
+    private static bool ExecutableExists(string name) =>
+        (System.Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':', StringSplitOptions.RemoveEmptyEntries).Any(d => File.Exists(Path.Combine(d, name)));
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        prepared?.Roots?.Cache.Dispose();
+        rootHttp.Dispose();
+        base.Dispose();
+    }
+
     private LeaseRequest LeaseRequest(Prepared setup, int waitSeconds) =>
-        new(Options.Name, Options.Arch, Options.Slots, waitSeconds, session, Options.Labels, setup.Environment);
+        new(Options.Name, Options.Arch, Options.Slots, waitSeconds, session, Options.Labels, setup.Environment, BuildRoots: setup.Roots is not null);
 
     private async Task SlotLoopAsync(Prepared setup, CancellationToken stoppingToken)
     {
@@ -170,6 +213,7 @@ public sealed partial class BuildAgent(
         // Made by the runner, so that failing to make it (disk full) is reported like any other failure.
         var workDirectory = Path.Combine(Options.WorkDirectory, $"build-{lease.BuildId}-{lease.Attempt}-{Guid.NewGuid():N}"[..40]);
         CompleteJobRequest? outcome = null;
+        BuildRunner? runner = null;
         IReadOnlyList<StoredArtifact> stored = [];
         var heartbeat = new LeaseHeartbeat(client, lease, logger, stoppingToken, time);
         try
@@ -181,7 +225,7 @@ public sealed partial class BuildAgent(
                 await log.LineAsync($"worker {Options.Name} ({Options.Arch}, environment {setup.Environment}) building {lease.Source.Describe()}, attempt {lease.Attempt}");
                 try
                 {
-                    var runner = new BuildRunner(new ServerJobTransfer(client, lease.LeaseId), new BubblewrapSandbox(Options.Bubblewrap), lease, log, workDirectory, setup.CompilerCache, time);
+                    runner = new BuildRunner(new ServerJobTransfer(client, lease.LeaseId), new BubblewrapSandbox(Options.Bubblewrap), lease, log, workDirectory, setup.CompilerCache, time, setup.Roots);
                     var package = await runner.RunAsync(heartbeat.JobToken);
                     stored = runner.StoredArtifacts;
                     await log.LineAsync("build succeeded");
@@ -233,6 +277,7 @@ public sealed partial class BuildAgent(
                     LogOffset = tail?.Offset,
                     LogTail = tail is { Bytes.Length: > 0 } t ? t.Bytes : null,
                     StoredArtifacts = stored.Count > 0 ? stored : null,
+                    Root = runner?.RootReport,
                     Next = askForNext && !stoppingToken.IsCancellationRequested ? LeaseRequest(setup, waitSeconds: 0) : null,
                 };
             }
@@ -296,7 +341,7 @@ public sealed partial class BuildAgent(
     }
 
     /// <summary>What every job of this process shares.</summary>
-    private sealed record Prepared(string Environment, CompilerCache? CompilerCache);
+    private sealed record Prepared(string Environment, CompilerCache? CompilerCache, BuildRootHost? Roots);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Worker {Worker} ({Arch}, {Slots} slots) asking {Server} for work")]
     private partial void LogStarted(string worker, string arch, int slots, Uri server);
@@ -318,6 +363,9 @@ public sealed partial class BuildAgent(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Build {BuildId}: the server took the lease back; the result is dropped")]
     private partial void LogLeaseLost(long buildId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Build roots: {Status}")]
+    private partial void LogRoots(string status);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Build {BuildId} handed back to the queue at shutdown")]
     private partial void LogJobReleased(long buildId);

@@ -3,6 +3,7 @@ using Forgeline.Core.Client;
 using Forgeline.Core.Sources;
 using Forgeline.Core.Workers;
 using Forgeline.Worker.Dependencies;
+using Forgeline.Worker.Roots;
 using Forgeline.Worker.Sandbox;
 
 namespace Forgeline.Worker;
@@ -20,8 +21,10 @@ namespace Forgeline.Worker;
 /// <param name="workDirectory">A fresh directory for this job only.</param>
 /// <param name="compilerCache">The worker's ccache, or null to build without one.</param>
 /// <param name="time">The clock of the job's deadline; the system's by default.</param>
+/// <param name="roots">What builds in a target's root need (cache, server); null when this worker cannot make roots.</param>
 public sealed partial class BuildRunner(
-    IJobTransfer transfer, BubblewrapSandbox sandbox, JobLease lease, IBuildLog log, string workDirectory, CompilerCache? compilerCache = null, TimeProvider? time = null)
+    IJobTransfer transfer, BubblewrapSandbox sandbox, JobLease lease, IBuildLog log, string workDirectory, CompilerCache? compilerCache = null, TimeProvider? time = null,
+    BuildRootHost? roots = null)
 {
     // Only the end of a failed step's output is searched for the cause.
     private const int TailBytes = 8 * 1024;
@@ -54,19 +57,32 @@ public sealed partial class BuildRunner(
         };
 
         var srpmName = Path.GetFileName(srpm);
-        BuildDependencyRoot? dependencies = null;
-        if (lease.Dependencies is { Count: > 0 })
+        if (lease.Root is not null)
         {
             await log.LineAsync($"sources ready after {fetchClock.Elapsed.TotalSeconds:0.00}s");
-            dependencies = await InstallDependenciesAsync(stop);
+            try
+            {
+                await BuildInRootAsync(srpm, stop);
+                await log.LineAsync($"rebuilding {srpmName} in the build root");
+                await RebuildInRootAsync(srpm, stop);
+            }
+            finally
+            {
+                ReleaseRoot();
+            }
+        }
+        else if (lease.Dependencies is { Count: > 0 })
+        {
+            await log.LineAsync($"sources ready after {fetchClock.Elapsed.TotalSeconds:0.00}s; host toolchain, not isolated");
+            var dependencies = await InstallDependenciesAsync(stop);
             await log.LineAsync($"rebuilding {srpmName}");
+            await RebuildAsync(srpm, dependencies, stop);
         }
         else
         {
-            await log.LineAsync($"sources ready after {fetchClock.Elapsed.TotalSeconds:0.00}s; rebuilding {srpmName}");
+            await log.LineAsync($"sources ready after {fetchClock.Elapsed.TotalSeconds:0.00}s; host toolchain, not isolated; rebuilding {srpmName}");
+            await RebuildAsync(srpm, null, stop);
         }
-
-        await RebuildAsync(srpm, dependencies, stop);
 
         var rpms = Directory.EnumerateFiles(Path.Combine(workDirectory, "rpmbuild", "RPMS"), "*.rpm", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
         if (rpms.Count == 0)
@@ -215,8 +231,12 @@ public sealed partial class BuildRunner(
     /// <param name="stop">Cancel, lease lost or shutdown.</param>
     /// <param name="configure">Adds to the step's sandbox: mounts, variables, overlays, another work directory.</param>
     /// <param name="notThePackagesFault">Given the end of a failed step's output, the reason when the failure is not the package's fault.</param>
-    private async Task RunStepAsync(string step, string[] command, bool network, CancellationToken stop,
-        Func<SandboxRequest, SandboxRequest>? configure = null, Func<string, string?>? notThePackagesFault = null)
+    /// <param name="whyItFailed">Given the end of a failed step's output, the reason to give (the package's fault) instead of "the end of the build log says why".</param>
+    /// <param name="alsoFine">Exit codes other than 0 that are not a failure; the exit code is returned.</param>
+    /// <param name="watch">Sees the output as it comes, before the log does.</param>
+    private async Task<int> RunStepAsync(string step, string[] command, bool network, CancellationToken stop,
+        Func<SandboxRequest, SandboxRequest>? configure = null, Func<string, string?>? notThePackagesFault = null,
+        Func<string, string?>? whyItFailed = null, IReadOnlySet<int>? alsoFine = null, Action<ReadOnlyMemory<byte>>? watch = null)
     {
         var left = (deadline ??= jobClock.GetUtcNow().AddSeconds(lease.TimeoutSeconds)) - jobClock.GetUtcNow();
         if (left <= TimeSpan.Zero)
@@ -230,6 +250,7 @@ public sealed partial class BuildRunner(
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var result = await sandbox.RunAsync(request, async bytes =>
         {
+            watch?.Invoke(bytes);
             tail.Add(bytes.Span);
             await log.WriteAsync(bytes);
         }, stop);
@@ -246,7 +267,7 @@ public sealed partial class BuildRunner(
             case SandboxOutcome.Stopped:
                 stop.ThrowIfCancellationRequested();
                 throw new OperationCanceledException(stop);
-            case SandboxOutcome.Exited when result.ExitCode != 0:
+            case SandboxOutcome.Exited when result.ExitCode != 0 && alsoFine?.Contains(result.ExitCode) != true:
                 var output = tail.ToString();
                 if (notThePackagesFault?.Invoke(output) is { } reason)
                 {
@@ -258,8 +279,15 @@ public sealed partial class BuildRunner(
                     throw new JobErrorException($"{step} failed: the worker ran out of disk space");
                 }
 
+                if (whyItFailed?.Invoke(output) is { } why)
+                {
+                    throw new JobFailedException($"{step} failed: {why}");
+                }
+
                 throw new JobFailedException($"{step} failed with exit code {result.ExitCode}; the end of the build log says why");
         }
+
+        return result.ExitCode;
     }
 
     private async Task UploadAsync(string kind, string path, CancellationToken stop)

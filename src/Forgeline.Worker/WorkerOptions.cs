@@ -49,6 +49,16 @@ public sealed class WorkerOptions
     /// <summary>The compiler cache directory; <c>&lt;work-dir&gt;/ccache-&lt;environment&gt;</c> when empty.</summary>
     public string? CcacheDirectory { get; set; }
 
+    /// <summary>Whether this worker builds in targets' clean roots (needs dnf, unshare and overlayfs); without, it takes only host-toolchain builds.</summary>
+    public bool BuildRoots { get; set; } = true;
+
+    /// <summary>The cache of base roots and downloaded RPMs; <c>&lt;work-dir&gt;/root-cache</c> when empty. One worker process per directory.</summary>
+    public string? RootCacheDirectory { get; set; }
+
+    /// <summary>How many MiB of downloaded RPMs the root cache keeps per target (oldest removed first).</summary>
+    [Range(0, int.MaxValue)]
+    public int RootCachePackagesMegabytes { get; set; } = 4096;
+
     /// <summary>Every problem with these settings, each naming the setting and saying what is allowed.</summary>
     public IReadOnlyList<string> FindProblems()
     {
@@ -61,6 +71,11 @@ public sealed class WorkerOptions
         foreach (var label in Labels.Where(l => !WorkerLabel.IsValid(l)))
         {
             problems.Add($"label '{label}' is not valid: use {WorkerLabel.Rule} (--label, Forgeline:Worker:Labels)");
+        }
+
+        if (RootCachePackagesMegabytes < 0)
+        {
+            problems.Add($"the root cache's package limit must be 0 MiB or more, not {RootCachePackagesMegabytes} (--root-cache-packages-mb, Forgeline:Worker:RootCachePackagesMegabytes)");
         }
 
         if (Environment is not null && !ResourceName.IsValid(Environment))

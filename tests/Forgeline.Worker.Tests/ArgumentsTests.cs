@@ -102,8 +102,8 @@ public sealed class ArgumentsTests
         file.ShouldBe("unshare");
         args.ShouldContain("--mount");
         args.Skip(args.ToList().IndexOf("--propagation")).Take(2).ShouldBe(["--propagation", "private"]);
-        var separator = args.ToList().IndexOf("/srv/work/build-1/deps/root/usr");
-        args.Skip(separator).Take(5).ShouldBe(["/srv/work/build-1/deps/root/usr", "/usr", "/srv/work/build-1/deps/merged/usr", "--", "/usr/bin/bwrap"]);
+        var separator = args.ToList().IndexOf("/srv/work/build-1/deps/root/usr over /usr");
+        args.Skip(separator).Take(5).ShouldBe(["/srv/work/build-1/deps/root/usr over /usr", "lowerdir=/srv/work/build-1/deps/root/usr:/usr,nosuid,nodev", "/srv/work/build-1/deps/merged/usr", "--", "/usr/bin/bwrap"]);
         var bwrapArgs = args.Skip(separator + 5).ToList();
         bwrapArgs.ShouldBe(BubblewrapSandbox.Arguments(request));
         Pair(bwrapArgs, "--ro-bind", "/usr").ShouldBe("/srv/work/build-1/deps/merged/usr");

@@ -42,7 +42,7 @@ public sealed class OverlayTests : IDisposable
         var (result, output) = await Sandboxed.RunAsync(request);
 
         result.Outcome.ShouldBe(SandboxOutcome.FailedToStart);
-        result.StartProblem.ShouldStartWith($"forgeline-sandbox: could not lay {home["layer"]} over /usr at {home["no-such-mount-point"]}: mount: ");
+        result.StartProblem.ShouldStartWith($"forgeline-sandbox: could not mount {home["layer"]} over /usr at {home["no-such-mount-point"]}: mount: ");
         output.Text.ShouldNotContain("must not run");
     }
 }

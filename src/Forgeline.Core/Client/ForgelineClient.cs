@@ -28,6 +28,9 @@ public sealed partial class ForgelineClient : IDisposable
     /// <summary>The server this client talks to.</summary>
     public Uri Server => http.BaseAddress!;
 
+    /// <summary>The token this client authenticates with (a worker hands it to dnf for the server's own repositories); null for none.</summary>
+    public string? Token => http.DefaultRequestHeaders.Authorization?.Parameter;
+
     /// <summary>Uploads an SRPM or a directory tarball; the server checks it against <paramref name="sha256"/> and its kind.</summary>
     public async Task<UploadResult> UploadAsync(Stream content, string kind, string fileName, string sha256, CancellationToken cancellationToken = default)
     {

@@ -28,15 +28,83 @@ public sealed class BubblewrapSandbox(string bwrapPath = "bwrap")
     // Inside, the command's stderr is joined to its stdout: what arrives on bwrap's stderr is bwrap's own (setup errors).
     private const int StartErrorCapture = 2048;
 
+    // What rpm needs to install into a root: set owners and modes, chroot to run scriptlets, file capabilities.
+    private static readonly string[] InstallCapabilities =
+        ["CAP_CHOWN", "CAP_FOWNER", "CAP_FSETID", "CAP_DAC_OVERRIDE", "CAP_SYS_CHROOT", "CAP_SETFCAP", "CAP_MKNOD", "CAP_SETUID", "CAP_SETGID"];
+
     /// <summary>The bwrap arguments for <paramref name="request"/>, ending with the command.</summary>
     public static IReadOnlyList<string> Arguments(SandboxRequest request)
     {
-        var args = new List<string> { "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--hostname", "forgeline-build" };
-        if (request.Network)
+        var args = new List<string>();
+        if (request.Root is { Use: SandboxRootUse.InstallInto } installing)
         {
-            args.Add("--share-net");
+            // The host's dnf and rpm install: they keep what installing needs, in namespaces of their own; as root no
+            // user namespace, so files get their real owners. Only the root, the binds and /build are writable.
+            args.AddRange(["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--hostname", "forgeline-build"]);
+            args.Add(request.Network ? "--share-net" : "--unshare-net");
+            if (!Environment.IsPrivilegedProcess)
+            {
+                args.AddRange(["--unshare-user", "--uid", "0", "--gid", "0"]);
+            }
+
+            args.AddRange(["--cap-drop", "ALL"]);
+            foreach (var capability in InstallCapabilities)
+            {
+                args.AddRange(["--cap-add", capability]);
+            }
+
+            HostView(args, request);
+            args.AddRange(["--bind", installing.MountPoint, SandboxRoot.InstallPath]);
+        }
+        else if (request.Root is { Use: SandboxRootUse.RunInside } root)
+        {
+            // The root is all the command sees of a file system, read-only: no host /usr, no host /etc.
+            args.AddRange(["--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--hostname", "forgeline-build"]);
+            if (request.Network)
+            {
+                args.Add("--share-net");
+            }
+
+            args.AddRange(["--ro-bind", root.MountPoint, "/", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/var/tmp"]);
+        }
+        else
+        {
+            args.AddRange(["--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--hostname", "forgeline-build"]);
+            if (request.Network)
+            {
+                args.Add("--share-net");
+            }
+
+            HostView(args, request);
         }
 
+        args.AddRange(["--bind", request.WorkDirectory, "/build"]);
+        foreach (var bind in request.Binds ?? [])
+        {
+            args.AddRange([bind.ReadOnly ? "--ro-bind" : "--bind", bind.HostPath, bind.SandboxPath]);
+        }
+
+        args.AddRange(["--chdir", "/build", "--clearenv"]);
+        var environment = new Dictionary<string, string>(DefaultEnvironment, StringComparer.Ordinal);
+        foreach (var (name, value) in request.Environment ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            args.AddRange(["--setenv", name, value]);
+        }
+
+        // stderr joins stdout inside the sandbox so the log keeps the order the build wrote in.
+        args.AddRange(["--", "/bin/sh", "-c", "exec \"$@\" 2>&1", "sh"]);
+        args.AddRange(request.Command);
+        return args;
+    }
+
+    /// <summary>The host's <c>/usr</c> and <c>/etc</c> read-only (or the overlays over them), without the host's secrets, and fresh /proc, /dev, /tmp, /var.</summary>
+    private static void HostView(List<string> args, SandboxRequest request)
+    {
         // With overlays, the merged trees (mounted by OverlayLauncher) stand where the host's directories would go.
         string Shown(string path) => request.Overlays?.FirstOrDefault(o => o.SandboxPath == path)?.MountPoint ?? path;
         args.AddRange(["--ro-bind", Shown("/usr"), "/usr", "--ro-bind", Shown("/etc"), "/etc"]);
@@ -67,38 +135,23 @@ public sealed class BubblewrapSandbox(string bwrapPath = "bwrap")
         }
 
         args.AddRange(["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/var", "--dir", "/var/tmp"]);
-        args.AddRange(["--bind", request.WorkDirectory, "/build"]);
-        foreach (var bind in request.Binds ?? [])
-        {
-            args.AddRange([bind.ReadOnly ? "--ro-bind" : "--bind", bind.HostPath, bind.SandboxPath]);
-        }
-
-        args.AddRange(["--chdir", "/build", "--clearenv"]);
-        var environment = new Dictionary<string, string>(DefaultEnvironment, StringComparer.Ordinal);
-        foreach (var (name, value) in request.Environment ?? new Dictionary<string, string>())
-        {
-            environment[name] = value;
-        }
-
-        foreach (var (name, value) in environment)
-        {
-            args.AddRange(["--setenv", name, value]);
-        }
-
-        // stderr joins stdout inside the sandbox so the log keeps the order the build wrote in.
-        args.AddRange(["--", "/bin/sh", "-c", "exec \"$@\" 2>&1", "sh"]);
-        args.AddRange(request.Command);
-        return args;
     }
 
     /// <summary>
-    /// The program to start for <paramref name="request"/> and its arguments: bwrap itself, or with overlays,
-    /// <c>unshare</c> running <see cref="OverlayLauncher"/>'s script, which mounts them and then execs bwrap.
+    /// The program to start for <paramref name="request"/> and its arguments: bwrap itself, or with overlays (laid
+    /// over <c>/usr</c>, or a root of layers), <c>unshare</c> running <see cref="OverlayLauncher"/>'s script, which
+    /// mounts them and then execs bwrap.
     /// </summary>
-    public (string FileName, IReadOnlyList<string> Arguments) CommandLine(SandboxRequest request) =>
-        request.Overlays is { Count: > 0 } overlays
-            ? OverlayLauncher.CommandLine(overlays, bwrapPath, Arguments(request))
-            : (bwrapPath, Arguments(request));
+    public (string FileName, IReadOnlyList<string> Arguments) CommandLine(SandboxRequest request)
+    {
+        var mounts = (request.Overlays ?? []).Select(OverlayLauncher.MountOf).ToList();
+        if (request.Root is { Layers: not null } root)
+        {
+            mounts.Add(OverlayLauncher.MountOf(root));
+        }
+
+        return mounts.Count > 0 ? OverlayLauncher.CommandLine(mounts, bwrapPath, Arguments(request)) : (bwrapPath, Arguments(request));
+    }
 
     /// <summary>Runs the command, passing its output to <paramref name="onOutput"/> as it comes.</summary>
     public async Task<SandboxResult> RunAsync(SandboxRequest request, Func<ReadOnlyMemory<byte>, Task> onOutput, CancellationToken stop)

@@ -1,10 +1,11 @@
 namespace Forgeline.Worker.Sandbox;
 
 /// <summary>
-/// Starts bwrap with <see cref="SandboxOverlay"/>s mounted. bwrap 0.8 (Debian 12) has no overlay options, so
+/// Starts bwrap with overlayfs trees mounted: <see cref="SandboxOverlay"/>s (dependencies laid over the host's
+/// <c>/usr</c>) and a <see cref="SandboxRoot"/> made of layers. bwrap 0.8 (Debian 12) has no overlay options, so
 /// <c>unshare</c> first makes a private mount namespace (and a user namespace when the worker is not root), a short
-/// script mounts each overlay there on its mount point, and then execs bwrap, which binds the mount points where the
-/// host's directories would go. Nothing is mounted in the host's namespace; the mounts vanish with the sandbox.
+/// script mounts each overlay there on its mount point, and then execs bwrap, which binds the mount points. Nothing is
+/// mounted in the host's namespace; the mounts vanish with the sandbox.
 /// </summary>
 /// <remarks>
 /// The overlays are mounted on their own mount points, never over the host's <c>/usr</c> itself: the script and bwrap
@@ -18,12 +19,12 @@ internal static class OverlayLauncher
     /// <summary>The sandbox paths that can have an overlay: the host directories the sandbox shows.</summary>
     public static readonly string[] OverlayablePaths = ["/usr", "/etc"];
 
-    // Arguments: (layer, host directory, mount point) triples, "--", then bwrap's command line. overlayfs takes its
+    // Arguments: (what, mount options, mount point) triples, "--", then the program's command line. overlayfs takes its
     // options as text, so the paths are checked for ',', ':' and '\' before they get here.
     private const string Script = """
         while [ "$1" != -- ]; do
-          if ! out=$(mount -t overlay forgeline-deps -o "lowerdir=$1:$2,nosuid,nodev" "$3" 2>&1); then
-            echo "forgeline-sandbox: could not lay $1 over $2 at $3: $(printf '%s' "$out" | head -n 1)" >&2
+          if ! out=$(mount -t overlay forgeline -o "$2" "$3" 2>&1); then
+            echo "forgeline-sandbox: could not mount $1 at $3: $(printf '%s' "$out" | head -n 1)" >&2
             exit 125
           fi
           shift 3
@@ -32,8 +33,8 @@ internal static class OverlayLauncher
         exec "$@"
         """;
 
-    /// <summary>The program and arguments that mount <paramref name="overlays"/> and then run <paramref name="bwrap"/> with <paramref name="bwrapArguments"/>.</summary>
-    public static (string FileName, IReadOnlyList<string> Arguments) CommandLine(IReadOnlyList<SandboxOverlay> overlays, string bwrap, IReadOnlyList<string> bwrapArguments)
+    /// <summary>The program and arguments that mount <paramref name="mounts"/> and then run <paramref name="program"/> with <paramref name="arguments"/>.</summary>
+    public static (string FileName, IReadOnlyList<string> Arguments) CommandLine(IReadOnlyList<OverlayMount> mounts, string program, IReadOnlyList<string> arguments)
     {
         var args = new List<string> { "--mount", "--propagation", "private" };
         if (!Environment.IsPrivilegedProcess)
@@ -43,31 +44,59 @@ internal static class OverlayLauncher
         }
 
         args.AddRange(["--", "/bin/sh", "-c", Script, "forgeline-sandbox"]);
-        foreach (var overlay in overlays)
+        foreach (var mount in mounts)
         {
-            Check(overlay);
-            args.AddRange([overlay.LayerPath, overlay.SandboxPath, overlay.MountPoint]);
+            args.AddRange([mount.What, mount.Options, mount.MountPoint]);
         }
 
         args.Add("--");
-        args.Add(bwrap);
-        args.AddRange(bwrapArguments);
+        args.Add(program);
+        args.AddRange(arguments);
         return ("unshare", args);
     }
 
-    private static void Check(SandboxOverlay overlay)
+    /// <summary>The mount of <paramref name="overlay"/>: its layer over the host's directory, read-only.</summary>
+    public static OverlayMount MountOf(SandboxOverlay overlay)
     {
         if (!OverlayablePaths.Contains(overlay.SandboxPath, StringComparer.Ordinal))
         {
             throw new ArgumentException($"an overlay can only go over {string.Join(" or ", OverlayablePaths)}, not '{overlay.SandboxPath}'", nameof(overlay));
         }
 
-        foreach (var path in new[] { overlay.LayerPath, overlay.MountPoint })
+        Check(overlay.LayerPath, overlay.MountPoint);
+        return new OverlayMount($"{overlay.LayerPath} over {overlay.SandboxPath}", $"lowerdir={overlay.LayerPath}:{overlay.SandboxPath},nosuid,nodev", overlay.MountPoint);
+    }
+
+    /// <summary>The mount of <paramref name="root"/>'s layers: writable when it has an upper layer, read-only otherwise.</summary>
+    public static OverlayMount MountOf(SandboxRoot root)
+    {
+        var layers = root.Layers ?? throw new ArgumentException("a root of one plain directory needs no overlay", nameof(root));
+        if (layers.Count == 0 || layers.Count == 1 && root.Upper is null)
+        {
+            throw new ArgumentException("a read-only root overlay needs two layers or more, a writable one at least one", nameof(root));
+        }
+
+        Check([.. layers, root.MountPoint, .. root.Upper is null ? Array.Empty<string>() : [root.Upper, root.Work ?? ""]]);
+        var options = root.Upper is null
+            ? $"lowerdir={string.Join(':', layers)}"
+            : $"lowerdir={string.Join(':', layers)},upperdir={root.Upper},workdir={root.Work}";
+        return new OverlayMount("the build root", options, root.MountPoint);
+    }
+
+    private static void Check(params string[] paths)
+    {
+        foreach (var path in paths)
         {
             if (!Path.IsPathFullyQualified(path) || path.IndexOfAny([',', ':', '\\', '\n']) >= 0)
             {
-                throw new ArgumentException($"overlay path '{path}' must be absolute and free of ',', ':', '\\' and newlines", nameof(overlay));
+                throw new ArgumentException($"overlay path '{path}' must be absolute and free of ',', ':', '\\' and newlines");
             }
         }
     }
 }
+
+/// <summary>One overlayfs mount made before the sandbox starts.</summary>
+/// <param name="What">For the error message, e.g. "the build root".</param>
+/// <param name="Options">overlayfs's <c>-o</c> options.</param>
+/// <param name="MountPoint">The empty host directory it is mounted on (in the sandbox's namespace only).</param>
+internal sealed record OverlayMount(string What, string Options, string MountPoint);

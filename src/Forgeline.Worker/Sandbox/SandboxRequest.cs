@@ -9,6 +9,7 @@ namespace Forgeline.Worker.Sandbox;
 /// <param name="Binds">More host directories mounted (the compiler cache, build dependencies); none by default.</param>
 /// <param name="Environment">Variables set in the sandbox on top of (or instead of) its own PATH, HOME, LANG and TMPDIR.</param>
 /// <param name="Overlays">Trees laid over the host's <c>/usr</c> or <c>/etc</c> (installed build dependencies); none by default, and then bwrap starts directly.</param>
+/// <param name="Root">A distribution root to run inside or install into instead of the host's <c>/usr</c>; null for the host's.</param>
 public sealed record SandboxRequest(
     string WorkDirectory,
     IReadOnlyList<string> Command,
@@ -17,7 +18,8 @@ public sealed record SandboxRequest(
     long OutputLimit,
     IReadOnlyList<SandboxBind>? Binds = null,
     IReadOnlyDictionary<string, string>? Environment = null,
-    IReadOnlyList<SandboxOverlay>? Overlays = null);
+    IReadOnlyList<SandboxOverlay>? Overlays = null,
+    SandboxRoot? Root = null);
 
 /// <summary>How a sandboxed command ended.</summary>
 public enum SandboxOutcome

@@ -20,11 +20,14 @@ public static class WorkerCommand
         var environment = new Option<string?>("--environment") { Description = "Name of the build environment (default: computed from the OS and toolchain)" };
         var ccacheDir = new Option<string?>("--ccache-dir") { Description = "Compiler cache directory (default: <work-dir>/ccache-<environment>)" };
         var noCcache = new Option<bool>("--no-ccache") { Description = "Build without the compiler cache even when ccache is installed" };
+        var rootCache = new Option<string?>("--root-cache") { Description = "Cache of build roots and downloaded RPMs (default: <work-dir>/root-cache)" };
+        var rootCachePackages = new Option<int?>("--root-cache-packages-mb") { Description = "MiB of downloaded RPMs kept per target (default 4096)" };
+        var noRoots = new Option<bool>("--no-build-roots") { Description = "Take only builds without a target (host toolchain), even when dnf is installed" };
         var once = new Option<bool>("--once") { Description = "Lease one job, run it, report it and exit (exit 0 also when no job came)" };
         var wait = new Option<int>("--wait") { Description = "With --once: seconds to wait for a job", DefaultValueFactory = _ => 60 };
         var command = new Command("worker", "Join a Forgeline farm as a build worker (needs a token with the worker scope)")
         {
-            name, slots, arch, workDir, labels, environment, ccacheDir, noCcache, once, wait,
+            name, slots, arch, workDir, labels, environment, ccacheDir, noCcache, rootCache, rootCachePackages, noRoots, once, wait,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -42,6 +45,9 @@ public static class WorkerCommand
             options.Environment = parse.GetValue(environment) ?? options.Environment;
             options.CcacheDirectory = parse.GetValue(ccacheDir) ?? options.CcacheDirectory;
             options.Ccache &= !parse.GetValue(noCcache);
+            options.RootCacheDirectory = parse.GetValue(rootCache) ?? options.RootCacheDirectory;
+            options.RootCachePackagesMegabytes = parse.GetValue(rootCachePackages) ?? options.RootCachePackagesMegabytes;
+            options.BuildRoots &= !parse.GetValue(noRoots);
             var problems = options.FindProblems().ToList();
             if (parse.GetValue(wait) is < 0 or > 86400)
             {

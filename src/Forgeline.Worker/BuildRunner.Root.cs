@@ -1,0 +1,259 @@
+using System.Diagnostics;
+using System.Text;
+using Forgeline.Core;
+using Forgeline.Core.Workers;
+using Forgeline.Rpm;
+using Forgeline.Worker.Dependencies;
+using Forgeline.Worker.Roots;
+using Forgeline.Worker.Sandbox;
+
+namespace Forgeline.Worker;
+
+/// <summary>Building in a target's clean root (<see cref="JobLease.Root"/>).</summary>
+public sealed partial class BuildRunner
+{
+    // rpmbuild -br/-rr: "more BuildRequires were generated; install them and run me again".
+    private const int MoreBuildRequires = 11;
+    private const int MaxDynamicRounds = 8;
+    private const string DynamicFeature = "rpmlib(DynamicBuildRequires)";
+    private static readonly byte[] ResolvedMarker = "Dependencies resolved."u8.ToArray();
+
+    private string? rootArea;
+    private CachedBase? rootBase;
+    private SandboxRoot? rootInside;
+
+    /// <summary>What the job's root was, once it was made; null in the host toolchain mode.</summary>
+    public JobRootReport? RootReport { get; private set; }
+
+    private async Task BuildInRootAsync(string srpm, CancellationToken stop)
+    {
+        var root = lease.Root!;
+        var host = roots ?? throw new JobErrorException("this build needs a clean root of its target, but this worker cannot make one (it was started without dnf or without a root cache)");
+        if (!string.Equals(root.Arch, lease.Arch, StringComparison.Ordinal))
+        {
+            throw new JobFailedException($"the target {root.Target} is for {root.Arch}, but the build is for {lease.Arch}");
+        }
+
+        // Outside the job's /build: the build never sees the dnf configuration (it may hold the worker's token) nor the layers.
+        var area = rootArea = workDirectory + "-root";
+        if (area.IndexOfAny([',', ':', '\\', '\n']) >= 0)
+        {
+            throw new JobErrorException($"this worker's work directory ({workDirectory}) contains ',', ':' or '\\', which overlayfs cannot take; start the worker with a --work-dir without them");
+        }
+
+        var upper = Path.Combine(area, "upper");
+        var overlayWork = Path.Combine(area, "overlay-work");
+        var merged = Path.Combine(area, "merged");
+        var output = Path.Combine(area, "out");
+        foreach (var directory in new[] { upper, overlayWork, merged, output })
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        foreach (var mountPoint in SandboxRoot.MountPoints)
+        {
+            Directory.CreateDirectory(Path.Combine(upper, mountPoint));
+        }
+
+        var resolve = TimeSpan.Zero;
+        var install = TimeSpan.Zero;
+        await log.LineAsync($"build root: target {root.Target} ({root.Arch}) from {string.Join(", ", root.Repositories.Select(r => $"{r.Id} ({r.Layer})"))}");
+        var clock = Stopwatch.StartNew();
+        var digests = await TargetMetadata.ReadAsync(root, host.Http, stop);
+        var key = TargetMetadata.BaseKey(root, digests);
+        resolve += clock.Elapsed;
+
+        var jobRepository = lease.Dependencies is { Count: > 0 } ? await DownloadJobRepositoryAsync(Path.Combine(area, "job-repo"), stop) : null;
+        var dnf = DnfSetup.Write(root, Path.Combine(area, "config"), host.Cache.DnfCache(root.Target), host.Server, host.Token, jobRepository);
+        var (buildRequires, dynamic) = ReadBuildRequires(srpm);
+        var network = root.Repositories.Any(r => !r.Url.StartsWith("file:", StringComparison.OrdinalIgnoreCase));
+
+        async Task InstallAsync(SandboxRoot into, IReadOnlyList<string> specs, string step)
+        {
+            using var exclusive = await host.Cache.LockTargetAsync(root.Target, stop);
+            var started = Stopwatch.StartNew();
+            TimeSpan? resolved = null;
+            var seen = new OutputTail(ResolvedMarker.Length * 2);
+            await RunStepAsync(step, [.. dnf.InstallCommand(specs)], network, stop,
+                request => request with { WorkDirectory = output, Root = into, Binds = dnf.Binds, Environment = dnf.Environment },
+                whyItFailed: DnfSetup.Reason,
+                watch: bytes =>
+                {
+                    if (resolved is null)
+                    {
+                        seen.Add(bytes.Span);
+                        if (Encoding.ASCII.GetBytes(seen.ToString()).AsSpan().IndexOf(ResolvedMarker) >= 0)
+                        {
+                            resolved = started.Elapsed;
+                        }
+                    }
+                });
+            resolve += resolved ?? TimeSpan.Zero;
+            install += started.Elapsed - (resolved ?? TimeSpan.Zero);
+            var pruned = host.Cache.PrunePackages(root.Target);
+            if (pruned > 0)
+            {
+                await log.LineAsync($"removed {pruned / (1024 * 1024.0):0.0} MiB of the oldest cached RPMs of {root.Target} (limit {host.Cache.PackageLimitBytes / (1024 * 1024)} MiB)");
+            }
+        }
+
+        CachedBase cachedBase;
+        using (await host.Cache.LockTargetAsync(root.Target, stop))
+        {
+            cachedBase = await host.Cache.GetBaseAsync(root.Target, key, async tree =>
+            {
+                await log.LineAsync($"installing the base root of {root.Target} (not cached for this metadata): {string.Join(" ", root.BasePackages)}");
+                var started = Stopwatch.StartNew();
+                await RunStepAsync("installing the base root", [.. dnf.InstallCommand(root.BasePackages)], network, stop,
+                    request => request with { WorkDirectory = output, Root = new SandboxRoot(tree, SandboxRootUse.InstallInto), Binds = dnf.Binds, Environment = dnf.Environment },
+                    whyItFailed: DnfSetup.Reason);
+                install += started.Elapsed;
+            });
+        }
+
+        rootBase = cachedBase;
+        await log.LineAsync(cachedBase.WasCached ? $"base root {key[..12]} of {root.Target} from the cache" : $"base root {key[..12]} of {root.Target} installed and cached");
+        var writable = new SandboxRoot(merged, SandboxRootUse.InstallInto, [cachedBase.Tree], upper, overlayWork);
+        var inside = new SandboxRoot(merged, SandboxRootUse.RunInside, [upper, cachedBase.Tree]);
+        rootInside = inside;
+        var installed = new HashSet<string>(buildRequires, StringComparer.Ordinal);
+        await log.LineAsync(buildRequires.Count == 0 ? "the package has no BuildRequires" : $"BuildRequires: {string.Join(", ", buildRequires)}");
+        await InstallAsync(writable, buildRequires, "installing the BuildRequires");
+
+        if (dynamic)
+        {
+            await GenerateBuildRequiresAsync(srpm, installed, specs => InstallAsync(writable, specs, "installing the generated BuildRequires"), stop);
+        }
+
+        var list = Path.Combine(output, JobRootReport.PackagesArtifactName);
+        File.Move(Path.Combine(output, "packages.txt"), list);
+        var packages = File.ReadAllLines(list).Length;
+        var digest = await Sha256Hex.OfFileAsync(list, stop);
+        RootReport = new JobRootReport(root.Target, key, digest, packages, cachedBase.WasCached, Math.Round(resolve.TotalSeconds, 3), Math.Round(install.TotalSeconds, 3), null);
+        await log.LineAsync($"build root ready after {clock.Elapsed.TotalSeconds:0.00}s (resolve {resolve.TotalSeconds:0.00}s, install {install.TotalSeconds:0.00}s): {packages} packages, digest {digest[..12]}");
+        await UploadAsync(JobRootReport.PackagesArtifactKind, list, stop);
+    }
+
+    /// <summary>
+    /// Runs the spec's <c>%generate_buildrequires</c> in the root (<c>rpmbuild -rr</c>) and installs what it asks for,
+    /// until it asks for nothing new.
+    /// </summary>
+    private async Task GenerateBuildRequiresAsync(string srpm, HashSet<string> installed, Func<IReadOnlyList<string>, Task> install, CancellationToken stop)
+    {
+        SandboxRequest InRoot(SandboxRequest request) => request with { Root = rootInside };
+        var srpms = Path.Combine(workDirectory, "rpmbuild", "SRPMS");
+        for (var round = 1; ; round++)
+        {
+            var command = new List<string> { "rpmbuild", "-rr" };
+            command.AddRange(WorkerDefines());
+            command.Add($"/build/{Path.GetRelativePath(workDirectory, srpm)}");
+            var code = await RunStepAsync("generating BuildRequires (%generate_buildrequires)", [.. command], network: false, stop, InRoot,
+                whyItFailed: _ => "the spec's %generate_buildrequires step failed; the end of the build log says why",
+                alsoFine: new HashSet<int> { MoreBuildRequires });
+            if (code == 0)
+            {
+                return;
+            }
+
+            var generated = Directory.Exists(srpms) ? Directory.GetFiles(srpms, "*.buildreqs.nosrc.rpm") : [];
+            if (generated.Length != 1)
+            {
+                throw new JobFailedException("rpmbuild -rr asked for more BuildRequires but wrote no buildreqs.nosrc.rpm");
+            }
+
+            var (wanted, _) = ReadBuildRequires(generated[0]);
+            File.Delete(generated[0]);
+            var more = wanted.Where(installed.Add).ToList();
+            if (more.Count == 0 || round == MaxDynamicRounds)
+            {
+                throw new JobFailedException(more.Count == 0
+                    ? "the generated BuildRequires are installed, but rpmbuild still reports some missing; the end of the build log names them"
+                    : $"%generate_buildrequires still asked for more after {MaxDynamicRounds} rounds");
+            }
+
+            await log.LineAsync($"generated BuildRequires: {string.Join(", ", more)}");
+            await install(more);
+        }
+    }
+
+    /// <summary>The BuildRequires a source package (or a buildreqs.nosrc.rpm) names, without rpmlib features; and whether it has dynamic ones.</summary>
+    private static (List<string> Specs, bool Dynamic) ReadBuildRequires(string path)
+    {
+        RpmPackage package;
+        try
+        {
+            using var file = File.OpenRead(path);
+            package = RpmPackage.Read(file);
+        }
+        catch (RpmFormatException e)
+        {
+            throw new JobFailedException($"{Path.GetFileName(path)} is not a valid RPM: {e.Message}");
+        }
+
+        var requires = HeaderCapabilities.Requires(package.Header).ToList();
+        return (requires.Where(r => !r.IsRpmlib).Select(r => r.ToString()).Distinct(StringComparer.Ordinal).ToList(),
+            requires.Any(r => r.Name == DynamicFeature));
+    }
+
+    /// <summary>rpmbuild inside the root, read-only, without the network; BuildRequires are checked against the root's rpm database (no --nodeps).</summary>
+    private async Task RebuildInRootAsync(string srpm, CancellationToken stop)
+    {
+        var command = new List<string> { "rpmbuild", "--rebuild" };
+        command.AddRange(WorkerDefines());
+        command.Add($"/build/{Path.GetRelativePath(workDirectory, srpm)}");
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            await RunStepAsync("rpmbuild", [.. command], network: false, stop, request => request with { Root = rootInside });
+        }
+        finally
+        {
+            RootReport = RootReport! with { BuildSeconds = Math.Round(clock.Elapsed.TotalSeconds, 3) };
+        }
+    }
+
+    /// <summary>Removes the job's root layers (outside its work directory) and lets the cache drop an outdated base.</summary>
+    private void ReleaseRoot()
+    {
+        rootBase?.Dispose();
+        if (rootArea is not null && Directory.Exists(rootArea))
+        {
+            try
+            {
+                Directory.Delete(rootArea, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The next start of the worker removes leftovers of its work directory.
+            }
+        }
+    }
+
+    /// <summary>Downloads the lease's dependencies (checked like any) into a local repository dnf reads first.</summary>
+    private async Task<string> DownloadJobRepositoryAsync(string directory, CancellationToken stop)
+    {
+        var dependencies = lease.Dependencies!;
+        if (BuildDependencyRoot.FindProblem(dependencies) is { } problem)
+        {
+            throw new JobFailedException(problem);
+        }
+
+        Directory.CreateDirectory(directory);
+        foreach (var dependency in dependencies)
+        {
+            var path = Path.Combine(directory, dependency.FileName);
+            await DownloadAsync(dependency.Sha256, path, $"build dependency {dependency.FileName}", stop);
+            var actual = await Sha256Hex.OfFileAsync(path, stop);
+            if (actual != dependency.Sha256)
+            {
+                throw new JobErrorException($"build dependency {dependency.FileName} arrived corrupt: its sha256 is {actual}, the server stores it as {dependency.Sha256}");
+            }
+
+            CheckIsBinaryRpm(path, dependency.FileName);
+        }
+
+        await RunStepAsync("indexing this build's dependencies", ["createrepo_c", "--quiet", "--no-database", "/build"], network: false, stop,
+            request => request with { WorkDirectory = directory });
+        return directory;
+    }
+}

@@ -1,0 +1,197 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Forgeline.Worker.Roots;
+
+/// <summary>
+/// A worker's cache of build roots, one directory per target under <see cref="Directory"/>:
+/// <c>bases/KEY/tree</c> the base roots (the target's base packages installed once per metadata digest, then only
+/// read: every build lays its own overlay on top), and <c>dnf/</c> dnf's metadata and downloaded RPMs, pruned to a
+/// size limit, oldest first.
+/// </summary>
+/// <remarks>
+/// A base root is installed into <c>bases/.partial-GUID</c> and renamed to its key only when complete: a crash or a
+/// failed install leaves a partial directory that nothing reads and the next start removes. One worker process owns
+/// the directory (a lock file says so); within it, one install per target runs at a time, since they share dnf's cache.
+/// </remarks>
+public sealed class RootCache : IDisposable
+{
+    private const string PartialPrefix = ".partial-";
+
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> targetLocks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> inUse = new(StringComparer.Ordinal);
+    private readonly FileStream ownership;
+
+    /// <summary>Opens (and creates) the cache in <paramref name="directory"/>; throws <see cref="IOException"/> when another worker process owns it.</summary>
+    /// <param name="directory">The cache directory.</param>
+    /// <param name="packageLimitBytes">How many bytes of downloaded RPMs each target keeps.</param>
+    public RootCache(string directory, long packageLimitBytes)
+    {
+        Directory = Path.GetFullPath(directory);
+        PackageLimitBytes = packageLimitBytes;
+        System.IO.Directory.CreateDirectory(Directory);
+        try
+        {
+            ownership = new FileStream(Path.Combine(Directory, "owner.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"the build root cache {Directory} is in use by another worker process; give each worker its own --root-cache", e);
+        }
+
+        var targets = Path.Combine(Directory, "targets");
+        if (System.IO.Directory.Exists(targets))
+        {
+            foreach (var partial in System.IO.Directory.EnumerateDirectories(targets).SelectMany(t => System.IO.Directory.Exists(Path.Combine(t, "bases"))
+                         ? System.IO.Directory.EnumerateDirectories(Path.Combine(t, "bases"), PartialPrefix + "*") : []).ToList())
+            {
+                DeleteTree(partial);
+            }
+        }
+    }
+
+    /// <summary>The cache directory.</summary>
+    public string Directory { get; }
+
+    /// <summary>How many bytes of downloaded RPMs each target keeps.</summary>
+    public long PackageLimitBytes { get; }
+
+    /// <summary>The directory of <paramref name="target"/>: its name made safe for a path, plus a digest so two names never meet.</summary>
+    public string TargetDirectory(string target)
+    {
+        var safe = new string(target.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_').ToArray()).TrimStart('.');
+        var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(target)))[..8];
+        return Path.Combine(Directory, "targets", $"{safe}-{digest}");
+    }
+
+    /// <summary>dnf's cache directory (metadata and downloaded RPMs) of <paramref name="target"/>.</summary>
+    public string DnfCache(string target) => Path.Combine(TargetDirectory(target), "dnf");
+
+    /// <summary>Waits until no other install of <paramref name="target"/> runs; dispose the result to let the next one in.</summary>
+    public async Task<IDisposable> LockTargetAsync(string target, CancellationToken cancellationToken)
+    {
+        var gate = targetLocks.GetOrAdd(target, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        return new Releaser(() => gate.Release());
+    }
+
+    /// <summary>
+    /// The base root <paramref name="key"/> of <paramref name="target"/>, installed by <paramref name="install"/> (given an
+    /// empty directory) when it is not cached yet. Hold <see cref="LockTargetAsync"/> while calling. The result keeps the
+    /// base from being removed until disposed.
+    /// </summary>
+    public async Task<CachedBase> GetBaseAsync(string target, string key, Func<string, Task> install)
+    {
+        var bases = Path.Combine(TargetDirectory(target), "bases");
+        var final = Path.Combine(bases, key);
+        var cached = System.IO.Directory.Exists(final);
+        if (!cached)
+        {
+            var partial = Path.Combine(bases, PartialPrefix + Guid.NewGuid().ToString("N"));
+            System.IO.Directory.CreateDirectory(Path.Combine(partial, "tree"));
+            try
+            {
+                await install(Path.Combine(partial, "tree"));
+                System.IO.Directory.Move(partial, final);
+            }
+            catch
+            {
+                DeleteTree(partial);
+                throw;
+            }
+        }
+
+        inUse.AddOrUpdate(final, 1, (_, n) => n + 1);
+        if (!cached)
+        {
+            // A new base replaces the target's older ones (their metadata is gone); those still in use stay until the next.
+            foreach (var old in System.IO.Directory.EnumerateDirectories(bases).Where(d => d != final && !Path.GetFileName(d).StartsWith(PartialPrefix, StringComparison.Ordinal)).ToList())
+            {
+                if (!inUse.TryGetValue(old, out var users) || users == 0)
+                {
+                    DeleteTree(old);
+                }
+            }
+        }
+
+        return new CachedBase(Path.Combine(final, "tree"), cached, new Releaser(() => inUse.AddOrUpdate(final, 0, (_, n) => n - 1)));
+    }
+
+    /// <summary>Removes <paramref name="target"/>'s oldest downloaded RPMs until they take at most <see cref="PackageLimitBytes"/>; returns the bytes removed.</summary>
+    public long PrunePackages(string target)
+    {
+        var cache = DnfCache(target);
+        if (!System.IO.Directory.Exists(cache))
+        {
+            return 0;
+        }
+
+        var rpms = new DirectoryInfo(cache).EnumerateFiles("*.rpm", SearchOption.AllDirectories).OrderBy(f => f.LastWriteTimeUtc).ToList();
+        var total = rpms.Sum(f => f.Length);
+        long removed = 0;
+        foreach (var rpm in rpms)
+        {
+            if (total - removed <= PackageLimitBytes)
+            {
+                break;
+            }
+
+            removed += rpm.Length;
+            rpm.Delete();
+        }
+
+        return removed;
+    }
+
+    /// <summary>Bytes the cache holds for <paramref name="target"/>: base roots and dnf's cache.</summary>
+    public long DiskUse(string target)
+    {
+        var directory = new DirectoryInfo(TargetDirectory(target));
+        return directory.Exists ? directory.EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true }).Sum(f => f.LinkTarget is null ? f.Length : 0) : 0;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => ownership.Dispose();
+
+    private static void DeleteTree(string path)
+    {
+        try
+        {
+            System.IO.Directory.Delete(path, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left for the next start, which removes partial trees; an old base is only ever looked up by its key.
+        }
+    }
+
+    private sealed class Releaser(Action release) : IDisposable
+    {
+        private int released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref released, 1) == 0)
+            {
+                release();
+            }
+        }
+    }
+}
+
+/// <summary>A base root in the cache, kept while this is not disposed.</summary>
+/// <param name="Tree">The root's directory; only read.</param>
+/// <param name="WasCached">Whether it was there already (false: installed just now).</param>
+/// <param name="release">Lets the cache remove it once it is outdated.</param>
+public sealed class CachedBase(string Tree, bool WasCached, IDisposable release) : IDisposable
+{
+    /// <summary>The root's directory; only read.</summary>
+    public string Tree { get; } = Tree;
+
+    /// <summary>Whether it was there already (false: installed just now).</summary>
+    public bool WasCached { get; } = WasCached;
+
+    /// <inheritdoc />
+    public void Dispose() => release.Dispose();
+}

@@ -1,0 +1,130 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Xml;
+using Forgeline.Core.Workers;
+
+namespace Forgeline.Worker.Roots;
+
+/// <summary>
+/// The state of a target's repositories, read from their <c>repomd.xml</c> before every build: its digest names the
+/// cached base root, so a root is made again as soon as any repository of the target publishes new metadata.
+/// </summary>
+public static class TargetMetadata
+{
+    private const int MaxRepomdBytes = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// The sha256 of each target repository's <c>repomd.xml</c>, in the lease's order. Throws
+    /// <see cref="JobFailedException"/> naming the repository when one cannot be reached or is not repository metadata.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> ReadAsync(JobRoot root, HttpClient http, CancellationToken cancellationToken)
+    {
+        var digests = new List<string>();
+        foreach (var repository in root.Repositories.Where(r => r.Layer == JobRepository.TargetLayer))
+        {
+            var url = repository.Url.TrimEnd('/') + "/repodata/repomd.xml";
+            byte[] bytes;
+            try
+            {
+                bytes = await FetchAsync(url, http, cancellationToken);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or UnauthorizedAccessException or TaskCanceledException or NotSupportedException && !cancellationToken.IsCancellationRequested)
+            {
+                throw new JobFailedException($"the target's repository '{repository.Id}' cannot be reached: {url}: {e.Message}");
+            }
+
+            if (!IsRepomd(bytes))
+            {
+                throw new JobFailedException($"the target's repository '{repository.Id}' is corrupt: {url} is not repository metadata (no <repomd> document)");
+            }
+
+            digests.Add(Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        }
+
+        return digests;
+    }
+
+    /// <summary>
+    /// The name of the base root: sha256 over everything that decides what it holds (arch, releasever, rpm database
+    /// path, base packages, each target repository's id, URL, key and metadata digest).
+    /// </summary>
+    public static string BaseKey(JobRoot root, IReadOnlyList<string> repomdDigests)
+    {
+        var text = new StringBuilder("forgeline-base-root 1\n");
+        text.Append("arch ").Append(root.Arch).Append('\n');
+        text.Append("releasever ").Append(root.ReleaseVersion).Append('\n');
+        text.Append("rpmdb ").Append(root.RpmDbPath).Append('\n');
+        foreach (var package in root.BasePackages)
+        {
+            text.Append("base ").Append(package).Append('\n');
+        }
+
+        var targets = root.Repositories.Where(r => r.Layer == JobRepository.TargetLayer).ToList();
+        for (var i = 0; i < targets.Count; i++)
+        {
+            var key = targets[i].GpgKey is { } armored ? Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(armored))) : "-";
+            text.Append("repo ").Append(targets[i].Id).Append(' ').Append(targets[i].Url).Append(' ').Append(key).Append(' ').Append(repomdDigests[i]).Append('\n');
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    private static async Task<byte[]> FetchAsync(string url, HttpClient http, CancellationToken cancellationToken)
+    {
+        var uri = new Uri(url);
+        if (uri.IsFile)
+        {
+            var info = new FileInfo(uri.LocalPath);
+            if (info.Exists && info.Length > MaxRepomdBytes)
+            {
+                throw new IOException($"repomd.xml is {info.Length} bytes, more than any repository's");
+            }
+
+            return await File.ReadAllBytesAsync(uri.LocalPath, cancellationToken);
+        }
+
+        if (uri.Scheme is not ("http" or "https"))
+        {
+            throw new NotSupportedException($"'{uri.Scheme}' repositories are not supported; use http, https or file");
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        using var response = await http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"the server answered {(int)response.StatusCode} {response.ReasonPhrase}");
+        }
+
+        if (response.Content.Headers.ContentLength > MaxRepomdBytes)
+        {
+            throw new IOException($"repomd.xml is {response.Content.Headers.ContentLength} bytes, more than any repository's");
+        }
+
+        var bytes = await response.Content.ReadAsByteArrayAsync(timeout.Token);
+        return bytes.Length <= MaxRepomdBytes ? bytes : throw new IOException("repomd.xml is larger than any repository's");
+    }
+
+    private static bool IsRepomd(byte[] bytes)
+    {
+        try
+        {
+            using var reader = XmlReader.Create(new MemoryStream(bytes), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
+            reader.MoveToContent();
+            if (reader.LocalName != "repomd")
+            {
+                return false;
+            }
+
+            while (reader.Read())
+            {
+            }
+
+            return true;
+        }
+        catch (XmlException)
+        {
+            return false;
+        }
+    }
+}
