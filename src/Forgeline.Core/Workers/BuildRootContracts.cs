@@ -30,9 +30,13 @@ public sealed record JobRoot(
 /// Where it is: <c>http://</c>, <c>https://</c> or <c>file://</c>; a path starting with <c>/</c> (e.g. <c>/repos/P/CHROOT/</c>)
 /// is on the Forgeline server itself, which the worker reaches with its own URL and token.
 /// </param>
-/// <param name="GpgKey">Armored OpenPGP public key: when set, dnf checks every RPM's signature and the metadata's (<c>repomd.xml.asc</c>) with it; null to check neither.</param>
+/// <param name="GpgKey">Armored OpenPGP public key: when set, dnf checks every RPM's signature with it; null to check none.</param>
 /// <param name="Layer"><c>target</c> for the distribution's repositories, <c>project</c> for the project's own (never part of the cached base root).</param>
-public sealed record JobRepository(string Id, string Url, string? GpgKey = null, string Layer = JobRepository.TargetLayer)
+/// <param name="SignedMetadata">
+/// With <paramref name="GpgKey"/>: whether the repository signs its metadata (<c>repomd.xml.asc</c>) and dnf must check
+/// it too. Forgeline's own repositories do; Fedora's and openEuler's sign only their packages.
+/// </param>
+public sealed record JobRepository(string Id, string Url, string? GpgKey = null, string Layer = JobRepository.TargetLayer, bool SignedMetadata = true)
 {
     /// <summary><see cref="Layer"/> of a target's repositories.</summary>
     public const string TargetLayer = "target";

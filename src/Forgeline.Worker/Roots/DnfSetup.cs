@@ -109,7 +109,7 @@ public sealed class DnfSetup
             if (repository.GpgKey is { Length: > 0 } key)
             {
                 File.WriteAllText(Path.Combine(configDirectory, "keys", repository.Id + ".asc"), key);
-                text.Append("gpgcheck=1\nrepo_gpgcheck=1\ngpgkey=file://").Append(ConfigPath).Append("/keys/").Append(repository.Id).Append(".asc\n");
+                text.Append("gpgcheck=1\nrepo_gpgcheck=").Append(repository.SignedMetadata ? 1 : 0).Append("\ngpgkey=file://").Append(ConfigPath).Append("/keys/").Append(repository.Id).Append(".asc\n");
             }
 
             if (credentials is not null)

@@ -63,7 +63,7 @@ public static class TargetMetadata
         for (var i = 0; i < targets.Count; i++)
         {
             var key = targets[i].GpgKey is { } armored ? Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(armored))) : "-";
-            text.Append("repo ").Append(targets[i].Id).Append(' ').Append(targets[i].Url).Append(' ').Append(key).Append(' ').Append(repomdDigests[i]).Append('\n');
+            text.Append("repo ").Append(targets[i].Id).Append(' ').Append(targets[i].Url).Append(' ').Append(key).Append(targets[i].SignedMetadata ? " signed " : " unsigned ").Append(repomdDigests[i]).Append('\n');
         }
 
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
