@@ -21,6 +21,9 @@ internal sealed class LocalJobTransfer : IJobTransfer
     /// <summary>The uploaded RPMs (not the SRPM), as their paths in the job's work directory.</summary>
     public List<string> UploadedRpms { get; } = [];
 
+    /// <summary>Copies of the uploaded build root package lists (the job's directory is gone after it), in upload order.</summary>
+    public List<string> UploadedFiles { get; } = [];
+
     /// <summary>When set, every download throws it (the server unreachable, say).</summary>
     public Exception? DownloadFailure { get; set; }
 
@@ -73,6 +76,13 @@ internal sealed class LocalJobTransfer : IJobTransfer
         lock (Uploads)
         {
             Uploads.Add((kind, Path.GetFileName(path)));
+            if (kind == JobRootReport.PackagesArtifactKind)
+            {
+                var copy = Path.Combine(Path.GetTempPath(), "forgeline-uploads-" + Environment.ProcessId, Guid.NewGuid().ToString("N"), Path.GetFileName(path));
+                Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+                File.Copy(path, copy);
+                UploadedFiles.Add(copy);
+            }
             if (kind == "rpm")
             {
                 UploadedRpms.Add(path);
