@@ -15,6 +15,8 @@ public sealed class TestDistribution
     /// <summary>The package that makes a root able to build: shells, coreutils, rpm, rpmbuild; provides <c>buildsys-build</c> and <c>/bin/sh</c>.</summary>
     public const string BuildsysPackage = "test-buildsys";
 
+    private const string DirectoryPrefix = "forgeline-test-distribution-";
+
     private static readonly Lazy<Task<TestDistribution>> Shared = new(CreateAsync, LazyThreadSafetyMode.ExecutionAndPublication);
 
     private readonly TestSigningKey key;
@@ -61,7 +63,10 @@ public sealed class TestDistribution
     /// <summary>How long making the distribution took (cold, in this process).</summary>
     public TimeSpan BuildTime { get; }
 
-    /// <summary>The distribution, made on the first call in this test process and removed when the process exits.</summary>
+    /// <summary>
+    /// The distribution, made on the first call in this test process under /tmp. It is removed when the process exits,
+    /// or, when the test runner kills the process before that finishes, by the next test process that makes one.
+    /// </summary>
     public static Task<TestDistribution> GetAsync() => Shared.Value;
 
     /// <summary><c>file://</c> URL of a directory, with the trailing slash dnf wants.</summary>
@@ -119,19 +124,21 @@ public sealed class TestDistribution
     private static async Task<TestDistribution> CreateAsync()
     {
         var started = Stopwatch.GetTimestamp();
-        var work = Path.Combine(Path.GetTempPath(), $"forgeline-test-distribution-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        RemoveStale();
+        var work = Path.Combine(Path.GetTempPath(), $"{DirectoryPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(work);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Remove(work);
         var keys = await Task.WhenAll(
             TestSigningKey.CreateAsync(Path.Combine(work, "gnupg"), "Test Distribution <test@example.org>"),
             TestSigningKey.CreateAsync(Path.Combine(work, "gnupg-other"), "Someone Else <else@example.org>"),
             TestSigningKey.CreateAsync(Path.Combine(work, "gnupg-project"), "Test Project <project@example.org>"));
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Remove(work, keys);
 
         var rpms = Path.Combine(work, "rpms");
         var made = await Task.WhenAll(BuildBuildsysAsync(work, rpms), BuildNoarchAsync(work, rpms));
         var repository = Path.Combine(work, "repo");
         await PublishAsync(repository, keys[0], [.. made.SelectMany(m => m)]);
         Directory.Delete(rpms, recursive: true);
+        Directory.Delete(Path.Combine(work, "buildsys-tree"), recursive: true);
         return new TestDistribution(repository, keys[0], keys[1], keys[2], work, Stopwatch.GetElapsedTime(started));
     }
 
@@ -222,13 +229,26 @@ public sealed class TestDistribution
         return path;
     }
 
-    private static void Remove(string work, IEnumerable<TestSigningKey> keys)
+    /// <summary>
+    /// Removes the distributions of test processes that are gone (killed, or exited before <see cref="Remove"/> ran), so
+    /// at most the current one is left behind.
+    /// </summary>
+    private static void RemoveStale()
     {
-        foreach (var key in keys)
+        foreach (var stale in Directory.EnumerateDirectories(Path.GetTempPath(), $"{DirectoryPrefix}*"))
         {
-            key.StopAgentAsync().GetAwaiter().GetResult();
+            var pid = Path.GetFileName(stale)[DirectoryPrefix.Length..].Split('-')[0];
+            if (int.TryParse(pid, out var id) && id != Environment.ProcessId && !Directory.Exists($"/proc/{id}"))
+            {
+                Remove(stale);
+            }
         }
+    }
 
+    // No child process here (gpgconf --kill): starting one while the runtime shuts down can hang the test host until
+    // the runner kills it. gpg-agent ends by itself once its socket in the removed GNUPGHOME is gone.
+    private static void Remove(string work)
+    {
         try
         {
             Directory.Delete(work, recursive: true);

@@ -54,9 +54,6 @@ public sealed class TestSigningKey
         }
     }
 
-    /// <summary>Stops the gpg-agent this key's GNUPGHOME started.</summary>
-    public Task StopAgentAsync() => ProcessRunner.RunAsync("gpgconf", ["--homedir", Home, "--kill", "all"]);
-
     private static async Task<string> RunAsync(string home, string file, string[] args)
     {
         var (code, stdout, stderr) = await ProcessRunner.RunAsync(file, args, environment: new Dictionary<string, string?> { ["GNUPGHOME"] = home });
