@@ -30,6 +30,9 @@ public sealed class TestDistributionTests(ITestOutputHelper output) : IDisposabl
         installed.ShouldContain("br-one-1.0-1.noarch");
         File.ReadAllText(dir["root/usr/share/br-one/br-one.txt"]).ShouldBe("br-one 1.0\n");
         new FileInfo(dir["root/bin"]).LinkTarget.ShouldBe("usr/bin");
+        var rpm = Directory.GetFiles(distribution.RepositoryPath, "test-buildsys-*.rpm", SearchOption.AllDirectories).First();
+        var unpacked = Directory.EnumerateFiles(dir["root/usr"], "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        output.WriteLine($"test-buildsys: {new FileInfo(rpm).Length / 1e6:F1} MB as an RPM, {unpacked / 1e6:F1} MB of files under /usr");
     }
 
     [Fact]
