@@ -77,6 +77,10 @@ public sealed class BuildRootTests : IDisposable
         // The first build's BuildRequires went into its own overlay, never into the cached base.
         log.Text.ShouldContain("NOT-THE-FIRST-BUILDS");
         Directory.GetDirectories(Path.Combine(cache.TargetDirectory("testdist-1-x86_64"), "bases")).Length.ShouldBe(1);
+        // dnf's metadata cache is the worker's, outside the root: the cached base holds no cache files.
+        Directory.EnumerateFiles(cache.DnfCache("testdist-1-x86_64"), "*.solv*", SearchOption.AllDirectories).ShouldNotBeEmpty();
+        var tree = Path.Combine(BaseRoots().Single(), "tree");
+        Directory.EnumerateFiles(tree, "*.solv*", SearchOption.AllDirectories).ShouldBeEmpty();
     }
 
     [Fact]
@@ -105,7 +109,7 @@ public sealed class BuildRootTests : IDisposable
     public async Task RPMs_the_server_names_by_digest_are_installed_from_a_local_repository()
     {
         var distribution = await TestDistribution.GetAsync();
-        var spec = Path.Combine(home["deps-spec"], "libbar.spec");
+        var spec = Path.Combine(Directory.CreateDirectory(home["deps-spec"]).FullName, "libbar.spec");
         await File.WriteAllTextAsync(spec, Library("libbar", "", "/usr/share/libbar.txt"));
         var rpms = await HostRpmbuild.BuildBinaryAsync(spec, home["deps-rpms"]);
         var dependencies = await transfer.DependenciesAsync(rpms);
