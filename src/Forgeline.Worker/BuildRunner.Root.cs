@@ -19,7 +19,7 @@ public sealed partial class BuildRunner
     private static readonly byte[] ResolvedMarker = "Dependencies resolved."u8.ToArray();
 
     private string? rootArea;
-    private CachedBase? rootBase;
+    private readonly List<CachedEntry> rootEntries = [];
     private SandboxRoot? rootInside;
 
     /// <summary>What the job's root was, once it was made; null in the host toolchain mode.</summary>
@@ -59,22 +59,25 @@ public sealed partial class BuildRunner
         var install = TimeSpan.Zero;
         await log.LineAsync($"build root: target {root.Target} ({root.Arch}) from {string.Join(", ", root.Repositories.Select(r => $"{r.Id} ({r.Layer})"))}");
         var clock = Stopwatch.StartNew();
-        var digests = await TargetMetadata.ReadAsync(root, host.Http, stop);
+        var digests = await TargetMetadata.ReadAsync(root, JobRepository.TargetLayer, host.Http, host.Server, host.Token, stop);
+        var projectDigests = await TargetMetadata.ReadAsync(root, JobRepository.ProjectLayer, host.Http, host.Server, host.Token, stop);
         var key = TargetMetadata.BaseKey(root, digests);
+        var (buildRequires, dynamic) = ReadBuildRequires(srpm);
+        var layerKey = TargetMetadata.LayerKey(key, root, projectDigests, lease.Dependencies, buildRequires);
         resolve += clock.Elapsed;
 
         var jobRepository = lease.Dependencies is { Count: > 0 } ? await DownloadJobRepositoryAsync(Path.Combine(area, "job-repo"), stop) : null;
         var dnf = DnfSetup.Write(root, Path.Combine(area, "config"), host.Cache.DnfCache(root.Target), host.Server, host.Token, jobRepository);
-        var (buildRequires, dynamic) = ReadBuildRequires(srpm);
         var network = root.Repositories.Any(r => !r.Url.StartsWith("file:", StringComparison.OrdinalIgnoreCase));
 
-        async Task InstallAsync(SandboxRoot into, IReadOnlyList<string> specs, string step)
+        // One dnf at a time per target (they share its cache). Installs into `into`, then lists the root into `list`.
+        async Task InstallAsync(SandboxRoot into, IReadOnlyList<string> specs, string step, string list)
         {
             using var exclusive = await host.Cache.LockTargetAsync(root.Target, stop);
             var started = Stopwatch.StartNew();
             TimeSpan? resolved = null;
             var seen = new OutputTail(ResolvedMarker.Length * 2);
-            await RunStepAsync(step, [.. dnf.InstallCommand(specs)], network, stop,
+            await RunStepAsync(step, [.. dnf.InstallCommand(specs)], network && specs.Count > 0, stop,
                 request => request with { WorkDirectory = output, Root = into, Binds = dnf.Binds, Environment = dnf.Environment },
                 whyItFailed: DnfSetup.Reason,
                 watch: bytes =>
@@ -90,6 +93,7 @@ public sealed partial class BuildRunner
                 });
             resolve += resolved ?? TimeSpan.Zero;
             install += started.Elapsed - (resolved ?? TimeSpan.Zero);
+            File.Move(Path.Combine(output, "packages.txt"), list, overwrite: true);
             var pruned = host.Cache.PrunePackages(root.Target);
             if (pruned > 0)
             {
@@ -97,36 +101,53 @@ public sealed partial class BuildRunner
             }
         }
 
-        CachedBase cachedBase;
+        // The base: the target's base packages, installed once per metadata digest.
+        CachedEntry cachedBase;
         using (await host.Cache.LockTargetAsync(root.Target, stop))
         {
-            cachedBase = await host.Cache.GetBaseAsync(root.Target, key, async tree =>
+            cachedBase = await host.Cache.GetBaseAsync(root.Target, key, async entry =>
             {
                 await log.LineAsync($"installing the base root of {root.Target} (not cached for this metadata): {string.Join(" ", root.BasePackages)}");
                 var started = Stopwatch.StartNew();
                 await RunStepAsync("installing the base root", [.. dnf.InstallCommand(root.BasePackages)], network, stop,
-                    request => request with { WorkDirectory = output, Root = new SandboxRoot(tree, SandboxRootUse.InstallInto), Binds = dnf.Binds, Environment = dnf.Environment },
+                    request => request with { WorkDirectory = output, Root = new SandboxRoot(entry.Tree, SandboxRootUse.InstallInto), Binds = dnf.Binds, Environment = dnf.Environment },
                     whyItFailed: DnfSetup.Reason);
                 install += started.Elapsed;
+                File.Move(Path.Combine(output, "packages.txt"), entry.Packages);
             });
         }
 
-        rootBase = cachedBase;
+        rootEntries.Add(cachedBase);
         await log.LineAsync(cachedBase.WasCached ? $"base root {key[..12]} of {root.Target} from the cache" : $"base root {key[..12]} of {root.Target} installed and cached");
-        var writable = new SandboxRoot(merged, SandboxRootUse.InstallInto, [cachedBase.Tree], upper, overlayWork);
-        var inside = new SandboxRoot(merged, SandboxRootUse.RunInside, [upper, cachedBase.Tree]);
-        rootInside = inside;
-        var installed = new HashSet<string>(buildRequires, StringComparer.Ordinal);
-        await log.LineAsync(buildRequires.Count == 0 ? "the package has no BuildRequires" : $"BuildRequires: {string.Join(", ", buildRequires)}");
-        await InstallAsync(writable, buildRequires, "installing the BuildRequires");
+        IReadOnlyList<string> lowers = [cachedBase.Tree];
+        var packagesOfRoot = cachedBase.Packages;
 
-        if (dynamic)
+        // The BuildRequires: a layer over the base, cached for the same BuildRequires on the same metadata.
+        await log.LineAsync(buildRequires.Count == 0 ? "the package has no BuildRequires" : $"BuildRequires: {string.Join(", ", buildRequires)}");
+        if (buildRequires.Count > 0)
         {
-            await GenerateBuildRequiresAsync(srpm, installed, specs => InstallAsync(writable, specs, "installing the generated BuildRequires"), stop);
+            var layer = await host.Cache.GetLayerAsync(root.Target, layerKey, entry =>
+                InstallAsync(new SandboxRoot(merged, SandboxRootUse.InstallInto, lowers, entry.Tree, entry.Work), buildRequires, "installing the BuildRequires", entry.Packages));
+            rootEntries.Add(layer);
+            if (layer.WasCached)
+            {
+                await log.LineAsync($"BuildRequires layer {layerKey[..12]} from the cache (same BuildRequires, same metadata)");
+            }
+
+            lowers = [layer.Tree, .. lowers];
+            packagesOfRoot = layer.Packages;
         }
 
+        var writable = new SandboxRoot(merged, SandboxRootUse.InstallInto, lowers, upper, overlayWork);
+        rootInside = new SandboxRoot(merged, SandboxRootUse.RunInside, [upper, .. lowers]);
         var list = Path.Combine(output, JobRootReport.PackagesArtifactName);
-        File.Move(Path.Combine(output, "packages.txt"), list);
+        File.Copy(packagesOfRoot, list);
+        if (dynamic)
+        {
+            var installed = new HashSet<string>(buildRequires, StringComparer.Ordinal);
+            await GenerateBuildRequiresAsync(srpm, installed, specs => InstallAsync(writable, specs, "installing the generated BuildRequires", list), stop);
+        }
+
         var packages = File.ReadAllLines(list).Length;
         var digest = await Sha256Hex.OfFileAsync(list, stop);
         RootReport = new JobRootReport(root.Target, key, digest, packages, cachedBase.WasCached, Math.Round(resolve.TotalSeconds, 3), Math.Round(install.TotalSeconds, 3), null);
@@ -215,7 +236,11 @@ public sealed partial class BuildRunner
     /// <summary>Removes the job's root layers (outside its work directory) and lets the cache drop an outdated base.</summary>
     private void ReleaseRoot()
     {
-        rootBase?.Dispose();
+        foreach (var entry in rootEntries)
+        {
+            entry.Dispose();
+        }
+
         if (rootArea is not null && Directory.Exists(rootArea))
         {
             try

@@ -7,11 +7,12 @@ namespace Forgeline.Worker.Roots;
 /// <summary>
 /// A worker's cache of build roots, one directory per target under <see cref="Directory"/>:
 /// <c>bases/KEY/tree</c> the base roots (the target's base packages installed once per metadata digest, then only
-/// read: every build lays its own overlay on top), and <c>dnf/</c> dnf's metadata and downloaded RPMs, pruned to a
-/// size limit, oldest first.
+/// read: every build lays its own overlay on top), <c>layers/KEY/tree</c> the BuildRequires layers (what one set of
+/// BuildRequires added over a base, for the same metadata: the next build with the same set installs nothing), and
+/// <c>dnf/</c> dnf's metadata and downloaded RPMs, pruned to a size limit, oldest first.
 /// </summary>
 /// <remarks>
-/// A base root is installed into <c>bases/.partial-GUID</c> and renamed to its key only when complete: a crash or a
+/// An entry is installed into <c>.partial-GUID</c> and renamed to its key only when complete: a crash or a
 /// failed install leaves a partial directory that nothing reads and the next start removes. One worker process owns
 /// the directory (a lock file says so); within it, one install per target runs at a time, since they share dnf's cache.
 /// </remarks>
@@ -43,8 +44,9 @@ public sealed class RootCache : IDisposable
         var targets = Path.Combine(Directory, "targets");
         if (System.IO.Directory.Exists(targets))
         {
-            foreach (var partial in System.IO.Directory.EnumerateDirectories(targets).SelectMany(t => System.IO.Directory.Exists(Path.Combine(t, "bases"))
-                         ? System.IO.Directory.EnumerateDirectories(Path.Combine(t, "bases"), PartialPrefix + "*") : []).ToList())
+            foreach (var partial in System.IO.Directory.EnumerateDirectories(targets)
+                         .SelectMany(t => new[] { Path.Combine(t, "bases"), Path.Combine(t, "layers") })
+                         .SelectMany(k => System.IO.Directory.Exists(k) ? System.IO.Directory.EnumerateDirectories(k, PartialPrefix + "*") : []).ToList())
             {
                 DeleteTree(partial);
             }
@@ -78,21 +80,47 @@ public sealed class RootCache : IDisposable
 
     /// <summary>
     /// The base root <paramref name="key"/> of <paramref name="target"/>, installed by <paramref name="install"/> (given an
-    /// empty directory) when it is not cached yet. Hold <see cref="LockTargetAsync"/> while calling. The result keeps the
-    /// base from being removed until disposed.
+    /// empty entry directory; the root goes into its <c>tree</c>) when it is not cached yet. Hold
+    /// <see cref="LockTargetAsync"/> while calling. A new base replaces the target's older ones (their metadata is gone).
     /// </summary>
-    public async Task<CachedBase> GetBaseAsync(string target, string key, Func<string, Task> install)
+    public Task<CachedEntry> GetBaseAsync(string target, string key, Func<CachedEntry, Task> install) =>
+        GetAsync(target, "bases", key, install, keep: 1);
+
+    /// <summary>
+    /// The BuildRequires layer <paramref name="key"/> of <paramref name="target"/>: the upper layer of an install over a
+    /// base, kept so that the same BuildRequires on the same metadata are never installed twice. Installed by
+    /// <paramref name="install"/> when missing; the least recently used beyond <see cref="MaxLayers"/> are removed.
+    /// </summary>
+    public Task<CachedEntry> GetLayerAsync(string target, string key, Func<CachedEntry, Task> install) =>
+        GetAsync(target, "layers", key, install, keep: MaxLayers);
+
+    /// <summary>How many BuildRequires layers each target keeps.</summary>
+    public int MaxLayers { get; init; } = 100;
+
+    private async Task<CachedEntry> GetAsync(string target, string kind, string key, Func<CachedEntry, Task> install, int keep)
     {
-        var bases = Path.Combine(TargetDirectory(target), "bases");
-        var final = Path.Combine(bases, key);
+        var entries = Path.Combine(TargetDirectory(target), kind);
+        var final = Path.Combine(entries, key);
         var cached = System.IO.Directory.Exists(final);
-        if (!cached)
+        if (cached)
         {
-            var partial = Path.Combine(bases, PartialPrefix + Guid.NewGuid().ToString("N"));
+            // Marks it recently used, for the layers' eviction.
+            System.IO.Directory.SetLastWriteTimeUtc(final, DateTime.UtcNow);
+        }
+        else
+        {
+            var partial = Path.Combine(entries, PartialPrefix + Guid.NewGuid().ToString("N"));
             System.IO.Directory.CreateDirectory(Path.Combine(partial, "tree"));
+            System.IO.Directory.CreateDirectory(Path.Combine(partial, "work"));
             try
             {
-                await install(Path.Combine(partial, "tree"));
+                await install(new CachedEntry(partial, false, new Releaser(() => { })));
+                if (System.IO.Directory.Exists(Path.Combine(partial, "work")))
+                {
+                    // overlayfs's work directory is of no use once unmounted.
+                    System.IO.Directory.Delete(Path.Combine(partial, "work"), recursive: true);
+                }
+
                 System.IO.Directory.Move(partial, final);
             }
             catch
@@ -105,17 +133,17 @@ public sealed class RootCache : IDisposable
         inUse.AddOrUpdate(final, 1, (_, n) => n + 1);
         if (!cached)
         {
-            // A new base replaces the target's older ones (their metadata is gone); those still in use stay until the next.
-            foreach (var old in System.IO.Directory.EnumerateDirectories(bases).Where(d => d != final && !Path.GetFileName(d).StartsWith(PartialPrefix, StringComparison.Ordinal)).ToList())
+            // Oldest first beyond the limit; those still in use stay until the next time.
+            var others = System.IO.Directory.EnumerateDirectories(entries)
+                .Where(d => d != final && !Path.GetFileName(d).StartsWith(PartialPrefix, StringComparison.Ordinal))
+                .OrderByDescending(System.IO.Directory.GetLastWriteTimeUtc).Skip(keep - 1).ToList();
+            foreach (var old in others.Where(o => !inUse.TryGetValue(o, out var users) || users == 0))
             {
-                if (!inUse.TryGetValue(old, out var users) || users == 0)
-                {
-                    DeleteTree(old);
-                }
+                DeleteTree(old);
             }
         }
 
-        return new CachedBase(Path.Combine(final, "tree"), cached, new Releaser(() => inUse.AddOrUpdate(final, 0, (_, n) => n - 1)));
+        return new CachedEntry(final, cached, new Releaser(() => inUse.AddOrUpdate(final, 0, (_, n) => n - 1)));
     }
 
     /// <summary>Removes <paramref name="target"/>'s oldest downloaded RPMs until they take at most <see cref="PackageLimitBytes"/>; returns the bytes removed.</summary>
@@ -180,14 +208,23 @@ public sealed class RootCache : IDisposable
     }
 }
 
-/// <summary>A base root in the cache, kept while this is not disposed.</summary>
-/// <param name="Tree">The root's directory; only read.</param>
+/// <summary>A base root or BuildRequires layer in the cache, kept while this is not disposed.</summary>
+/// <param name="Directory">The entry's directory: the tree, and the package list of the root it completes.</param>
 /// <param name="WasCached">Whether it was there already (false: installed just now).</param>
 /// <param name="release">Lets the cache remove it once it is outdated.</param>
-public sealed class CachedBase(string Tree, bool WasCached, IDisposable release) : IDisposable
+public sealed class CachedEntry(string Directory, bool WasCached, IDisposable release) : IDisposable
 {
-    /// <summary>The root's directory; only read.</summary>
-    public string Tree { get; } = Tree;
+    /// <summary>The entry's directory.</summary>
+    public string Directory { get; } = Directory;
+
+    /// <summary>The root or layer itself; only read once cached.</summary>
+    public string Tree => Path.Combine(Directory, "tree");
+
+    /// <summary>overlayfs's work directory while a layer is installed (removed before it is cached).</summary>
+    public string Work => Path.Combine(Directory, "work");
+
+    /// <summary>The sorted package list of the root this entry completes (base, or base and layer).</summary>
+    public string Packages => Path.Combine(Directory, "packages.txt");
 
     /// <summary>Whether it was there already (false: installed just now).</summary>
     public bool WasCached { get; } = WasCached;

@@ -14,28 +14,33 @@ public static class TargetMetadata
     private const int MaxRepomdBytes = 4 * 1024 * 1024;
 
     /// <summary>
-    /// The sha256 of each target repository's <c>repomd.xml</c>, in the lease's order. Throws
-    /// <see cref="JobFailedException"/> naming the repository when one cannot be reached or is not repository metadata.
+    /// The sha256 of the <c>repomd.xml</c> of each of <paramref name="root"/>'s repositories in <paramref name="layer"/>,
+    /// in the lease's order. Repositories on the Forgeline server (paths starting with <c>/</c>) are read from
+    /// <paramref name="server"/> with <paramref name="token"/>. Throws <see cref="JobFailedException"/> naming the
+    /// repository when one cannot be reached or is not repository metadata.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> ReadAsync(JobRoot root, HttpClient http, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<string>> ReadAsync(JobRoot root, string layer, HttpClient http, Uri? server, string? token, CancellationToken cancellationToken)
     {
         var digests = new List<string>();
-        foreach (var repository in root.Repositories.Where(r => r.Layer == JobRepository.TargetLayer))
+        foreach (var repository in root.Repositories.Where(r => r.Layer == layer))
         {
-            var url = repository.Url.TrimEnd('/') + "/repodata/repomd.xml";
+            var onServer = repository.Url.StartsWith('/');
+            var baseUrl = onServer && server is not null ? new Uri(server, repository.Url).ToString() : repository.Url;
+            var url = baseUrl.TrimEnd('/') + "/repodata/repomd.xml";
+            var what = layer == JobRepository.TargetLayer ? "the target's repository" : $"the {layer} repository";
             byte[] bytes;
             try
             {
-                bytes = await FetchAsync(url, http, cancellationToken);
+                bytes = await FetchAsync(url, http, onServer ? token : null, cancellationToken);
             }
-            catch (Exception e) when (e is HttpRequestException or IOException or UnauthorizedAccessException or TaskCanceledException or NotSupportedException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is HttpRequestException or IOException or UnauthorizedAccessException or TaskCanceledException or NotSupportedException or UriFormatException && !cancellationToken.IsCancellationRequested)
             {
-                throw new JobFailedException($"the target's repository '{repository.Id}' cannot be reached: {url}: {e.Message}");
+                throw new JobFailedException($"{what} '{repository.Id}' cannot be reached: {url}: {e.Message}");
             }
 
             if (!IsRepomd(bytes))
             {
-                throw new JobFailedException($"the target's repository '{repository.Id}' is corrupt: {url} is not repository metadata (no <repomd> document)");
+                throw new JobFailedException($"{what} '{repository.Id}' is corrupt: {url} is not repository metadata (no <repomd> document)");
             }
 
             digests.Add(Convert.ToHexStringLower(SHA256.HashData(bytes)));
@@ -69,7 +74,34 @@ public static class TargetMetadata
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
-    private static async Task<byte[]> FetchAsync(string url, HttpClient http, CancellationToken cancellationToken)
+    /// <summary>
+    /// The name of a cached BuildRequires layer: everything its content depends on — the base root under it, the other
+    /// repositories' metadata, the RPMs the job brought (by digest) and the BuildRequires themselves.
+    /// </summary>
+    public static string LayerKey(string baseKey, JobRoot root, IReadOnlyList<string> projectDigests, IReadOnlyList<JobDependency>? jobDependencies, IReadOnlyList<string> buildRequires)
+    {
+        var text = new StringBuilder("forgeline-buildrequires-layer 1\n").Append("base ").Append(baseKey).Append('\n');
+        var projects = root.Repositories.Where(r => r.Layer != JobRepository.TargetLayer).ToList();
+        for (var i = 0; i < projects.Count; i++)
+        {
+            var key = projects[i].GpgKey is { } armored ? Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(armored))) : "-";
+            text.Append("repo ").Append(projects[i].Id).Append(' ').Append(projects[i].Url).Append(' ').Append(key).Append(' ').Append(projectDigests[i]).Append('\n');
+        }
+
+        foreach (var dependency in (jobDependencies ?? []).OrderBy(d => d.Sha256, StringComparer.Ordinal))
+        {
+            text.Append("rpm ").Append(dependency.Sha256).Append('\n');
+        }
+
+        foreach (var requirement in buildRequires.Order(StringComparer.Ordinal))
+        {
+            text.Append("requires ").Append(requirement).Append('\n');
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    private static async Task<byte[]> FetchAsync(string url, HttpClient http, string? token, CancellationToken cancellationToken)
     {
         var uri = new Uri(url);
         if (uri.IsFile)
@@ -90,7 +122,13 @@ public static class TargetMetadata
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        using var response = await http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("forgeline:" + token)));
+        }
+
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
         if (!response.IsSuccessStatusCode)
         {
             throw new HttpRequestException($"the server answered {(int)response.StatusCode} {response.ReasonPhrase}");

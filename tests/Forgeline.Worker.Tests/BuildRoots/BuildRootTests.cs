@@ -84,6 +84,25 @@ public sealed class BuildRootTests : IDisposable
     }
 
     [Fact]
+    public async Task The_same_BuildRequires_on_the_same_metadata_are_installed_once_and_then_come_from_the_cache()
+    {
+        var distribution = await TestDistribution.GetAsync();
+        var root = Target(distribution);
+        var spec = Spec("layered", "BuildRequires: br-four\nBuildRequires: fakecc", "cat /usr/share/br-four/br-four.txt; echo pid $$ > /build/own-file");
+
+        var first = await RunAsync(spec, root);
+        var firstList = UploadedPackageList();
+        var second = await RunAsync(spec, root);
+
+        log.Text.ShouldContain($"BuildRequires layer");
+        log.Text.ShouldContain("from the cache (same BuildRequires, same metadata)");
+        second.RootReport!.Digest.ShouldBe(first.RootReport!.Digest);
+        UploadedPackageList().ShouldBe(firstList);
+        // The build's own writes never reach a cached layer.
+        Directory.EnumerateFiles(Path.Combine(cache.TargetDirectory("testdist-1-x86_64"), "layers"), "own-file", SearchOption.AllDirectories).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task A_sibling_package_from_the_project_repository_and_what_it_requires_from_both_layers_are_installed()
     {
         var distribution = await TestDistribution.GetAsync();
