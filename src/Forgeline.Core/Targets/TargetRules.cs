@@ -102,7 +102,9 @@ public static partial class TargetRules
             return $"repository id '{repository.Id}' must be 1 to 64 letters, digits, '.', '_' or '-' (e.g. base, update)";
         }
 
-        if (!Uri.TryCreate(repository.Url, UriKind.Absolute, out var url) || !Schemes.Contains(url.Scheme) || repository.Url.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        // The scheme must be written out: on Linux a bare path like /srv/repo parses as a file:// URI too.
+        if (!Uri.TryCreate(repository.Url, UriKind.Absolute, out var url) || !Schemes.Contains(url.Scheme)
+            || !repository.Url.StartsWith(url.Scheme + "://", StringComparison.OrdinalIgnoreCase) || repository.Url.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
         {
             return $"repository '{id}': '{repository.Url}' is not a repository URL; use http://, https:// or file://";
         }
