@@ -219,6 +219,8 @@ public sealed partial class BuildService(
     {
         build.State = BuildState.Succeeded;
         build.CachedFromId = hit.Id;
+        // The packages were made in that build's root: its report goes with them (its package list is among the artifacts).
+        build.RootReport = hit.RootReport;
         build.Environment = hit.Environment;
         build.Package = hit.Package ?? build.Package;
         build.StartedAt = build.FinishedAt = now;

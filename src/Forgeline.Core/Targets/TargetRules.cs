@@ -38,7 +38,7 @@ public static partial class TargetRules
 
         if (request.Repositories is not { Count: > 0 } repositories)
         {
-            return "a target needs at least one repository (--repo base=URL)";
+            return "a target needs at least one repository";
         }
 
         var ids = new HashSet<string>(StringComparer.Ordinal);

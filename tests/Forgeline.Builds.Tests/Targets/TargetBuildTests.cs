@@ -124,6 +124,12 @@ public abstract class TargetBuildTests(PackagesFixture packages, DatabaseEngine 
         BuildRootText.Root(build).ShouldBe($"sha256:{Digest} · 3 packages · base root cached");
         BuildRootText.Times(build).ShouldBe("resolve 1.5s · install 20.3s · build 42.0s");
         BuildRootText.PackageList(build)!.Url.ShouldBe($"/api/v1/builds/{id}/artifacts/root-packages.txt");
+
+        // The same inputs for the same target, in the same environment: a cache hit that shows the root its packages came from.
+        var again = (await SubmitAsync(new SubmitBuildRequest(await SourceAsync(), Target: "oe-arm"))).Value!;
+        again.CachedFrom.ShouldBe(id);
+        again.Root.ShouldBe(report);
+        BuildRootText.PackageList(again).ShouldNotBeNull();
     }
 
     [Fact]
@@ -171,7 +177,7 @@ public abstract class TargetBuildTests(PackagesFixture packages, DatabaseEngine 
     }
 
     private Task<JobLease?> LeaseAsync(string worker, string arch, bool buildRoots) =>
-        harness.Jobs(j => j.LeaseAsync(new LeaseRequest(worker, arch, 1, WaitSeconds: 0, BuildRoots: buildRoots), default));
+        harness.Jobs(j => j.LeaseAsync(new LeaseRequest(worker, arch, 1, WaitSeconds: 0, Environment: "toolchain-1", BuildRoots: buildRoots), default));
 
     private async Task UploadAsync(string leaseId, string path, string name, string kind) =>
         (await UploadBytesAsync(leaseId, await File.ReadAllBytesAsync(path), name, kind)).IsSuccess.ShouldBeTrue();
