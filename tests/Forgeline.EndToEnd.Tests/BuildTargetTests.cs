@@ -74,6 +74,19 @@ public sealed class BuildTargetTests
         host.Target.ShouldBeNull();
         (await new HttpClient().GetStringAsync(new Uri(server.Url, $"/builds/{host.Id}"))).ShouldContain("host toolchain, not isolated");
         (await new HttpClient().GetStringAsync(new Uri(server.Url, $"/builds/{id}"))).ShouldContain("/api/v1/targets/fedora41");
+
+        // A project's batch builds each package once per chroot, each for its target and the target's arch.
+        (await server.CliAsync(["project", "add-package", "oe-demo", "pkg", ProjectSpecs.Write(server.Home["in"], "pkg")], builder)).ExitCode.ShouldBe(0);
+        (await server.CliAsync(["build", "--project", "oe-demo", "pkg"], builder)).ExitCode.ShouldBe(0);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        List<(string?, string)> batch;
+        do
+        {
+            await Task.Delay(100, timeout.Token);
+            batch = (await admin.ListBuildsAsync(cancellationToken: timeout.Token)).Items.Where(b => b.Id != id && b.Target is not null).Select(b => (b.Target, b.Arch)).ToList();
+        }
+        while (batch.Count < 2);
+        batch.Order().ShouldBe([("fedora41", "aarch64"), ("openEuler-24.03", "x86_64")]);
     }
 
     [Fact]
