@@ -100,16 +100,10 @@ public sealed partial class JobService(
 
     private async Task<JobLease?> ClaimAsync(long id, LeaseRequest request, CancellationToken cancellationToken)
     {
-        // The target is read at lease time: a build runs on the target's definition of when it starts.
-        Targets.BuildTarget? target = null;
-        if (await db.Builds.AsNoTracking().Where(b => b.Id == id).Select(b => b.Target).FirstOrDefaultAsync(cancellationToken) is { } targetName)
+        var (target, gone) = await TargetOfQueuedAsync(id, cancellationToken);
+        if (gone)
         {
-            target = await targets.FindAsync(targetName, cancellationToken);
-            if (target is null)
-            {
-                await FailQueuedAsync(id, $"build target '{targetName}' was deleted before the build started; submit it again for another target", cancellationToken);
-                return null;
-            }
+            return null;
         }
 
         var leaseId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
@@ -150,44 +144,9 @@ public sealed partial class JobService(
 
         logs.Reset(id, firstLine: null);
         LogLeased(id, request.Worker, build.Attempt);
-        var macros = BuildMapper.MacrosOf(build);
-        JobRoot? root = null;
-        if (target is not null)
-        {
-            // The target's macros and dist first; the build's own (with its project's dist tag) win.
-            var merged = target.BuildMacros();
-            foreach (var (name, value) in macros ?? [])
-            {
-                merged[name] = value;
-            }
-
-            macros = merged;
-            var project = build.ProjectId is { } projectId ? await projectLayer.RepositoryAsync(projectId, target.Name, cancellationToken) : null;
-            root = target.Root(project);
-        }
-
+        var (macros, root) = await RootOfAsync(build, target, cancellationToken);
         return new JobLease(id, leaseId, build.Attempt, build.Source, build.Arch, Options.TimeoutSeconds, Options.LogLimitBytes, Options.LeaseSeconds,
-            macros is { Count: > 0 } ? macros : null, BuildMapper.DependenciesOf(build), JobLease.CompleteCarriesMore, root);
-    }
-
-    // A queued build that can no longer run as asked ends failed without ever being leased.
-    private async Task FailQueuedAsync(long id, string reason, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var failed = await db.Builds.Where(b => b.Id == id && b.State == BuildState.Queued).ExecuteUpdateAsync(
-            s => s.SetProperty(b => b.State, BuildState.Failed).SetProperty(b => b.FinishedAt, now).SetProperty(b => b.Reason, reason), cancellationToken);
-        if (failed == 1)
-        {
-            BuildHistory.Record(db, id, BuildEventKinds.Finished, BuildState.Failed, now, detail: reason);
-            await db.SaveChangesAsync(cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        if (failed == 1)
-        {
-            await events.RemovedAsync(id, cancellationToken);
-        }
+            macros, BuildMapper.DependenciesOf(build), JobLease.CompleteCarriesMore, root);
     }
 
     /// <summary>Renews a lease and says whether the user asked to cancel.</summary>

@@ -95,6 +95,18 @@ public abstract class TargetBuildTests(PackagesFixture packages, DatabaseEngine 
     }
 
     [Fact]
+    public async Task A_build_whose_target_was_deleted_before_it_started_fails_instead_of_building_on_the_host()
+    {
+        var id = (await SubmitAsync(new SubmitBuildRequest(await SourceAsync(), Target: "oe-arm"))).Value!.Id;
+        (await harness.InScopeAsync(sp => sp.GetRequiredService<TargetService>().DeleteAsync("oe-arm", default))).IsSuccess.ShouldBeTrue();
+
+        (await LeaseAsync("roots-arm", "aarch64", buildRoots: true)).ShouldBeNull();
+        var build = (await harness.Builds(b => b.GetAsync(id, default))).Value!;
+        build.State.ShouldBe("failed");
+        build.Reason!.ShouldContain("build target 'oe-arm' was deleted");
+    }
+
+    [Fact]
     public async Task A_host_toolchain_build_has_no_root_and_any_worker_of_its_arch_takes_it()
     {
         var id = (await SubmitAsync(new SubmitBuildRequest(await SourceAsync(), "aarch64"))).Value!.Id;
