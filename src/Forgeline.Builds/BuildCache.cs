@@ -12,12 +12,19 @@ namespace Forgeline.Builds;
 /// The global build cache: a build whose inputs are identical to a build that already succeeded in the same build
 /// environment is not built again; it reuses that build's artifacts. Inputs are the source's digest (an SRPM, a
 /// directory packed without times, or a git commit id — a branch name is not stable, so it is never cached), the
-/// arch, the labels and the macros; the environment is the fingerprint workers report of their toolchain.
+/// arch, the labels, the macros and the build target (its name and the digest of its definition, so a build made for
+/// another definition of the target is never reused); the environment is the fingerprint workers report of their toolchain.
 /// </summary>
 public sealed class BuildCache(ForgelineDbContext db)
 {
     /// <summary>The digest of a build's inputs, or null when the source has none that is stable.</summary>
-    public static string? InputDigest(BuildSource source, string arch, string labels, IReadOnlyDictionary<string, string>? macros, IReadOnlyList<JobDependency>? dependencies = null)
+    /// <param name="source">What is built.</param>
+    /// <param name="arch">For which architecture.</param>
+    /// <param name="labels">The worker labels it needs.</param>
+    /// <param name="macros">Its own RPM macros.</param>
+    /// <param name="dependencies">RPMs installed in its build environment.</param>
+    /// <param name="target">The build target as <c>name@definition-digest</c>; null for the worker's own toolchain.</param>
+    public static string? InputDigest(BuildSource source, string arch, string labels, IReadOnlyDictionary<string, string>? macros, IReadOnlyList<JobDependency>? dependencies = null, string? target = null)
     {
         var identity = source.Kind switch
         {
@@ -42,18 +49,25 @@ public sealed class BuildCache(ForgelineDbContext db)
             text.Append("dep ").Append(dependency.Sha256).Append('\n');
         }
 
+        // Only builds for a target add the line, so the digests of host-toolchain builds stay what they were.
+        if (target is not null)
+        {
+            text.Append("target ").Append(target).Append('\n');
+        }
+
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
     /// <summary>
     /// The environment a build needing <paramref name="arch"/> and <paramref name="labels"/> would run in now: that of
-    /// the enabled worker able to run it that was seen last. Null when no such worker has reported one.
+    /// the enabled worker able to run it (one that builds in clean roots when <paramref name="needsRoot"/>) that was seen
+    /// last. Null when no such worker has reported one.
     /// </summary>
-    public async Task<string?> CurrentEnvironmentAsync(string arch, string labels, CancellationToken cancellationToken)
+    public async Task<string?> CurrentEnvironmentAsync(string arch, string labels, CancellationToken cancellationToken, bool needsRoot = false)
     {
         var needed = StoredLabels.Split(labels);
         var workers = await db.Workers.AsNoTracking()
-            .Where(w => w.Arch == arch && w.Admin == WorkerAdmin.Enabled && w.Environment != null)
+            .Where(w => w.Arch == arch && w.Admin == WorkerAdmin.Enabled && w.Environment != null && (!needsRoot || w.BuildRoots))
             .OrderByDescending(w => w.LastSeenAt).Select(w => new { w.Labels, w.Environment }).ToListAsync(cancellationToken);
         return workers.FirstOrDefault(w => needed.All(StoredLabels.Split(w.Labels).Contains))?.Environment;
     }

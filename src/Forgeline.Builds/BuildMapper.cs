@@ -25,7 +25,13 @@ public static class BuildMapper
         b.Priority,
         StoredLabels.Split(b.Labels),
         MacrosOf(b),
-        b.CachedFromId);
+        b.CachedFromId,
+        b.Target,
+        RootOf(b));
+
+    /// <summary>What the worker reported of the build's root, or null.</summary>
+    public static Core.Workers.JobRootReport? RootOf(BuildRecord b) =>
+        b.RootReport is { } json ? System.Text.Json.JsonSerializer.Deserialize<Core.Workers.JobRootReport>(json, Core.ForgelineJson.Options) : null;
 
     /// <summary>The build's RPM macros (stored as a JSON object), or null for none.</summary>
     public static Dictionary<string, string>? MacrosOf(BuildRecord b) =>

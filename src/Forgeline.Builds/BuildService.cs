@@ -19,6 +19,7 @@ public sealed partial class BuildService(
     BuildLogStore logs,
     FarmEvents events,
     BuildCache cache,
+    Targets.TargetService targets,
     IOptions<BuildsOptions> options,
     TimeProvider time,
     ILogger<BuildService> logger)
@@ -83,6 +84,25 @@ public sealed partial class BuildService(
         }
 
         var arch = string.IsNullOrWhiteSpace(request.Arch) ? options.Value.DefaultArch : request.Arch.Trim();
+        Targets.BuildTarget? target = null;
+        if (request.Target is { } targetName)
+        {
+            target = await targets.FindAsync(targetName.Trim(), cancellationToken);
+            if (target is null)
+            {
+                return ServiceResult<BuildDto>.Fail(ServiceError.Invalid, $"there is no build target '{targetName}'; 'forgeline target list' shows them");
+            }
+
+            // A target's roots are of one arch: the build's arch is the target's, and asking for another is a mistake.
+            if (!string.IsNullOrWhiteSpace(request.Arch) && request.Arch.Trim() != target.Arch)
+            {
+                return ServiceResult<BuildDto>.Fail(ServiceError.Invalid,
+                    $"target '{target.Name}' builds for {target.Arch}, not {request.Arch.Trim()}; leave --arch out or use a target for {request.Arch.Trim()}");
+            }
+
+            arch = target.Arch;
+        }
+
         var labels = StoredLabels.Join(request.Labels);
         var macros = request.Macros is { Count: > 0 } m ? m : null;
         var now = time.GetUtcNow().UtcDateTime;
@@ -101,7 +121,8 @@ public sealed partial class BuildService(
             Priority = request.Priority,
             Labels = labels,
             Macros = macros is null ? null : System.Text.Json.JsonSerializer.Serialize(macros),
-            InputDigest = BuildCache.InputDigest(source, arch, labels, macros, placement?.Dependencies),
+            InputDigest = BuildCache.InputDigest(source, arch, labels, macros, placement?.Dependencies, target is null ? null : $"{target.Name}@{target.Digest}"),
+            Target = target?.Name,
             ProjectId = placement?.ProjectId,
             Dependencies = placement?.Dependencies is { Count: > 0 } deps ? System.Text.Json.JsonSerializer.Serialize(deps, ForgelineJson.Options) : null,
             Origin = placement?.Origin,
@@ -130,7 +151,7 @@ public sealed partial class BuildService(
 
         if (build.State == BuildState.Queued)
         {
-            logs.Reset(build.Id, $"forgeline: build {build.Id} of {source.Describe()} queued for {arch}");
+            logs.Reset(build.Id, $"forgeline: build {build.Id} of {source.Describe()} queued for {arch}" + (target is null ? "" : $" in a clean root of target {target.Name}"));
             await events.QueuedAsync(QueueBook.Entry(build), cancellationToken);
             LogSubmitted(build.Id, owner, source.Kind.ToString());
         }
@@ -183,7 +204,7 @@ public sealed partial class BuildService(
 
     private async Task<BuildRecord?> FindCachedAsync(BuildRecord build, CancellationToken cancellationToken)
     {
-        if (build.InputDigest is not { } digest || await cache.CurrentEnvironmentAsync(build.Arch, build.Labels, cancellationToken) is not { } environment)
+        if (build.InputDigest is not { } digest || await cache.CurrentEnvironmentAsync(build.Arch, build.Labels, cancellationToken, build.Target is not null) is not { } environment)
         {
             return null;
         }
@@ -198,6 +219,8 @@ public sealed partial class BuildService(
     {
         build.State = BuildState.Succeeded;
         build.CachedFromId = hit.Id;
+        // The packages were made in that build's root: its report goes with them (its package list is among the artifacts).
+        build.RootReport = hit.RootReport;
         build.Environment = hit.Environment;
         build.Package = hit.Package ?? build.Package;
         build.StartedAt = build.FinishedAt = now;

@@ -2,6 +2,7 @@ using Forgeline.Builds.Artifacts;
 using Forgeline.Builds.Logs;
 using Forgeline.Builds.Queue;
 using Forgeline.Builds.Scheduling;
+using Forgeline.Builds.Targets;
 using Forgeline.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,11 +14,19 @@ namespace Forgeline.Builds;
 /// <summary>Registers the build farm's services.</summary>
 public static class BuildsServiceCollectionExtensions
 {
-    /// <summary>Adds submission, the queue, leases, logs and the artifact store, with options from <c>Forgeline:Builds</c>; the lease reaper runs when <paramref name="runScheduler"/>.</summary>
+    /// <summary>
+    /// Adds submission, the queue, leases, logs, the artifact store and build targets, with options from <c>Forgeline:Builds</c>
+    /// and <c>Forgeline:Targets</c>; the lease reaper runs when <paramref name="runScheduler"/>.
+    /// </summary>
     public static IServiceCollection AddForgelineBuilds(this IServiceCollection services, IConfiguration configuration, ForgelinePaths paths, bool runScheduler = true)
     {
         services.AddOptions<BuildsOptions>().Bind(configuration.GetSection(BuildsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BuildsOptions>, BuildsOptionsValidator>());
+        services.AddOptions<TargetsOptions>().Configure(o => configuration.GetSection(TargetsOptions.Section).Bind(o.Targets)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TargetsOptions>, TargetsOptionsValidator>());
+        services.AddSingleton<SettingsTargets>();
+        services.AddScoped<TargetService>();
+        services.TryAddScoped<IProjectRootLayer, NoProjectRootLayer>();
         services.AddSingleton(new ArtifactStore(paths.Artifacts));
         services.AddSingleton(new BuildLogStore(paths.Logs));
         services.AddSingleton<QueueSignal>();

@@ -37,7 +37,41 @@ public sealed partial class JobService
             }
         }
 
+        if (request.Root is { } root)
+        {
+            if (RootReportProblem(build, root) is { } problem)
+            {
+                return ServiceResult<BuildState>.Fail(ServiceError.Invalid, problem);
+            }
+
+            var json = System.Text.Json.JsonSerializer.Serialize(root, Core.ForgelineJson.Options);
+            await db.Builds.Where(b => b.Id == build.Id).ExecuteUpdateAsync(s => s.SetProperty(b => b.RootReport, json), cancellationToken);
+        }
+
         return null;
+    }
+
+    private static string? RootReportProblem(BuildRecord build, JobRootReport root)
+    {
+        if (build.Target is null)
+        {
+            return "root: this build has no target, so it has no root to report (it ran on the worker's own toolchain)";
+        }
+
+        if (root.Target != build.Target)
+        {
+            return $"root: the build is for target '{build.Target}', not '{root.Target}'";
+        }
+
+        if (!Sha256Hex.IsValid(root.BaseDigest) || !Sha256Hex.IsValid(root.Digest))
+        {
+            return "root: baseDigest and digest must be sha256 digests (64 lower-case hex digits)";
+        }
+
+        var seconds = new[] { root.ResolveSeconds, root.InstallSeconds, root.BuildSeconds ?? 0 };
+        return root.Packages < 0 || seconds.Any(s => s < 0 || double.IsNaN(s) || double.IsInfinity(s))
+            ? "root: packages and the resolve, install and build seconds must not be negative"
+            : null;
     }
 
     // Only the build's own source blob may be named: a worker may not attach other blobs of the store to a build.
@@ -46,6 +80,11 @@ public sealed partial class JobService
         if (!UploadInspector.ArtifactKinds.Contains(artifact.Kind))
         {
             return $"unknown artifact kind '{artifact.Kind}'; use rpm or srpm";
+        }
+
+        if (artifact.Kind == JobRootReport.PackagesArtifactKind)
+        {
+            return $"{artifact.Name}: a root's package list is uploaded, not named by digest";
         }
 
         if (UploadInspector.FileNameProblem(artifact.Name, artifact.Kind) is { } nameProblem)

@@ -28,6 +28,8 @@ public sealed partial class JobService(
     FarmEvents events,
     LeaseRecovery recovery,
     BuildMetrics metrics,
+    Targets.TargetService targets,
+    Targets.IProjectRootLayer projectLayer,
     IOptions<BuildsOptions> options,
     TimeProvider time,
     ILogger<JobService> logger)
@@ -43,7 +45,7 @@ public sealed partial class JobService(
         var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(Math.Clamp(request.WaitSeconds, 0, 60));
         var labels = StoredLabels.Join(request.Labels);
         await TouchWorkerAsync(request, labels, cancellationToken);
-        var offer = new WorkerOffer(request.Arch, StoredLabels.Split(labels).ToHashSet(StringComparer.Ordinal));
+        var offer = new WorkerOffer(request.Arch, StoredLabels.Split(labels).ToHashSet(StringComparer.Ordinal), request.BuildRoots);
         while (true)
         {
             var wake = queueSignal.WaitAsync();
@@ -98,6 +100,12 @@ public sealed partial class JobService(
 
     private async Task<JobLease?> ClaimAsync(long id, LeaseRequest request, CancellationToken cancellationToken)
     {
+        var (target, gone) = await TargetOfQueuedAsync(id, cancellationToken);
+        if (gone)
+        {
+            return null;
+        }
+
         var leaseId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var now = time.GetUtcNow().UtcDateTime;
         var expires = now.AddSeconds(Options.LeaseSeconds);
@@ -136,8 +144,9 @@ public sealed partial class JobService(
 
         logs.Reset(id, firstLine: null);
         LogLeased(id, request.Worker, build.Attempt);
+        var (macros, root) = await RootOfAsync(build, target, cancellationToken);
         return new JobLease(id, leaseId, build.Attempt, build.Source, build.Arch, Options.TimeoutSeconds, Options.LogLimitBytes, Options.LeaseSeconds,
-            BuildMapper.MacrosOf(build), BuildMapper.DependenciesOf(build), JobLease.CompleteCarriesMore);
+            macros, BuildMapper.DependenciesOf(build), JobLease.CompleteCarriesMore, root);
     }
 
     /// <summary>Renews a lease and says whether the user asked to cancel.</summary>
@@ -180,7 +189,7 @@ public sealed partial class JobService(
     {
         if (!UploadInspector.ArtifactKinds.Contains(kind))
         {
-            return ServiceResult<ArtifactRecord>.Fail(ServiceError.Invalid, $"unknown artifact kind '{kind}'; use rpm or srpm");
+            return ServiceResult<ArtifactRecord>.Fail(ServiceError.Invalid, $"unknown artifact kind '{kind}'; use rpm, srpm or {JobRootReport.PackagesArtifactKind}");
         }
 
         if (UploadInspector.FileNameProblem(name, kind) is { } nameProblem)
@@ -193,7 +202,8 @@ public sealed partial class JobService(
             return LeaseLost<ArtifactRecord>();
         }
 
-        var staged = await store.StageAsync(content, sha256, Options.MaxUploadBytes, cancellationToken);
+        var limit = kind == JobRootReport.PackagesArtifactKind ? UploadInspector.MaxRootPackagesBytes : Options.MaxUploadBytes;
+        var staged = await store.StageAsync(content, sha256, limit, cancellationToken);
         if (!staged.IsSuccess)
         {
             return ServiceResult<ArtifactRecord>.Fail(staged.Error!.Value, staged.Message!);
@@ -310,12 +320,12 @@ public sealed partial class JobService(
         var now = time.GetUtcNow().UtcDateTime;
         var updated = await db.Workers.Where(w => w.Name == request.Worker).ExecuteUpdateAsync(s => s
             .SetProperty(w => w.LastSeenAt, now).SetProperty(w => w.Arch, request.Arch).SetProperty(w => w.Slots, request.Slots)
-            .SetProperty(w => w.Labels, labels).SetProperty(w => w.Environment, request.Environment), cancellationToken);
+            .SetProperty(w => w.Labels, labels).SetProperty(w => w.Environment, request.Environment).SetProperty(w => w.BuildRoots, request.BuildRoots), cancellationToken);
         if (updated == 0)
         {
             db.Workers.Add(new WorkerRecord
             {
-                Name = request.Worker, Arch = request.Arch, Slots = request.Slots, Labels = labels, Environment = request.Environment,
+                Name = request.Worker, Arch = request.Arch, Slots = request.Slots, Labels = labels, Environment = request.Environment, BuildRoots = request.BuildRoots,
                 RegisteredAt = now, LastSeenAt = now, Session = request.Session,
             });
             try

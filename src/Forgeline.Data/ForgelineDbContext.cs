@@ -19,6 +19,9 @@ public sealed partial class ForgelineDbContext(DbContextOptions<ForgelineDbConte
     /// <summary>The history of every build.</summary>
     public DbSet<BuildEventRecord> BuildEvents => Set<BuildEventRecord>();
 
+    /// <summary>Build targets made through the API.</summary>
+    public DbSet<BuildTargetRecord> BuildTargets => Set<BuildTargetRecord>();
+
     /// <summary>Owner weights.</summary>
     public DbSet<OwnerRecord> Owners => Set<OwnerRecord>();
 
@@ -95,6 +98,14 @@ public sealed partial class ForgelineDbContext(DbContextOptions<ForgelineDbConte
             b.HasIndex(x => x.ProjectId);
             b.Property(x => x.Origin).HasMaxLength(200);
             b.HasIndex(x => x.Origin).IsUnique();
+            b.Property(x => x.Target).HasMaxLength(64);
+        });
+        modelBuilder.Entity<BuildTargetRecord>(t =>
+        {
+            t.ToTable("build_targets");
+            t.HasKey(x => x.Name);
+            t.Property(x => x.Name).HasMaxLength(64);
+            t.Property(x => x.Arch).HasMaxLength(32);
         });
         modelBuilder.Entity<ProjectRecord>(p =>
         {

@@ -24,6 +24,7 @@ namespace Forgeline.Projects;
 public sealed partial class CoordinatorPass(
     ForgelineDbContext db,
     BuildService builds,
+    Builds.Targets.TargetService targets,
     ProjectSigner signer,
     ProjectRepositories repositories,
     IOptions<ProjectsOptions> options,
@@ -268,7 +269,9 @@ public sealed partial class CoordinatorPass(
             .SelectMany(g => g.Where(r => r.BuildId == g.Max(x => x.BuildId)))
             .OrderBy(r => r.FileName, StringComparer.Ordinal)
             .Select(r => new JobDependency(r.FileName, r.Sha256)).ToList();
-        var request = new SubmitBuildRequest(source, ProjectRules.ArchOf(entry.Chroot), Macros: SpecFactsReader.MacrosOf(project));
+        // A chroot that names a build target builds in the target's clean root, for the target's arch.
+        var target = await targets.FindAsync(entry.Chroot, cancellationToken);
+        var request = new SubmitBuildRequest(source, target?.Arch ?? ProjectRules.ArchOf(entry.Chroot), Macros: SpecFactsReader.MacrosOf(project), Target: target?.Name);
         // The entry's id is the build's origin: should this process die between the farm's commit and ours below, the
         // next pass submits again and gets the same build back instead of a second one.
         var placement = new BuildPlacement(project.Id, dependencies, OriginOf(entry));

@@ -20,7 +20,7 @@ public static class ProjectAccess
     }
 
     /// <summary>Whether the caller may see the project and install from it.</summary>
-    public static bool CanSee(ProjectRecord project, ProjectCaller caller) => project.IsPublic || RoleOf(project, caller) is not null;
+    public static bool CanSee(ProjectRecord project, ProjectCaller caller) => project.IsPublic || caller.ReadsEveryRepository || RoleOf(project, caller) is not null;
 
     /// <summary>Whether the caller may add packages and start builds.</summary>
     public static bool CanBuild(ProjectRecord project, ProjectCaller caller) => RoleOf(project, caller) is ProjectRoles.Admin or ProjectRoles.Builder;

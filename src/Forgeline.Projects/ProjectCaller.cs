@@ -12,6 +12,12 @@ public sealed record ProjectCaller(string Principal, string Token, bool IsAdmin)
     /// <summary>The groups the caller is in: a project member that is a group grants its role to each of them.</summary>
     public IReadOnlyCollection<string> Groups { get; init; } = [];
 
+    /// <summary>
+    /// Reads every project's repositories, private ones too: a build worker's token, whose dnf installs a project's
+    /// packages into the build roots of its builds. Set only where repositories are served.
+    /// </summary>
+    public bool ReadsEveryRepository { get; init; }
+
     /// <summary>Whether <paramref name="name"/> (an owner or a member) is the caller or one of the caller's groups.</summary>
     public bool Is(string name) => name.Length > 0 && (name == Principal || Groups.Contains(name));
 }

@@ -36,7 +36,7 @@ public sealed class ProjectRepositories(ForgelinePaths paths, ArtifactStore stor
 
     /// <summary>The file a URL path inside a chroot's repository names, or null (absent, or outside the repository).</summary>
     public string? Resolve(string project, string chroot, string path) =>
-        ResourceName.IsValid(project) && ProjectRules.ChrootProblem(chroot) is null ? PublisherOf(project, chroot).Resolve(path) : null;
+        ResourceName.IsValid(project) && ProjectRules.IsRepositoryName(chroot) ? PublisherOf(project, chroot).Resolve(path) : null;
 
     /// <summary>Removes a deleted project's repositories from disk: renamed away first, so nothing half-deleted is ever served.</summary>
     public void DeleteProjectFiles(string project)

@@ -19,8 +19,16 @@ public static class ProjectRules
             ? null
             : $"'{chroot}' is not a chroot: use distribution-version-arch in lower case, e.g. openeuler-24.03-x86_64";
 
-    /// <summary>The architecture of a chroot: what follows its last '-'.</summary>
+    /// <summary>The architecture of a chroot that names no build target: what follows its last '-'.</summary>
     public static string ArchOf(string chroot) => chroot[(chroot.LastIndexOf('-') + 1)..];
+
+    /// <summary>The architecture of a chroot: its build target's when it names one, else what follows its last '-'.</summary>
+    public static async Task<string> ArchOfAsync(string chroot, Builds.Targets.TargetService targets, CancellationToken cancellationToken) =>
+        (await targets.FindAsync(chroot, cancellationToken))?.Arch ?? ArchOf(chroot);
+
+    /// <summary>Whether <paramref name="chroot"/> may name a repository directory: a chroot, or a build target's name.</summary>
+    public static bool IsRepositoryName(string chroot) =>
+        ChrootProblem(chroot) is null || Core.Targets.TargetRules.IsValidName(chroot);
 
     /// <summary>What is wrong with a dist tag, or null (<c>.oe2403</c>, <c>.fc40</c>).</summary>
     public static string? DistTagProblem(string distTag) =>

@@ -18,6 +18,7 @@ public sealed partial class ProjectService(
     ForgelineDbContext db,
     ISigningBackend keys,
     ProjectRepositories repositories,
+    Builds.Targets.TargetService targets,
     IOptions<ProjectsOptions> options,
     TimeProvider time,
     IPrincipalDirectory principals,
@@ -26,9 +27,10 @@ public sealed partial class ProjectService(
     /// <summary>Makes a project owned by the caller; makes it a signing key of its own unless one is named.</summary>
     public async Task<ServiceResult<ProjectDto>> CreateAsync(ProjectCaller caller, CreateProjectRequest request, CancellationToken cancellationToken)
     {
-        var chroots = request.Chroots is { Count: > 0 } given ? given.Select(c => c.Trim()).Distinct().ToList() : [options.Value.DefaultChroot];
+        var chroots = ChrootsOf(request.Chroots, request.Targets) ?? [options.Value.DefaultChroot];
         var problem = ProjectRules.NameProblem("project", request.Name)
-            ?? SettingsProblem(chroots, request.DistTag, request.Macros, request.MissingDependencies, request.KeepBuilds);
+            ?? await ChrootsProblemAsync(request.Chroots, request.Targets, chroots, cancellationToken)
+            ?? SettingsProblem(request.DistTag, request.Macros, request.MissingDependencies, request.KeepBuilds);
         if (problem is not null)
         {
             return Fail<ProjectDto>(ServiceError.Invalid, problem);
@@ -109,8 +111,9 @@ public sealed partial class ProjectService(
         }
 
         var project = found.Value!;
-        var chroots = request.Chroots is { Count: > 0 } given ? given.Select(c => c.Trim()).Distinct().ToList() : project.ChrootList.ToList();
-        if (SettingsProblem(chroots, request.DistTag, request.Macros, request.MissingDependencies, request.KeepBuilds) is { } problem)
+        var chroots = ChrootsOf(request.Chroots, request.Targets) ?? project.ChrootList.ToList();
+        if ((await ChrootsProblemAsync(request.Chroots, request.Targets, chroots, cancellationToken)
+            ?? SettingsProblem(request.DistTag, request.Macros, request.MissingDependencies, request.KeepBuilds)) is { } problem)
         {
             return Fail<ProjectDto>(ServiceError.Invalid, problem);
         }
@@ -284,15 +287,43 @@ public sealed partial class ProjectService(
             : (ServiceError.Forbidden, $"token '{caller.Token}' may not sign with key '{keyName}', so its projects may not either; an admin can allow it with 'forgeline key allow {keyName} {caller.Token}'");
     }
 
-    private static string? SettingsProblem(IReadOnlyList<string> chroots, string? distTag, IReadOnlyDictionary<string, string>? macros, string? missing, int? keep)
+    // The chroots a request asks for: its targets or its chroots, trimmed; null when it names neither.
+    private static List<string>? ChrootsOf(IReadOnlyList<string>? chroots, IReadOnlyList<string>? targets) =>
+        (targets is { Count: > 0 } ? targets : chroots) is { Count: > 0 } given ? given.Select(c => c.Trim()).Distinct().ToList() : null;
+
+    // Every target named must exist; a chroot is either distribution-version-arch (the host toolchain) or a target's name.
+    private async Task<string?> ChrootsProblemAsync(IReadOnlyList<string>? givenChroots, IReadOnlyList<string>? givenTargets, IReadOnlyList<string> chroots, CancellationToken cancellationToken)
     {
+        if (givenChroots is { Count: > 0 } && givenTargets is { Count: > 0 })
+        {
+            return "give chroots or targets, not both: targets become the project's chroots";
+        }
+
         if (chroots.Count > 16)
         {
             return "at most 16 chroots per project";
         }
 
-        return chroots.Select(ProjectRules.ChrootProblem).FirstOrDefault(p => p is not null)
-            ?? (distTag is { Length: > 0 } d ? ProjectRules.DistTagProblem(d) : null)
+        foreach (var chroot in chroots)
+        {
+            var isTarget = Core.Targets.TargetRules.IsValidName(chroot) && await targets.FindAsync(chroot, cancellationToken) is not null;
+            if (givenTargets is { Count: > 0 } && !isTarget)
+            {
+                return $"there is no build target '{chroot}'; 'forgeline target list' shows them, an admin makes one with 'forgeline target create'";
+            }
+
+            if (!isTarget && ProjectRules.ChrootProblem(chroot) is { } problem)
+            {
+                return problem + ", or the name of a build target ('forgeline target list')";
+            }
+        }
+
+        return null;
+    }
+
+    private static string? SettingsProblem(string? distTag, IReadOnlyDictionary<string, string>? macros, string? missing, int? keep)
+    {
+        return (distTag is { Length: > 0 } d ? ProjectRules.DistTagProblem(d) : null)
             ?? (macros is not null ? Core.Builds.BuildMacros.FindProblem(macros) : null)
             ?? (macros?.ContainsKey("dist") == true ? "set the dist tag with --dist-tag, not as a macro" : null)
             ?? (missing is not null && !ProjectRules.MissingPolicies.Contains(missing) ? $"missing dependencies policy must be fail or wait, not '{missing}'" : null)

@@ -11,7 +11,7 @@ namespace Forgeline.Projects;
 /// Keeps each package's spec facts current: read again (in the sandbox, by <see cref="ISpecReader"/>) when the source
 /// changed — a new upload, or a git ref that now names another commit — and reused otherwise.
 /// </summary>
-public sealed class SpecFactsReader(ISpecReader reader, ArtifactStore store)
+public sealed class SpecFactsReader(ISpecReader reader, ArtifactStore store, Builds.Targets.TargetService targets)
 {
     /// <summary>The package's facts, read again if its source changed; stored on <paramref name="package"/> (saved by the caller).</summary>
     public async Task<ServiceResult<SpecFacts>> RefreshAsync(ProjectRecord project, ProjectPackageRecord package, CancellationToken cancellationToken)
@@ -27,7 +27,8 @@ public sealed class SpecFactsReader(ISpecReader reader, ArtifactStore store)
         SpecFacts facts;
         try
         {
-            facts = await reader.ReadAsync(new SpecReadRequest(source, file, ProjectRules.ArchOf(project.ChrootList[0]), MacrosOf(project)), cancellationToken);
+            var arch = await ProjectRules.ArchOfAsync(project.ChrootList[0], targets, cancellationToken);
+            facts = await reader.ReadAsync(new SpecReadRequest(source, file, arch, MacrosOf(project)), cancellationToken);
         }
         catch (SpecReadException e)
         {

@@ -7,6 +7,7 @@ using Forgeline.Web.Features.Events;
 using Forgeline.Web.Features.Operations;
 using Forgeline.Web.Features.Projects;
 using Forgeline.Web.Features.Signing;
+using Forgeline.Web.Features.Targets;
 using Forgeline.Web.Features.Tokens;
 using Forgeline.Web.Features.Queue;
 using Forgeline.Web.Features.Workers;
@@ -79,6 +80,7 @@ public static class WebServiceCollectionExtensions
         if (targets.HasFlag(ServerTargets.Api))
         {
             app.MapBuildEndpoints();
+            app.MapTargetEndpoints();
             app.MapWorkerEndpoints();
             app.MapQueueEndpoints();
             app.MapProjectEndpoints();

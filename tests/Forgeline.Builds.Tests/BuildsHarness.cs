@@ -21,7 +21,7 @@ public sealed class BuildsHarness : IAsyncDisposable
     private readonly bool ownsDatabase;
     private List<Microsoft.Extensions.Hosting.IHostedService> started = [];
 
-    private BuildsHarness(TestDatabase database, Dictionary<string, string?> settings, TempDirectory? sharedHome = null)
+    private BuildsHarness(TestDatabase database, Dictionary<string, string?> settings, TempDirectory? sharedHome = null, Action<IServiceCollection>? configure = null)
     {
         Database = database;
         ownsDatabase = sharedHome is null;
@@ -37,6 +37,7 @@ public sealed class BuildsHarness : IAsyncDisposable
         collection.AddForgelineBuilds(configuration, Paths);
         // Queue weights name users and groups: the build farm asks accounts who is who.
         collection.AddForgelineAccounts(configuration);
+        configure?.Invoke(collection);
         services = collection.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
     }
 
@@ -64,10 +65,10 @@ public sealed class BuildsHarness : IAsyncDisposable
     /// <summary>The lease reaper.</summary>
     public LeaseReaper Reaper => services.GetRequiredService<LeaseReaper>();
 
-    /// <summary>A harness with a migrated database on <paramref name="engine"/>; settings as in Forgeline:Builds:*.</summary>
-    public static async Task<BuildsHarness> CreateAsync(DatabaseEngine engine, Dictionary<string, string?>? settings = null)
+    /// <summary>A harness with a migrated database on <paramref name="engine"/>; settings as in Forgeline:Builds:*; <paramref name="configure"/> adds or replaces services.</summary>
+    public static async Task<BuildsHarness> CreateAsync(DatabaseEngine engine, Dictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
-        var harness = new BuildsHarness(await TestDatabase.CreateAsync(engine), settings ?? []);
+        var harness = new BuildsHarness(await TestDatabase.CreateAsync(engine), settings ?? [], configure: configure);
         await using var scope = harness.services.CreateAsyncScope();
         await DatabaseMigrator.MigrateAsync(scope.ServiceProvider.GetRequiredService<ForgelineDbContext>());
         return harness;

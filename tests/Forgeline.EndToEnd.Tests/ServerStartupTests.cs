@@ -20,6 +20,7 @@ public sealed class ServerStartupTests
         { "Forgeline__Projects__PublicUrl", "build.example.org", "Forgeline:Projects:PublicUrl must be an http(s) URL" },
         { "Forgeline__Signing__Kms__Provider", "vault", "Forgeline:Signing:Kms:Provider must be 'file' or 'pkcs11' (got 'vault')" },
         { "Forgeline__Accounts__AdminGroup", "Admins Group", "Forgeline:Accounts:AdminGroup must be" },
+        { "Forgeline__Targets__oe__Arch", "amd64", "Forgeline:Targets:oe: 'amd64' is not an architecture a target can build for" },
         // A single field out of range (data annotations) names the member.
         { "Forgeline__Builds__LeaseSeconds", "1", "LeaseSeconds" },
     };

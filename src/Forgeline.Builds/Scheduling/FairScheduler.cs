@@ -89,7 +89,7 @@ public static class FairScheduler
     /// </summary>
     public static IReadOnlyList<QueuedBuild> FifoCandidates(QueueState state, WorkerOffer worker, DateTime now, int count = 1) =>
         state.Owners.Where(o => o.Queued > 0)
-            .SelectMany(o => o.Lanes.Where(l => l.Arch == worker.Arch && worker.Covers(l.Labels)))
+            .SelectMany(o => o.Lanes.Where(worker.CanRun))
             .SelectMany(l => new[] { l.Head(BuildPriority.High), l.Head(BuildPriority.Normal), l.Head(BuildPriority.Low) }.Concat(l.Delayed.Where(d => d.NotBefore <= now)))
             .OfType<QueuedBuild>()
             .OrderBy(b => b.Id).Take(count).ToList();
@@ -135,7 +135,7 @@ public static class FairScheduler
         var bestLevel = int.MaxValue;
         foreach (var lane in owner.Lanes)
         {
-            if (lane.Arch != worker.Arch || !worker.Covers(lane.Labels))
+            if (!worker.CanRun(lane))
             {
                 continue;
             }

@@ -162,7 +162,7 @@ public sealed partial class QueueBook(IOptions<BuildsOptions> options, TimeProvi
     public void Dispose() => reading.Dispose();
 
     /// <summary>The scheduler's view of a stored build.</summary>
-    public static QueuedBuild Entry(Data.Entities.BuildRecord b) => new(b.Id, b.Owner, b.Priority, b.Arch, b.Labels, b.SubmittedAt, b.NotBefore);
+    public static QueuedBuild Entry(Data.Entities.BuildRecord b) => new(b.Id, b.Owner, b.Priority, b.Arch, b.Labels, b.SubmittedAt, b.NotBefore, b.Target != null);
 
     private async Task LoadAsync(ForgelineDbContext db, DateTime now, CancellationToken cancellationToken)
     {
@@ -230,7 +230,7 @@ public sealed partial class QueueBook(IOptions<BuildsOptions> options, TimeProvi
             query = query.Where(b => b.QueuedAt >= from);
         }
 
-        return query.Select(b => new QueuedBuild(b.Id, b.Owner, b.Priority, b.Arch, b.Labels, b.SubmittedAt, b.NotBefore));
+        return query.Select(b => new QueuedBuild(b.Id, b.Owner, b.Priority, b.Arch, b.Labels, b.SubmittedAt, b.NotBefore, b.Target != null));
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Queue loaded: {Count} builds in {Milliseconds} ms")]

@@ -10,13 +10,22 @@ namespace Forgeline.Builds.Scheduling;
 /// <param name="Labels">Worker labels it needs, sorted and comma-separated; empty for none.</param>
 /// <param name="SubmittedAt">When it was submitted; builds gain priority as they wait. Later ids are never submitted earlier (up to clock skew between replicas).</param>
 /// <param name="NotBefore">It may not start before then (retry backoff).</param>
-public sealed record QueuedBuild(long Id, string Owner, BuildPriority Priority, string Arch, string Labels, DateTime SubmittedAt, DateTime? NotBefore = null);
+/// <param name="NeedsRoot">It builds for a target: only a worker that can build in a clean root may take it.</param>
+public sealed record QueuedBuild(long Id, string Owner, BuildPriority Priority, string Arch, string Labels, DateTime SubmittedAt, DateTime? NotBefore = null, bool NeedsRoot = false)
+{
+    /// <summary>The lane it waits in: builds needing the same arch, labels and kind of root.</summary>
+    internal string LaneKey => NeedsRoot ? Arch + "|" + Labels + "|root" : Arch + "|" + Labels;
+}
 
 /// <summary>What a worker asking for work can run.</summary>
 /// <param name="Arch">Its architecture.</param>
 /// <param name="Labels">Its labels.</param>
-public sealed record WorkerOffer(string Arch, IReadOnlySet<string> Labels)
+/// <param name="BuildRoots">Whether it can build in a target's clean root.</param>
+public sealed record WorkerOffer(string Arch, IReadOnlySet<string> Labels, bool BuildRoots = false)
 {
+    /// <summary>Whether the worker can run the builds of <paramref name="lane"/>: same arch, every label, a root when they need one.</summary>
+    public bool CanRun(QueueState.Lane lane) => lane.Arch == Arch && (!lane.NeedsRoot || BuildRoots) && Covers(lane.Labels);
+
     /// <summary>Whether the worker can run builds needing <paramref name="labels"/> (sorted, comma-separated).</summary>
     public bool Covers(string[] labels)
     {
@@ -150,10 +159,10 @@ public sealed class QueueState
 
         internal void Add(QueuedBuild build)
         {
-            var key = build.Arch + "|" + build.Labels;
+            var key = build.LaneKey;
             if (!lanes.TryGetValue(key, out var lane))
             {
-                lanes[key] = lane = new Lane(build.Arch, StoredLabels.Split(build.Labels));
+                lanes[key] = lane = new Lane(build.Arch, StoredLabels.Split(build.Labels), build.NeedsRoot);
             }
 
             lane.Add(build);
@@ -162,7 +171,7 @@ public sealed class QueueState
 
         internal void Remove(QueuedBuild build)
         {
-            var key = build.Arch + "|" + build.Labels;
+            var key = build.LaneKey;
             var lane = lanes[key];
             lane.Remove(build);
             Queued--;
@@ -174,7 +183,7 @@ public sealed class QueueState
     }
 
     /// <summary>Builds of one owner that need the same arch and labels, by priority; a retried build waiting out its backoff is kept apart.</summary>
-    public sealed class Lane(string arch, string[] labels)
+    public sealed class Lane(string arch, string[] labels, bool needsRoot = false)
     {
         private readonly SortedSet<long>[] ready = [new(), new(), new()];
         private readonly Dictionary<long, QueuedBuild> byId = [];
@@ -184,6 +193,9 @@ public sealed class QueueState
 
         /// <summary>The labels.</summary>
         public string[] Labels { get; } = labels;
+
+        /// <summary>Whether its builds are for a target (a clean root).</summary>
+        public bool NeedsRoot { get; } = needsRoot;
 
         /// <summary>Builds waiting out a retry backoff, in no particular order (there are few).</summary>
         public List<QueuedBuild> Delayed { get; } = [];

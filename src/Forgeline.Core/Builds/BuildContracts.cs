@@ -32,15 +32,24 @@ public sealed record BuildSource(
 /// <param name="Labels">Worker labels the build needs (e.g. <c>kvm</c>, <c>big</c>); only workers with all of them take it.</param>
 /// <param name="Macros">RPM macros defined for the build (<c>rpmbuild --define "name value"</c>).</param>
 /// <param name="NoCache">Build even when an identical build already succeeded.</param>
+/// <param name="Target">
+/// The build target whose clean root it builds in (<c>GET /api/v1/targets</c>); null for the worker's own toolchain. Its arch is
+/// the target's: leave <paramref name="Arch"/> out or give the same one.
+/// </param>
 public sealed record SubmitBuildRequest(
     BuildSource Source,
     string? Arch = null,
     BuildPriority Priority = BuildPriority.Normal,
     IReadOnlyList<string>? Labels = null,
     IReadOnlyDictionary<string, string>? Macros = null,
-    bool NoCache = false);
+    bool NoCache = false,
+    string? Target = null);
 
-/// <summary>A build as the API returns it; <paramref name="CachedFrom"/> names the earlier identical build whose artifacts it reuses.</summary>
+/// <summary>
+/// A build as the API returns it; <paramref name="CachedFrom"/> names the earlier identical build whose artifacts it reuses,
+/// <paramref name="Target"/> the build target it built for (null: the worker's own toolchain, not isolated) and
+/// <paramref name="Root"/> what the worker reported of the clean root it built in (its package list is the artifact of kind <c>root-packages</c>).
+/// </summary>
 public sealed record BuildDto(
     long Id,
     string State,
@@ -58,7 +67,9 @@ public sealed record BuildDto(
     BuildPriority Priority = BuildPriority.Normal,
     IReadOnlyList<string>? Labels = null,
     IReadOnlyDictionary<string, string>? Macros = null,
-    long? CachedFrom = null)
+    long? CachedFrom = null,
+    string? Target = null,
+    Workers.JobRootReport? Root = null)
 {
     /// <summary>The state as an enum.</summary>
     [JsonIgnore]
@@ -71,7 +82,7 @@ public sealed record BuildDto(
 
 /// <summary>One file a build produced, with the digest it is stored under.</summary>
 /// <param name="Name">File name, e.g. <c>hello-1.0-1.x86_64.rpm</c>.</param>
-/// <param name="Kind"><c>rpm</c>, <c>srpm</c> or <c>log</c>.</param>
+/// <param name="Kind"><c>rpm</c>, <c>srpm</c>, <c>log</c> or <c>root-packages</c> (the build root's package list).</param>
 /// <param name="Size">Size in bytes.</param>
 /// <param name="Sha256">Lower-case hex sha256 of the content.</param>
 /// <param name="Url">Path to download it from, relative to the server.</param>

@@ -13,6 +13,7 @@ namespace Forgeline.Core.Projects;
 /// <param name="MissingDependencies">What a build whose BuildRequires nothing provides does: <c>fail</c> at once or <c>wait</c> for a package that provides it.</param>
 /// <param name="RebuildDependents">Whether packages that build-require a rebuilt package are rebuilt after it.</param>
 /// <param name="KeepBuilds">How many successful builds of each package stay in the repository (older ones are pruned).</param>
+/// <param name="Targets">Build targets to build for (each must exist): they become the project's chroots, one repository each, built in the target's clean root. Give these or <paramref name="Chroots"/>, not both.</param>
 public sealed record CreateProjectRequest(
     string Name,
     string? Description = null,
@@ -23,9 +24,10 @@ public sealed record CreateProjectRequest(
     bool IsPublic = true,
     string? MissingDependencies = null,
     bool RebuildDependents = false,
-    int? KeepBuilds = null);
+    int? KeepBuilds = null,
+    IReadOnlyList<string>? Targets = null);
 
-/// <summary>Body of <c>PATCH /api/v1/projects/{name}</c>: only the fields given change.</summary>
+/// <summary>Body of <c>PATCH /api/v1/projects/{name}</c>: only the fields given change; <paramref name="Targets"/> replaces the chroots with those build targets (each must exist).</summary>
 public sealed record EditProjectRequest(
     string? Description = null,
     IReadOnlyList<string>? Chroots = null,
@@ -35,7 +37,8 @@ public sealed record EditProjectRequest(
     bool? IsPublic = null,
     string? MissingDependencies = null,
     bool? RebuildDependents = null,
-    int? KeepBuilds = null);
+    int? KeepBuilds = null,
+    IReadOnlyList<string>? Targets = null);
 
 /// <summary>A project as the API returns it.</summary>
 public sealed record ProjectDto(

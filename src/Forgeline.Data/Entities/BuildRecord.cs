@@ -76,7 +76,7 @@ public sealed class BuildRecord
 
     /// <summary>
     /// sha256 over everything that decides the result apart from the build environment: the source's digest, arch,
-    /// labels and macros. Null when the source has no stable digest (a git branch).
+    /// labels, macros and the build target's name and definition. Null when the source has no stable digest (a git branch).
     /// </summary>
     public string? InputDigest { get; set; }
 
@@ -102,6 +102,12 @@ public sealed class BuildRecord
 
     /// <summary>RPMs installed in its build environment (other packages of its project), as JSON <c>[{"fileName","sha256"}]</c>; null for none.</summary>
     public string? Dependencies { get; set; }
+
+    /// <summary>The build target whose clean root it builds in; null for the worker's own toolchain.</summary>
+    public string? Target { get; set; }
+
+    /// <summary>What the worker reported of the root it built in, as JSON (a <c>JobRootReport</c>); null without one.</summary>
+    public string? RootReport { get; set; }
 
     /// <summary>Files the build produced.</summary>
     public List<ArtifactRecord> Artifacts { get; set; } = [];

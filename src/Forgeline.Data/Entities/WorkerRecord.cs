@@ -24,6 +24,9 @@ public sealed class WorkerRecord
     /// <summary>Labels builds can ask for, sorted and comma-separated.</summary>
     public string Labels { get; set; } = "";
 
+    /// <summary>Whether it can build in a target's clean root; builds for a target go only to workers that can.</summary>
+    public bool BuildRoots { get; set; }
+
     /// <summary>Fingerprint of its build environment.</summary>
     public string? Environment { get; set; }
 

@@ -22,7 +22,8 @@ public static class BuildCommand
         var labels = new Option<string[]>("--label") { Description = "A worker label the build needs, e.g. kvm (repeatable)", AllowMultipleArgumentsPerToken = false };
         var defines = new Option<string[]>("--define", "-D") { Description = "An RPM macro for the build: 'NAME VALUE' (repeatable)" };
         var noCache = new Option<bool>("--no-cache") { Description = "Build even if an identical build already succeeded" };
-        var command = new Command("build", "Submit a build") { source, project, gitRef, spec, arch, follow, priority, labels, defines, noCache };
+        var target = new Option<string?>("--target") { Description = "Build in a clean root of this build target ('forgeline target list'); default: the worker's own toolchain" };
+        var command = new Command("build", "Submit a build") { source, project, gitRef, spec, arch, follow, priority, labels, defines, noCache, target };
         command.SetAction((parse, cancellationToken) => ForgelineCommandLine.RunClientAsync(parse, async client =>
         {
             var json = parse.GetValue(ForgelineCommandLine.JsonOption);
@@ -45,7 +46,8 @@ public static class BuildCommand
                 BuildPriorities.Parse(parse.GetValue(priority)) ?? throw new CliException($"--priority must be high, normal or low, not '{parse.GetValue(priority)}'"),
                 parse.GetValue(labels),
                 ParseDefines(parse.GetValue(defines)),
-                parse.GetValue(noCache));
+                parse.GetValue(noCache),
+                parse.GetValue(target));
             var build = await client.SubmitBuildAsync(request, cancellationToken);
             if (build.CachedFrom is { } cachedFrom && !json)
             {

@@ -34,6 +34,18 @@ public static class BuildOutput
         grid.AddRow("[grey]Package[/]", Markup.Escape(b.Package ?? "-"));
         grid.AddRow("[grey]Source[/]", Markup.Escape(b.Source.Describe()));
         grid.AddRow("[grey]Arch[/]", Markup.Escape(b.Arch));
+        grid.AddRow("[grey]Target[/]", Markup.Escape(BuildRootText.Target(b)));
+        if (BuildRootText.Root(b) is { } root)
+        {
+            grid.AddRow("[grey]Root[/]", Markup.Escape(root));
+            grid.AddRow("[grey]Times[/]", Markup.Escape(BuildRootText.Times(b)!));
+        }
+
+        if (BuildRootText.PackageList(b) is { } list)
+        {
+            grid.AddRow("[grey]Root packages[/]", Markup.Escape(list.Url));
+        }
+
         grid.AddRow("[grey]Owner[/]", Markup.Escape(b.Owner));
         grid.AddRow("[grey]Priority[/]", b.Priority.ToApiName() + (b.Labels is { Count: > 0 } labels ? $"  [grey]labels[/] {Markup.Escape(string.Join(", ", labels))}" : ""));
         if (b.CachedFrom is { } cachedFrom)

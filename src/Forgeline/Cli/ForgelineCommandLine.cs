@@ -30,6 +30,7 @@ public static class ForgelineCommandLine
         root.Subcommands.Add(WorkersCommand.Create());
         root.Subcommands.Add(QueueCommand.Create());
         root.Subcommands.Add(ProjectCommand.Create());
+        root.Subcommands.Add(TargetCommand.Create());
         root.Subcommands.Add(TokenCommand.Create());
         root.Subcommands.Add(GroupCommand.Create());
         root.Subcommands.Add(UserCommand.Create());

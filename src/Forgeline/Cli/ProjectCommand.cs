@@ -43,7 +43,7 @@ public static class ProjectCommand
         {
             var edit = settings.Read(parse);
             var project = await client.CreateProjectAsync(new CreateProjectRequest(parse.GetValue(Name)!, edit.Description, edit.Chroots, edit.DistTag, edit.Macros,
-                edit.SigningKey, edit.IsPublic ?? true, edit.MissingDependencies, edit.RebuildDependents ?? false, edit.KeepBuilds), ct);
+                edit.SigningKey, edit.IsPublic ?? true, edit.MissingDependencies, edit.RebuildDependents ?? false, edit.KeepBuilds, edit.Targets), ct);
             ProjectOutput.Show(project, [], Json(parse));
             return 0;
         }));
@@ -54,6 +54,7 @@ public static class ProjectCommand
     {
         var settings = new SettingsOptions();
         var command = new Command("edit", "Change a project's settings (project admins)") { Name };
+        command.Aliases.Add("set");
         settings.AddTo(command);
         command.SetAction((parse, ct) => ForgelineCommandLine.RunClientAsync(parse, async client =>
         {
@@ -203,7 +204,8 @@ public static class ProjectCommand
     private sealed class SettingsOptions
     {
         private readonly Option<string?> description = new("--description") { Description = "One paragraph for people" };
-        private readonly Option<string[]> chroots = new("--chroot") { Description = "distribution-version-arch to build for, e.g. openeuler-24.03-x86_64 (repeatable)" };
+        private readonly Option<string[]> chroots = new("--chroot") { Description = "distribution-version-arch to build for with the workers' own toolchain, e.g. openeuler-24.03-x86_64 (repeatable)" };
+        private readonly Option<string[]> targets = new("--targets", "--target") { Description = "Build targets to build for in clean roots, comma-separated or repeated; they become the chroots ('forgeline target list')" };
         private readonly Option<string?> distTag = new("--dist-tag") { Description = "The %{dist} of every build, e.g. .oe2403" };
         private readonly Option<string[]> defines = new("--define", "-D") { Description = "An RPM macro for every build: 'NAME VALUE' (repeatable)" };
         private readonly Option<string?> key = new("--key") { Description = "An OpenPGP signing key (rpm + file) for packages and repomd.xml; one is made when omitted" };
@@ -214,7 +216,7 @@ public static class ProjectCommand
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { description, chroots, distTag, defines, key, isPublic, missing, dependents, keep })
+            foreach (var option in new Option[] { description, chroots, targets, distTag, defines, key, isPublic, missing, dependents, keep })
             {
                 command.Options.Add(option);
             }
@@ -229,6 +231,7 @@ public static class ProjectCommand
             parse.GetValue(isPublic),
             parse.GetValue(missing),
             parse.GetValue(dependents),
-            parse.GetValue(keep));
+            parse.GetValue(keep),
+            parse.GetValue(targets) is { Length: > 0 } t ? t.SelectMany(x => x.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList() : null);
     }
 }

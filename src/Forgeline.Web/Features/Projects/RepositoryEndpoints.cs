@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Forgeline.Repositories;
 using Forgeline.Projects;
 using Forgeline.Core.Signing;
+using Forgeline.Web.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,7 +13,9 @@ namespace Forgeline.Web.Features.Projects;
 
 /// <summary>
 /// <c>/repos/…</c>: what dnf reads. A repository's files, the project's public key and a <c>.repo</c> file per chroot.
-/// Public projects are open to everyone; a private one answers 404 to anyone who is not a member.
+/// Public projects are open to everyone; a private one answers 404 to anyone who is not a member, except to build
+/// workers: dnf on a worker reads any project's repository for a build root, with HTTP Basic auth (user <c>forgeline</c>,
+/// the worker's token as password), which the token scheme already accepts.
 /// </summary>
 public static class RepositoryEndpoints
 {
@@ -26,9 +29,13 @@ public static class RepositoryEndpoints
         return app;
     }
 
+    // Whoever reads: a token with the worker scope reads every project's repositories (not their settings or builds).
+    private static ProjectCaller Reader(ClaimsPrincipal user) =>
+        ProjectEndpoints.Caller(user) with { ReadsEveryRepository = user.HasClaim(Scopes.ClaimType, Scopes.Worker) };
+
     private static async Task<Results<ContentHttpResult, NotFound>> PublicKeyAsync(string project, ClaimsPrincipal user, ProjectService projects, ISigningBackend keys, CancellationToken cancellationToken)
     {
-        if (await projects.FindAsync(project, ProjectEndpoints.Caller(user), cancellationToken) is not { } record
+        if (await projects.FindAsync(project, Reader(user), cancellationToken) is not { } record
             || await keys.GetKeyAsync(record.SigningKey, cancellationToken) is not { IsSuccess: true, Value: { } key })
         {
             return TypedResults.NotFound();
@@ -40,7 +47,7 @@ public static class RepositoryEndpoints
     private static async Task<Results<ContentHttpResult, NotFound>> RepoFileAsync(
         string project, string file, HttpRequest request, ClaimsPrincipal user, ProjectService projects, IOptions<ProjectsOptions> options, CancellationToken cancellationToken)
     {
-        if (!file.EndsWith(".repo", StringComparison.Ordinal) || await projects.FindAsync(project, ProjectEndpoints.Caller(user), cancellationToken) is not { } record)
+        if (!file.EndsWith(".repo", StringComparison.Ordinal) || await projects.FindAsync(project, Reader(user), cancellationToken) is not { } record)
         {
             return TypedResults.NotFound();
         }
@@ -63,7 +70,7 @@ public static class RepositoryEndpoints
     private static async Task<Results<PhysicalFileHttpResult, NotFound>> FileAsync(
         string project, string chroot, string? path, ClaimsPrincipal user, ProjectService projects, ProjectRepositories repositories, CancellationToken cancellationToken)
     {
-        if (await projects.FindAsync(project, ProjectEndpoints.Caller(user), cancellationToken) is null
+        if (await projects.FindAsync(project, Reader(user), cancellationToken) is null
             || repositories.Resolve(project, chroot, path ?? "") is not { } file)
         {
             return TypedResults.NotFound();
