@@ -19,6 +19,7 @@ public sealed partial class BatchPlanner(
     ProjectService projects,
     SpecFactsReader facts,
     ProjectCoordinatorSignal signal,
+    Builds.Targets.TargetService targets,
     IOptions<ProjectsOptions> options,
     TimeProvider time,
     ILogger<BatchPlanner> logger)
@@ -97,6 +98,9 @@ public sealed partial class BatchPlanner(
         var entries = new Dictionary<(string Package, string Chroot), BatchEntryRecord>();
         foreach (var chroot in project.ChrootList)
         {
+            // In a target's root, what no package of the project provides comes from the distribution: dnf on the
+            // worker resolves it, and a requirement nothing provides fails that build with dnf's own words.
+            var fromTarget = await targets.FindAsync(chroot, cancellationToken) is not null;
             foreach (var name in selected)
             {
                 var entry = new BatchEntryRecord
@@ -112,7 +116,7 @@ public sealed partial class BatchPlanner(
                 };
                 // Needed packages outside the batch are installed from the project's repository: they must be in it.
                 var absent = graph.DependsOn(name).FirstOrDefault(d => !selected.Contains(d) && !published.Contains(new { PackageId = byName[d].Id, Chroot = chroot }));
-                var missing = graph.MissingOf(name);
+                var missing = fromTarget ? [] : graph.MissingOf(name);
                 if (absent is not null)
                 {
                     entry.State = BatchEntryState.Blocked;

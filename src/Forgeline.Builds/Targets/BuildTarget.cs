@@ -61,6 +61,10 @@ public sealed record BuildTarget(
                 Field("repo", repository.Id);
                 Field("url", repository.Url);
                 Field("gpgkey", repository.GpgKey);
+                if (repository.SignedMetadata)
+                {
+                    Field("signed-metadata", "yes");
+                }
             }
 
             foreach (var package in BasePackages)
@@ -97,7 +101,7 @@ public sealed record BuildTarget(
     public JobRoot Root(JobRepository? project) => new(
         Name,
         Arch,
-        [.. Repositories.Select(r => new JobRepository(r.Id, r.Url, r.GpgKey, JobRepository.TargetLayer)), .. project is null ? Array.Empty<JobRepository>() : [project]],
+        [.. Repositories.Select(r => new JobRepository(r.Id, r.Url, r.GpgKey, JobRepository.TargetLayer, r.SignedMetadata)), .. project is null ? Array.Empty<JobRepository>() : [project]],
         BasePackages,
         RpmDbPath,
         ReleaseVersion);

@@ -35,7 +35,7 @@ public static class TargetSettingsReader
                 }
             }
 
-            var entry = new TargetRepository(id, repository.Url ?? "", key);
+            var entry = new TargetRepository(id, repository.Url ?? "", key, repository.SignedMetadata);
             if (TargetRules.RepositoryProblem(entry) is { } problem)
             {
                 return (null, $"{prefix}:Repositories:{id}: {problem}");

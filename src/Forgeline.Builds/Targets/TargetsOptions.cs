@@ -49,4 +49,7 @@ public sealed class TargetRepositorySettings
 
     /// <summary>A file holding the armored key, read at start-up (instead of <see cref="GpgKey"/>).</summary>
     public string? GpgKeyFile { get; set; }
+
+    /// <summary>Whether the repository signs its metadata (<c>repomd.xml.asc</c>) too, so dnf checks it with the key.</summary>
+    public bool SignedMetadata { get; set; }
 }

@@ -3,8 +3,12 @@ namespace Forgeline.Core.Targets;
 /// <summary>One RPM repository of a build target, in the order dnf is given them.</summary>
 /// <param name="Id">dnf's repository id, unique in the target, e.g. <c>base</c>, <c>update</c>.</param>
 /// <param name="Url">Where it is: <c>http://</c>, <c>https://</c> or <c>file://</c>.</param>
-/// <param name="GpgKey">Armored OpenPGP public key; when set, dnf checks every RPM's signature and the metadata's with it.</param>
-public sealed record TargetRepository(string Id, string Url, string? GpgKey = null);
+/// <param name="GpgKey">Armored OpenPGP public key; when set, dnf checks every RPM's signature with it.</param>
+/// <param name="SignedMetadata">
+/// With <paramref name="GpgKey"/>: the repository also signs its metadata (<c>repomd.xml.asc</c>) and dnf checks that
+/// too. Fedora's and openEuler's repositories sign only their packages; Forgeline's own sign both.
+/// </param>
+public sealed record TargetRepository(string Id, string Url, string? GpgKey = null, bool SignedMetadata = false);
 
 /// <summary>Body of <c>PUT /api/v1/targets/{name}</c>: what a build target is made of.</summary>
 /// <param name="Arch">The RPM architecture its roots are made for, e.g. <c>x86_64</c>.</param>

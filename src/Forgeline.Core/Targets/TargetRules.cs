@@ -114,6 +114,11 @@ public static partial class TargetRules
             return $"repository '{id}': the GPG key must be an armored OpenPGP public key (-----BEGIN PGP PUBLIC KEY BLOCK-----)";
         }
 
+        if (repository.SignedMetadata && repository.GpgKey is null)
+        {
+            return $"repository '{id}': signed metadata can only be checked with a GPG key; give the repository's key";
+        }
+
         return null;
     }
 

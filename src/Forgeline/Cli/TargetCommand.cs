@@ -59,18 +59,19 @@ public static class TargetCommand
         var name = NameArgument();
         var arch = new Option<string>("--arch") { Description = $"The arch of its roots: {string.Join(", ", TargetRules.Arches)}", Required = true };
         var repos = new Option<string[]>("--repo") { Description = "A repository as ID=URL (http://, https:// or file://), in order (repeatable)", Required = true };
-        var keys = new Option<string[]>("--gpgkey") { Description = "ID=FILE: the armored public key dnf checks that repository's packages and metadata with (repeatable)" };
+        var keys = new Option<string[]>("--gpgkey") { Description = "ID=FILE: the armored public key dnf checks that repository's packages with (repeatable)" };
+        var signedMetadata = new Option<string[]>("--signed-metadata") { Description = "ID: that repository signs its repomd.xml too (repomd.xml.asc), checked with its --gpgkey (repeatable)" };
         var basePackages = new Option<string?>("--base-packages") { Description = "What every root holds before the BuildRequires, comma-separated (default @buildsys-build)" };
         var macros = new Option<FileInfo?>("--macros") { Description = "An rpm macro file: '%name value' lines, # comments" };
         var distTag = new Option<string?>("--dist-tag") { Description = "The %{dist} of its builds, e.g. .oe2403 (a project's own dist tag wins)" };
         var rpmDb = new Option<string?>("--rpmdb") { Description = "rpm's database inside the root (default /var/lib/rpm; Fedora: /usr/lib/sysimage/rpm)" };
         var releaseVersion = new Option<string?>("--releasever") { Description = "dnf's $releasever for the repository URLs (default 1)" };
-        var command = new Command("create", "Make or replace a build target (admin)") { name, arch, repos, keys, basePackages, macros, distTag, rpmDb, releaseVersion };
+        var command = new Command("create", "Make or replace a build target (admin)") { name, arch, repos, keys, signedMetadata, basePackages, macros, distTag, rpmDb, releaseVersion };
         command.SetAction((parse, ct) => ForgelineCommandLine.RunClientAsync(parse, async client =>
         {
             var request = new PutTargetRequest(
                 parse.GetValue(arch)!,
-                await RepositoriesAsync(parse.GetValue(repos) ?? [], parse.GetValue(keys) ?? [], ct),
+                await RepositoriesAsync(parse.GetValue(repos) ?? [], parse.GetValue(keys) ?? [], parse.GetValue(signedMetadata) ?? [], ct),
                 parse.GetValue(basePackages) is { } list ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null,
                 parse.GetValue(macros) is { } file ? await MacrosAsync(file, ct) : null,
                 parse.GetValue(distTag),
@@ -82,8 +83,9 @@ public static class TargetCommand
         return command;
     }
 
-    private static async Task<List<TargetRepository>> RepositoriesAsync(string[] repos, string[] keys, CancellationToken cancellationToken)
+    private static async Task<List<TargetRepository>> RepositoriesAsync(string[] repos, string[] keys, string[] signedMetadata, CancellationToken cancellationToken)
     {
+        var signed = new HashSet<string>(signedMetadata, StringComparer.Ordinal);
         var keyFiles = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var key in keys)
         {
@@ -101,7 +103,12 @@ public static class TargetCommand
                 armored = File.Exists(path) ? await File.ReadAllTextAsync(path, cancellationToken) : throw new CliException($"--gpgkey {id}: there is no file '{path}'");
             }
 
-            result.Add(new TargetRepository(id, url, armored));
+            result.Add(new TargetRepository(id, url, armored, signed.Remove(id)));
+        }
+
+        if (signed.Count > 0)
+        {
+            throw new CliException($"--signed-metadata names repository '{signed.First()}', which no --repo gives");
         }
 
         return keyFiles.Count == 0 ? result : throw new CliException($"--gpgkey names repository '{keyFiles.Keys.First()}', which no --repo gives");
@@ -137,7 +144,7 @@ public static class TargetCommand
         grid.AddRow("[grey]Arch[/]", t.Arch);
         foreach (var r in t.Repositories)
         {
-            grid.AddRow($"[grey]Repo {Markup.Escape(r.Id)}[/]", Markup.Escape(r.Url) + (r.GpgKey is null ? " [yellow](no signature check)[/]" : " [grey](signatures checked)[/]"));
+            grid.AddRow($"[grey]Repo {Markup.Escape(r.Id)}[/]", Markup.Escape(r.Url) + (r.GpgKey is null ? " [yellow](no signature check)[/]" : r.SignedMetadata ? " [grey](packages and metadata signatures checked)[/]" : " [grey](package signatures checked)[/]"));
         }
 
         grid.AddRow("[grey]Base packages[/]", Markup.Escape(string.Join(" ", t.BasePackages)));
