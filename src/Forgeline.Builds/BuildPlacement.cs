@@ -10,7 +10,11 @@ namespace Forgeline.Builds;
 /// <param name="ProjectId">The project it is built for (its visibility follows the project's); null for none.</param>
 /// <param name="Dependencies">RPMs of other packages of the project that the build needs installed.</param>
 /// <param name="Origin">The submitter's idempotency key, unique across the farm (e.g. <c>batch-entry/42</c>); null for none.</param>
-public sealed record BuildPlacement(long? ProjectId = null, IReadOnlyList<JobDependency>? Dependencies = null, string? Origin = null)
+/// <param name="RootLayer">
+/// The submitter's own repository, laid over the target's in the build's root (a project's <c>/repos/P/CHROOT/</c> with
+/// its key); the worker leaves it out while nothing is published in it. Only for builds with a target.
+/// </param>
+public sealed record BuildPlacement(long? ProjectId = null, IReadOnlyList<JobDependency>? Dependencies = null, string? Origin = null, JobRepository? RootLayer = null)
 {
     /// <summary>The longest <see cref="Origin"/> stored.</summary>
     public const int MaxOriginLength = 200;

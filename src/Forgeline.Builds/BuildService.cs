@@ -126,6 +126,7 @@ public sealed partial class BuildService(
             ProjectId = placement?.ProjectId,
             Dependencies = placement?.Dependencies is { Count: > 0 } deps ? System.Text.Json.JsonSerializer.Serialize(deps, ForgelineJson.Options) : null,
             Origin = placement?.Origin,
+            RootLayer = placement?.RootLayer is { } layer ? System.Text.Json.JsonSerializer.Serialize(layer, ForgelineJson.Options) : null,
             SubmittedAt = now,
             QueuedAt = now,
         };

@@ -26,7 +26,6 @@ public static class BuildsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TargetsOptions>, TargetsOptionsValidator>());
         services.AddSingleton<SettingsTargets>();
         services.AddScoped<TargetService>();
-        services.TryAddScoped<IProjectRootLayer, NoProjectRootLayer>();
         services.AddSingleton(new ArtifactStore(paths.Artifacts));
         services.AddSingleton(new BuildLogStore(paths.Logs));
         services.AddSingleton<QueueSignal>();

@@ -1,4 +1,5 @@
 using Forgeline.Builds.Targets;
+using Forgeline.Core;
 using Forgeline.Core.Builds;
 using Forgeline.Core.Workers;
 using Forgeline.Data.Entities;
@@ -28,8 +29,8 @@ public sealed partial class JobService
     }
 
     // The target's macros and dist first, the build's own (with its project's dist tag) over them; the target's
-    // repositories, then the project's for this chroot once it has been published.
-    private async Task<(Dictionary<string, string>? Macros, JobRoot? Root)> RootOfAsync(BuildRecord build, BuildTarget? target, CancellationToken cancellationToken)
+    // repositories, then the submitter's own (its placement's root layer).
+    private static (Dictionary<string, string>? Macros, JobRoot? Root) RootOf(BuildRecord build, BuildTarget? target)
     {
         var own = BuildMapper.MacrosOf(build);
         if (target is null)
@@ -43,8 +44,8 @@ public sealed partial class JobService
             macros[name] = value;
         }
 
-        var project = build.ProjectId is { } projectId ? await projectLayer.RepositoryAsync(projectId, target.Name, cancellationToken) : null;
-        return (macros.Count > 0 ? macros : null, target.Root(project));
+        var layer = build.RootLayer is { } json ? System.Text.Json.JsonSerializer.Deserialize<JobRepository>(json, ForgelineJson.Options) : null;
+        return (macros.Count > 0 ? macros : null, target.Root(layer));
     }
 
     // A queued build that can no longer run as asked ends failed without ever being leased.

@@ -29,7 +29,6 @@ public sealed partial class JobService(
     LeaseRecovery recovery,
     BuildMetrics metrics,
     Targets.TargetService targets,
-    Targets.IProjectRootLayer projectLayer,
     IOptions<BuildsOptions> options,
     TimeProvider time,
     ILogger<JobService> logger)
@@ -144,7 +143,7 @@ public sealed partial class JobService(
 
         logs.Reset(id, firstLine: null);
         LogLeased(id, request.Worker, build.Attempt);
-        var (macros, root) = await RootOfAsync(build, target, cancellationToken);
+        var (macros, root) = RootOf(build, target);
         return new JobLease(id, leaseId, build.Attempt, build.Source, build.Arch, Options.TimeoutSeconds, Options.LogLimitBytes, Options.LeaseSeconds,
             macros, BuildMapper.DependenciesOf(build), JobLease.CompleteCarriesMore, root);
     }

@@ -27,6 +27,7 @@ public sealed partial class CoordinatorPass(
     Builds.Targets.TargetService targets,
     ProjectSigner signer,
     ProjectRepositories repositories,
+    Core.Signing.ISigningBackend keys,
     IOptions<ProjectsOptions> options,
     TimeProvider time,
     ILogger<CoordinatorPass> logger)
@@ -274,7 +275,9 @@ public sealed partial class CoordinatorPass(
         var request = new SubmitBuildRequest(source, target?.Arch ?? ProjectRules.ArchOf(entry.Chroot), Macros: SpecFactsReader.MacrosOf(project), Target: target?.Name);
         // The entry's id is the build's origin: should this process die between the farm's commit and ours below, the
         // next pass submits again and gets the same build back instead of a second one.
-        var placement = new BuildPlacement(project.Id, dependencies, OriginOf(entry));
+        // Without its key the project's repository is left out of the root rather than read unchecked.
+        var layer = target is null ? null : await ProjectRootLayer.OfAsync(project.Name, project.SigningKey, entry.Chroot, keys, cancellationToken);
+        var placement = new BuildPlacement(project.Id, dependencies, OriginOf(entry), layer);
         var submitted = await builds.SubmitAsync(project.Owner, request, cancellationToken, placement);
         if (!submitted.IsSuccess)
         {

@@ -21,7 +21,6 @@ public static class ProjectsServiceCollectionExtensions
         services.AddSingleton<ProjectRepositories>();
         services.AddScoped<ProjectService>();
         services.AddScoped<Core.Projects.IPrivateProjects, PrivateProjects>();
-        services.AddScoped<Builds.Targets.IProjectRootLayer, ProjectRootLayer>();
         services.AddScoped<PackageService>();
         services.AddScoped<SpecFactsReader>();
         services.AddScoped<BatchPlanner>();

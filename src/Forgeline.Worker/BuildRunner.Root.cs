@@ -61,6 +61,15 @@ public sealed partial class BuildRunner
         var clock = Stopwatch.StartNew();
         var digests = await TargetMetadata.ReadAsync(root, JobRepository.TargetLayer, host.Http, host.Server, host.Token, stop);
         var projectDigests = await TargetMetadata.ReadAsync(root, JobRepository.ProjectLayer, host.Http, host.Server, host.Token, stop);
+        var projects = root.Repositories.Where(r => r.Layer == JobRepository.ProjectLayer).ToList();
+        var unpublished = projects.Where((_, i) => projectDigests[i] is null).ToList();
+        if (unpublished.Count > 0)
+        {
+            await log.LineAsync($"nothing is published yet in {string.Join(", ", unpublished.Select(r => r.Id))}: the root is made without it");
+            root = root with { Repositories = [.. root.Repositories.Except(unpublished)] };
+            projectDigests = [.. projectDigests.Where(d => d is not null)];
+        }
+
         var key = TargetMetadata.BaseKey(root, digests);
         var (buildRequires, dynamic) = ReadBuildRequires(srpm);
         var layerKey = TargetMetadata.LayerKey(key, root, projectDigests, lease.Dependencies, buildRequires);

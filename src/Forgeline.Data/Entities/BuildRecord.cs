@@ -100,6 +100,9 @@ public sealed class BuildRecord
     /// </summary>
     public string? Origin { get; set; }
 
+    /// <summary>The submitter's repository laid over the target's in its root, as JSON (a <c>JobRepository</c>); null for none.</summary>
+    public string? RootLayer { get; set; }
+
     /// <summary>RPMs installed in its build environment (other packages of its project), as JSON <c>[{"fileName","sha256"}]</c>; null for none.</summary>
     public string? Dependencies { get; set; }
 

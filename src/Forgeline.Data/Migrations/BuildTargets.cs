@@ -33,6 +33,7 @@ public sealed class BuildTargets : Migration
 
         migrationBuilder.AddColumn<string>(name: "Target", table: "builds", maxLength: 64, nullable: true);
         migrationBuilder.AddColumn<string>(name: "RootReport", table: "builds", nullable: true);
+        migrationBuilder.AddColumn<string>(name: "RootLayer", table: "builds", nullable: true);
         migrationBuilder.AddColumn<bool>(name: "BuildRoots", table: "workers", nullable: false, defaultValue: false);
     }
 
@@ -40,6 +41,7 @@ public sealed class BuildTargets : Migration
     protected override void Down(MigrationBuilder migrationBuilder)
     {
         migrationBuilder.DropColumn(name: "BuildRoots", table: "workers");
+        migrationBuilder.DropColumn(name: "RootLayer", table: "builds");
         migrationBuilder.DropColumn(name: "RootReport", table: "builds");
         migrationBuilder.DropColumn(name: "Target", table: "builds");
         migrationBuilder.DropTable(name: "build_targets");

@@ -17,11 +17,12 @@ public static class TargetMetadata
     /// The sha256 of the <c>repomd.xml</c> of each of <paramref name="root"/>'s repositories in <paramref name="layer"/>,
     /// in the lease's order. Repositories on the Forgeline server (paths starting with <c>/</c>) are read from
     /// <paramref name="server"/> with <paramref name="token"/>. Throws <see cref="JobFailedException"/> naming the
-    /// repository when one cannot be reached or is not repository metadata.
+    /// repository when one cannot be reached or is not repository metadata. A project's repository that has no
+    /// <c>repomd.xml</c> yet (nothing published) has a null digest: the root is made without it.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> ReadAsync(JobRoot root, string layer, HttpClient http, Uri? server, string? token, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<string?>> ReadAsync(JobRoot root, string layer, HttpClient http, Uri? server, string? token, CancellationToken cancellationToken)
     {
-        var digests = new List<string>();
+        var digests = new List<string?>();
         foreach (var repository in root.Repositories.Where(r => r.Layer == layer))
         {
             var onServer = repository.Url.StartsWith('/');
@@ -32,6 +33,11 @@ public static class TargetMetadata
             try
             {
                 bytes = await FetchAsync(url, http, onServer ? token : null, cancellationToken);
+            }
+            catch (Exception e) when (layer == JobRepository.ProjectLayer && e is FileNotFoundException or DirectoryNotFoundException or HttpRequestException { StatusCode: System.Net.HttpStatusCode.NotFound })
+            {
+                digests.Add(null);
+                continue;
             }
             catch (Exception e) when (e is HttpRequestException or IOException or UnauthorizedAccessException or TaskCanceledException or NotSupportedException or UriFormatException && !cancellationToken.IsCancellationRequested)
             {
@@ -53,7 +59,7 @@ public static class TargetMetadata
     /// The name of the base root: sha256 over everything that decides what it holds (arch, releasever, rpm database
     /// path, base packages, each target repository's id, URL, key and metadata digest).
     /// </summary>
-    public static string BaseKey(JobRoot root, IReadOnlyList<string> repomdDigests)
+    public static string BaseKey(JobRoot root, IReadOnlyList<string?> repomdDigests)
     {
         var text = new StringBuilder("forgeline-base-root 1\n");
         text.Append("arch ").Append(root.Arch).Append('\n');
@@ -78,7 +84,7 @@ public static class TargetMetadata
     /// The name of a cached BuildRequires layer: everything its content depends on — the base root under it, the other
     /// repositories' metadata, the RPMs the job brought (by digest) and the BuildRequires themselves.
     /// </summary>
-    public static string LayerKey(string baseKey, JobRoot root, IReadOnlyList<string> projectDigests, IReadOnlyList<JobDependency>? jobDependencies, IReadOnlyList<string> buildRequires)
+    public static string LayerKey(string baseKey, JobRoot root, IReadOnlyList<string?> projectDigests, IReadOnlyList<JobDependency>? jobDependencies, IReadOnlyList<string> buildRequires)
     {
         var text = new StringBuilder("forgeline-buildrequires-layer 1\n").Append("base ").Append(baseKey).Append('\n');
         var projects = root.Repositories.Where(r => r.Layer != JobRepository.TargetLayer).ToList();
@@ -131,7 +137,7 @@ public static class TargetMetadata
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
         if (!response.IsSuccessStatusCode)
         {
-            throw new HttpRequestException($"the server answered {(int)response.StatusCode} {response.ReasonPhrase}");
+            throw new HttpRequestException($"the server answered {(int)response.StatusCode} {response.ReasonPhrase}", null, response.StatusCode);
         }
 
         if (response.Content.Headers.ContentLength > MaxRepomdBytes)

@@ -1,11 +1,10 @@
+using Microsoft.Extensions.DependencyInjection;
 using Forgeline.Builds.Targets;
 using Forgeline.Core;
 using Forgeline.Core.Builds;
 using Forgeline.Core.Targets;
 using Forgeline.Core.Workers;
 using Forgeline.Data;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Forgeline.Builds.Tests.Targets;
 
@@ -14,12 +13,11 @@ public abstract class TargetBuildTests(PackagesFixture packages, DatabaseEngine 
 {
     private const string Key = "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEZ\n-----END PGP PUBLIC KEY BLOCK-----\n";
     private static readonly string Digest = new('d', 64);
-    private readonly StubProjectLayer projectLayer = new();
     private BuildsHarness harness = null!;
 
     public async Task InitializeAsync()
     {
-        harness = await BuildsHarness.CreateAsync(engine, configure: s => s.Replace(ServiceDescriptor.Singleton<IProjectRootLayer>(projectLayer)));
+        harness = await BuildsHarness.CreateAsync(engine);
         var put = await harness.InScopeAsync(sp => sp.GetRequiredService<TargetService>().PutAsync("oe-arm", new PutTargetRequest("aarch64",
             [new("base", "https://repo.example.org/OS/aarch64/", Key), new("update", "https://repo.example.org/update/aarch64/")],
             ["@buildsys-build", "openEuler-rpm-config"], new Dictionary<string, string> { ["vendor"] = "openEuler", ["_smp_mflags"] = "-j1" }, ".oe2403", ReleaseVersion: "24.03"), default));
@@ -72,8 +70,8 @@ public abstract class TargetBuildTests(PackagesFixture packages, DatabaseEngine 
         (root.Target, root.Arch, root.ReleaseVersion, root.RpmDbPath).ShouldBe(("oe-arm", "aarch64", "24.03", "/var/lib/rpm"));
         root.BasePackages.ShouldBe(["@buildsys-build", "openEuler-rpm-config"]);
         root.Repositories.ShouldBe([
-            new JobRepository("base", "https://repo.example.org/OS/aarch64/", Key, JobRepository.TargetLayer),
-            new JobRepository("update", "https://repo.example.org/update/aarch64/", null, JobRepository.TargetLayer)]);
+            new JobRepository("base", "https://repo.example.org/OS/aarch64/", Key, JobRepository.TargetLayer, SignedMetadata: false),
+            new JobRepository("update", "https://repo.example.org/update/aarch64/", null, JobRepository.TargetLayer, SignedMetadata: false)]);
         lease.Macros!["dist"].ShouldBe(".oe2403");
         lease.Macros["vendor"].ShouldBe("openEuler");
         lease.Macros["_smp_mflags"].ShouldBe("-j8", "the build's own macros win over the target's");
@@ -82,15 +80,15 @@ public abstract class TargetBuildTests(PackagesFixture packages, DatabaseEngine 
     [Fact]
     public async Task A_project_build_gets_the_projects_repository_last_and_the_projects_dist_tag_wins()
     {
-        projectLayer.Repository = new JobRepository("project", "/repos/demo/oe-arm/", Key, JobRepository.ProjectLayer);
-        var placement = new BuildPlacement(42, null, "test/1");
+        var layer = new JobRepository("project", "/repos/demo/oe-arm/", Key, JobRepository.ProjectLayer);
+        var placement = new BuildPlacement(42, null, "test/1", layer);
         var source = await SourceAsync();
         var submitted = await harness.Builds(b => b.SubmitAsync("alice", new SubmitBuildRequest(source, Macros: new Dictionary<string, string> { ["dist"] = ".demo1" }, Target: "oe-arm"), default, placement));
         submitted.IsSuccess.ShouldBeTrue(submitted.Message);
 
         var lease = (await LeaseAsync("roots-arm", "aarch64", buildRoots: true))!;
         lease.Root!.Repositories.Select(r => (r.Id, r.Layer)).ShouldBe([("base", "target"), ("update", "target"), ("project", "project")]);
-        projectLayer.Asked.ShouldBe([(42L, "oe-arm")]);
+        lease.Root.Repositories[^1].ShouldBe(layer, "the placement's layer, as submitted");
         lease.Macros!["dist"].ShouldBe(".demo1");
     }
 
@@ -196,19 +194,6 @@ public abstract class TargetBuildTests(PackagesFixture packages, DatabaseEngine 
 
     private Task<ServiceResult<Data.Entities.ArtifactRecord>> UploadBytesAsync(string leaseId, byte[] bytes, string name, string kind) =>
         harness.Jobs(j => j.PutArtifactAsync(leaseId, name, kind, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), new MemoryStream(bytes), default));
-
-    private sealed class StubProjectLayer : IProjectRootLayer
-    {
-        public JobRepository? Repository { get; set; }
-
-        public List<(long, string)> Asked { get; } = [];
-
-        public Task<JobRepository?> RepositoryAsync(long projectId, string chroot, CancellationToken cancellationToken)
-        {
-            Asked.Add((projectId, chroot));
-            return Task.FromResult(Repository);
-        }
-    }
 
     /// <summary>On SQLite.</summary>
     public sealed class OnSqlite(PackagesFixture packages) : TargetBuildTests(packages, DatabaseEngine.Sqlite);

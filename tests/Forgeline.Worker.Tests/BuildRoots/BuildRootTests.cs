@@ -125,6 +125,21 @@ public sealed class BuildRootTests : IDisposable
     }
 
     [Fact]
+    public async Task A_project_repository_with_nothing_published_yet_is_left_out_of_the_root()
+    {
+        var distribution = await TestDistribution.GetAsync();
+        var root = Target(distribution) with
+        {
+            Repositories = [.. Target(distribution).Repositories, new JobRepository("project", TestDistribution.FileUrl(home["never-published"]), distribution.ProjectPublicKey, JobRepository.ProjectLayer)],
+        };
+
+        var runner = await RunAsync(Spec("firstofproject", "BuildRequires: br-five", "cat /usr/share/br-five/br-five.txt"), root);
+
+        log.Text.ShouldContain("nothing is published yet in project: the root is made without it");
+        runner.RootReport.ShouldNotBeNull();
+    }
+
+    [Fact]
     public async Task RPMs_the_server_names_by_digest_are_installed_from_a_local_repository()
     {
         var distribution = await TestDistribution.GetAsync();
