@@ -122,9 +122,9 @@ public sealed partial class BuildAgent(
             return null;
         }
 
-        if (!ExecutableExists("dnf") || !ExecutableExists("unshare"))
+        if (new[] { "dnf", "unshare", "createrepo_c" }.FirstOrDefault(e => !ExecutableExists(e)) is { } missing)
         {
-            LogRoots("off: dnf or unshare is not installed, so only builds without a target come here");
+            LogRoots($"off: {missing} is not installed (Debian packages dnf, util-linux, createrepo-c), so only builds without a target come here");
             return null;
         }
 
