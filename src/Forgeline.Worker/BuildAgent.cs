@@ -32,6 +32,9 @@ public sealed partial class BuildAgent(
     private readonly string session = Guid.NewGuid().ToString("N");
     private readonly SemaphoreSlim preparing = new(1, 1);
     private readonly HttpClient rootHttp = new();
+
+    // What making build roots runs on the host: dnf (and rpm) to install, unshare to mount overlays, createrepo_c for the job's own RPMs.
+    private static readonly string[] RootTools = ["dnf", "unshare", "createrepo_c"];
     private Prepared? prepared;
 
     private WorkerOptions Options => options.Value;
@@ -122,7 +125,7 @@ public sealed partial class BuildAgent(
             return null;
         }
 
-        if (new[] { "dnf", "unshare", "createrepo_c" }.FirstOrDefault(e => !ExecutableExists(e)) is { } missing)
+        if (RootTools.FirstOrDefault(e => !ExecutableExists(e)) is { } missing)
         {
             LogRoots($"off: {missing} is not installed (Debian packages dnf, util-linux, createrepo-c), so only builds without a target come here");
             return null;
