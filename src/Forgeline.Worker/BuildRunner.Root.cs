@@ -79,10 +79,10 @@ public sealed partial class BuildRunner
         var dnf = DnfSetup.Write(root, Path.Combine(area, "config"), host.Cache.DnfCache(root.Target), host.Server, host.Token, jobRepository);
         var network = root.Repositories.Any(r => !r.Url.StartsWith("file:", StringComparison.OrdinalIgnoreCase));
 
-        // One dnf at a time per target (they share its cache). Installs into `into`, then lists the root into `list`.
-        async Task InstallAsync(SandboxRoot into, IReadOnlyList<string> specs, string step, string list)
+        // Installs `specs` into `into` with dnf, then lists the root into `list`. Callers hold the target's lock: one dnf
+        // at a time per target, since they share its cache.
+        async Task RunDnfAsync(SandboxRoot into, IReadOnlyList<string> specs, string step, string list)
         {
-            using var exclusive = await host.Cache.LockTargetAsync(root.Target, stop);
             var started = Stopwatch.StartNew();
             TimeSpan? resolved = null;
             var seen = new OutputTail(ResolvedMarker.Length * 2);
@@ -110,47 +110,79 @@ public sealed partial class BuildRunner
             }
         }
 
-        // The base: the target's base packages, installed once per metadata digest.
-        CachedEntry cachedBase;
-        using (await host.Cache.LockTargetAsync(root.Target, stop))
+        async Task InstallAsync(SandboxRoot into, IReadOnlyList<string> specs, string step, string list)
         {
-            cachedBase = await host.Cache.GetBaseAsync(root.Target, key, async entry =>
-            {
-                await log.LineAsync($"installing the base root of {root.Target} (not cached for this metadata): {string.Join(" ", root.BasePackages)}");
-                var started = Stopwatch.StartNew();
-                await RunStepAsync("installing the base root", [.. dnf.InstallCommand(root.BasePackages)], network, stop,
-                    request => request with { WorkDirectory = output, Root = new SandboxRoot(entry.Tree, SandboxRootUse.InstallInto), Binds = dnf.Binds, Environment = dnf.Environment },
-                    whyItFailed: DnfSetup.Reason);
-                install += started.Elapsed;
-                File.Move(Path.Combine(output, "packages.txt"), entry.Packages);
-            });
+            using var exclusive = await host.Cache.LockTargetAsync(root.Target, stop);
+            await RunDnfAsync(into, specs, step, list);
         }
 
-        rootEntries.Add(cachedBase);
-        await log.LineAsync(cachedBase.WasCached ? $"base root {key[..12]} of {root.Target} from the cache" : $"base root {key[..12]} of {root.Target} installed and cached");
-        IReadOnlyList<string> lowers = [cachedBase.Tree];
-        var packagesOfRoot = cachedBase.Packages;
-
-        // The BuildRequires: a layer over the base, cached for the same BuildRequires on the same metadata.
         await log.LineAsync(buildRequires.Count == 0 ? "the package has no BuildRequires" : $"BuildRequires: {string.Join(", ", buildRequires)}");
-        if (buildRequires.Count > 0)
+        var list = Path.Combine(output, JobRootReport.PackagesArtifactName);
+        SandboxRoot writable;
+        var lockHeld = await host.Cache.LockTargetAsync(root.Target, stop);
+        var baseCached = host.Cache.HasBase(root.Target, key);
+        if (!baseCached)
         {
-            var layer = await host.Cache.GetLayerAsync(root.Target, layerKey, entry =>
-                InstallAsync(new SandboxRoot(merged, SandboxRootUse.InstallInto, lowers, entry.Tree, entry.Work), buildRequires, "installing the BuildRequires", entry.Packages));
-            rootEntries.Add(layer);
-            if (layer.WasCached)
+            // No base for this metadata yet: this build gets its root in one transaction, as a person would install it
+            // by hand, and the base is cached behind it while it builds (the lock goes with it, so the next build of the
+            // target waits for the cached base instead of installing its own).
+            await log.LineAsync($"no base root of {root.Target} for this metadata: installing {string.Join(" ", root.BasePackages)} and the BuildRequires in one transaction; the base is cached meanwhile"
+                + (host.Cache.BackgroundFailure is { } failed ? $" (last time, {failed})" : ""));
+            var plain = Path.Combine(area, "root");
+            foreach (var mountPoint in SandboxRoot.MountPoints)
             {
-                await log.LineAsync($"BuildRequires layer {layerKey[..12]} from the cache (same BuildRequires, same metadata)");
+                Directory.CreateDirectory(Path.Combine(plain, mountPoint));
             }
 
-            lowers = [layer.Tree, .. lowers];
-            packagesOfRoot = layer.Packages;
+            writable = new SandboxRoot(plain, SandboxRootUse.InstallInto);
+            rootInside = new SandboxRoot(plain, SandboxRootUse.RunInside);
+            try
+            {
+                await RunDnfAsync(writable, [.. root.BasePackages, .. buildRequires], "installing the base root and the BuildRequires", list);
+            }
+            catch
+            {
+                lockHeld.Dispose();
+                throw;
+            }
+
+            var baseOnly = root with { Repositories = [.. root.Repositories.Where(r => r.Layer == JobRepository.TargetLayer)] };
+            host.Cache.FillBaseInBackground(root.Target, key, lockHeld, (entry, token) => InstallBaseAsync(baseOnly, host, entry, token));
+        }
+        else
+        {
+            // The base: the target's base packages, installed once per metadata digest.
+            CachedEntry cachedBase;
+            using (lockHeld)
+            {
+                cachedBase = await host.Cache.GetBaseAsync(root.Target, key, _ => throw new InvalidOperationException("the base root vanished from the cache"));
+            }
+
+            rootEntries.Add(cachedBase);
+            await log.LineAsync($"base root {key[..12]} of {root.Target} from the cache");
+            IReadOnlyList<string> lowers = [cachedBase.Tree];
+            var packagesOfRoot = cachedBase.Packages;
+
+            // The BuildRequires: a layer over the base, cached for the same BuildRequires on the same metadata.
+            if (buildRequires.Count > 0)
+            {
+                var layer = await host.Cache.GetLayerAsync(root.Target, layerKey, entry =>
+                    InstallAsync(new SandboxRoot(merged, SandboxRootUse.InstallInto, lowers, entry.Tree, entry.Work), buildRequires, "installing the BuildRequires", entry.Packages));
+                rootEntries.Add(layer);
+                if (layer.WasCached)
+                {
+                    await log.LineAsync($"BuildRequires layer {layerKey[..12]} from the cache (same BuildRequires, same metadata)");
+                }
+
+                lowers = [layer.Tree, .. lowers];
+                packagesOfRoot = layer.Packages;
+            }
+
+            writable = new SandboxRoot(merged, SandboxRootUse.InstallInto, lowers, upper, overlayWork);
+            rootInside = new SandboxRoot(merged, SandboxRootUse.RunInside, [upper, .. lowers]);
+            File.Copy(packagesOfRoot, list);
         }
 
-        var writable = new SandboxRoot(merged, SandboxRootUse.InstallInto, lowers, upper, overlayWork);
-        rootInside = new SandboxRoot(merged, SandboxRootUse.RunInside, [upper, .. lowers]);
-        var list = Path.Combine(output, JobRootReport.PackagesArtifactName);
-        File.Copy(packagesOfRoot, list);
         if (dynamic)
         {
             var installed = new HashSet<string>(buildRequires, StringComparer.Ordinal);
@@ -159,9 +191,39 @@ public sealed partial class BuildRunner
 
         var packages = File.ReadAllLines(list).Length;
         var digest = await Sha256Hex.OfFileAsync(list, stop);
-        RootReport = new JobRootReport(root.Target, key, digest, packages, cachedBase.WasCached, Math.Round(resolve.TotalSeconds, 3), Math.Round(install.TotalSeconds, 3), null);
+        RootReport = new JobRootReport(root.Target, key, digest, packages, baseCached, Math.Round(resolve.TotalSeconds, 3), Math.Round(install.TotalSeconds, 3), null);
         await log.LineAsync($"build root ready after {clock.Elapsed.TotalSeconds:0.00}s (resolve {resolve.TotalSeconds:0.00}s, install {install.TotalSeconds:0.00}s): {packages} packages, digest {digest[..12]}");
         await UploadAsync(JobRootReport.PackagesArtifactKind, list, stop);
+    }
+
+    /// <summary>
+    /// Installs <paramref name="root"/>'s base packages into a cache entry, behind the build that needed it: no log (the
+    /// build may be over), its own dnf configuration in the entry (target repositories only: no token), the worker's
+    /// sandbox. Throws when dnf fails; the cache then drops the entry.
+    /// </summary>
+    private async Task InstallBaseAsync(JobRoot root, BuildRootHost host, CachedEntry entry, CancellationToken stop)
+    {
+        var dnf = DnfSetup.Write(root, Path.Combine(entry.Directory, "config"), host.Cache.DnfCache(root.Target), null, null, null);
+        try
+        {
+            var network = root.Repositories.Any(r => !r.Url.StartsWith("file:", StringComparison.OrdinalIgnoreCase));
+            var request = new SandboxRequest(entry.Directory, [.. dnf.InstallCommand(root.BasePackages)], network, TimeSpan.FromHours(2), long.MaxValue,
+                dnf.Binds, dnf.Environment, Root: new SandboxRoot(entry.Tree, SandboxRootUse.InstallInto));
+            var tail = new OutputTail(TailBytes);
+            var result = await sandbox.RunAsync(request, bytes =>
+            {
+                tail.Add(bytes.Span);
+                return Task.CompletedTask;
+            }, stop);
+            if (!result.Succeeded)
+            {
+                throw new InvalidOperationException($"dnf could not install the base root ({result.Outcome}, exit {result.ExitCode}): {DnfSetup.Reason(tail.ToString()) ?? result.StartProblem ?? "see dnf's output"}");
+            }
+        }
+        finally
+        {
+            Directory.Delete(dnf.ConfigDirectory, recursive: true);
+        }
     }
 
     /// <summary>

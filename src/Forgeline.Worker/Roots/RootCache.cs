@@ -23,6 +23,9 @@ public sealed class RootCache : IDisposable
     private readonly ConcurrentDictionary<string, SemaphoreSlim> targetLocks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> inUse = new(StringComparer.Ordinal);
     private readonly FileStream ownership;
+    private readonly List<Task> background = [];
+    private readonly CancellationTokenSource stopping = new();
+    private int disposed;
 
     /// <summary>Opens (and creates) the cache in <paramref name="directory"/>; throws <see cref="IOException"/> when another worker process owns it.</summary>
     /// <param name="directory">The cache directory.</param>
@@ -93,6 +96,50 @@ public sealed class RootCache : IDisposable
     /// </summary>
     public Task<CachedEntry> GetLayerAsync(string target, string key, Func<CachedEntry, Task> install) =>
         GetAsync(target, "layers", key, install, keep: MaxLayers);
+
+    /// <summary>Whether the base root <paramref name="key"/> of <paramref name="target"/> is cached (complete).</summary>
+    public bool HasBase(string target, string key) => System.IO.Directory.Exists(Path.Combine(TargetDirectory(target), "bases", key));
+
+    /// <summary>
+    /// Installs the base root <paramref name="key"/> of <paramref name="target"/> with <paramref name="install"/> in the
+    /// background, holding <paramref name="targetLock"/> (acquired by the caller and handed over) until it is cached or
+    /// has failed, so the target's next build waits for it. Stopped when the cache is disposed.
+    /// </summary>
+    public void FillBaseInBackground(string target, string key, IDisposable targetLock, Func<CachedEntry, CancellationToken, Task> install)
+    {
+        var task = Task.Run(async () =>
+        {
+            try
+            {
+                using var entry = await GetBaseAsync(target, key, e => install(e, stopping.Token));
+            }
+            catch (Exception e)
+            {
+                BackgroundFailure = $"the base root of {target} could not be cached: {e.Message}";
+            }
+            finally
+            {
+                targetLock.Dispose();
+            }
+        });
+        lock (background)
+        {
+            background.RemoveAll(t => t.IsCompleted);
+            background.Add(task);
+        }
+    }
+
+    /// <summary>The last failure of a base root installed in the background (the next build of the target installs its own root again); null for none.</summary>
+    public string? BackgroundFailure { get; private set; }
+
+    /// <summary>Completes when no base root is being installed in the background.</summary>
+    public Task WhenIdleAsync()
+    {
+        lock (background)
+        {
+            return Task.WhenAll(background);
+        }
+    }
 
     /// <summary>How many BuildRequires layers each target keeps.</summary>
     public int MaxLayers { get; init; } = 100;
@@ -179,8 +226,22 @@ public sealed class RootCache : IDisposable
         return directory.Exists ? directory.EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true }).Sum(f => f.LinkTarget is null ? f.Length : 0) : 0;
     }
 
-    /// <inheritdoc />
-    public void Dispose() => ownership.Dispose();
+    /// <summary>Stops background installs (their partial entries are removed) and gives the directory up.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
+        stopping.Cancel();
+        if (WhenIdleAsync().Wait(TimeSpan.FromSeconds(30)))
+        {
+            stopping.Dispose();
+        }
+
+        ownership.Dispose();
+    }
 
     private static void DeleteTree(string path)
     {
