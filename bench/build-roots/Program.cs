@@ -113,7 +113,10 @@ for (var i = 1; i <= rounds; i++)
 }
 
 using var cache = new RootCache(work["warm-cache"], 1L << 30);
+// Warming up: the first build fills the base behind it; the second lays and caches this package's BuildRequires.
 await ForgelineAsync(cache, 0);
+await cache.WhenIdleAsync();
+await ForgelineAsync(cache, 1);
 var warm = new List<double>();
 JobRootReport? last = null;
 for (var i = 1; i <= rounds; i++)
@@ -145,9 +148,9 @@ Console.WriteLine($"forgeline cold:          {string.Join(" ", cold.Select(F))}"
 Console.WriteLine($"forgeline warm:          {string.Join(" ", warm.Select(F))}");
 Console.WriteLine($"forgeline base cached:   {string.Join(" ", baseOnly.Select(F))}");
 Console.WriteLine($"warm root: resolve {F(last!.ResolveSeconds)} s, install {F(last.InstallSeconds)} s, {last.Packages} packages");
-Console.WriteLine($"RESULT build-roots cold (5 BuildRequires, median of {rounds}) = {F(mCold)} s; peer dnf-by-hand (metadata cold) = {F(mHandCold)} s; ratio {(mCold / mHandCold).ToString("0.00", CultureInfo.InvariantCulture)}; goal <= 1.2");
-Console.WriteLine($"RESULT build-roots warm (5 BuildRequires, median of {rounds}) = {F(mWarm)} s; peer dnf-by-hand (metadata warm) = {F(mHandWarm)} s; ratio {(mWarm / mHandWarm).ToString("0.00", CultureInfo.InvariantCulture)}; goal < 2 s and <= 0.3");
-Console.WriteLine($"RESULT build-roots base cached, BuildRequires installed (5 BuildRequires, median of {rounds}) = {F(mBase)} s; peer dnf-by-hand (metadata warm) = {F(mHandWarm)} s; ratio {(mBase / mHandWarm).ToString("0.00", CultureInfo.InvariantCulture)}; goal < 2 s and <= 0.3");
+Console.WriteLine($"RESULT build-roots cold (5 BuildRequires, median of {rounds}) = {F(mCold)} s; peer dnf-by-hand (metadata cold) = {F(mHandCold)} s; ratio {(mCold / mHandCold).ToString("0.000", CultureInfo.InvariantCulture)}; goal <= 1.2");
+Console.WriteLine($"RESULT build-roots warm (5 BuildRequires, median of {rounds}) = {F(mWarm)} s; peer dnf-by-hand (metadata warm) = {F(mHandWarm)} s; ratio {(mWarm / mHandWarm).ToString("0.000", CultureInfo.InvariantCulture)}; goal < 2 s and <= 0.3");
+Console.WriteLine($"RESULT build-roots base cached, BuildRequires installed (5 BuildRequires, median of {rounds}) = {F(mBase)} s; peer dnf-by-hand (metadata warm) = {F(mHandWarm)} s; ratio {(mBase / mHandWarm).ToString("0.000", CultureInfo.InvariantCulture)}; goal < 2 s and <= 0.3");
 Console.WriteLine($"RESULT build-roots cache disk use for target {target.Target} = {(cache.DiskUse(target.Target) / (1024.0 * 1024)).ToString("0.0", CultureInfo.InvariantCulture)} MiB (base root and dnf metadata; RPMs from file:// repositories are not copied)");
 
 /// <summary>Sources from local files by digest; uploads dropped (the benchmark stops its clock before them).</summary>
