@@ -26,19 +26,7 @@ public sealed partial class BuildRunner
         var clock = Stopwatch.StartNew();
         var root = new BuildDependencyRoot(workDirectory);
         root.Create();
-        foreach (var dependency in dependencies)
-        {
-            var path = Path.Combine(root.RpmDirectory, dependency.FileName);
-            await DownloadAsync(dependency.Sha256, path, $"build dependency {dependency.FileName}", stop);
-            // The server's client checks the digest too; the worker does not rely on how the bytes reached it.
-            var actual = await Sha256Hex.OfFileAsync(path, stop);
-            if (actual != dependency.Sha256)
-            {
-                throw new JobErrorException($"build dependency {dependency.FileName} arrived corrupt: its sha256 is {actual}, the server stores it as {dependency.Sha256}");
-            }
-
-            CheckIsBinaryRpm(path, dependency.FileName);
-        }
+        await DownloadDependenciesAsync(root.RpmDirectory, stop);
 
         foreach (var dependency in dependencies)
         {
@@ -54,6 +42,27 @@ public sealed partial class BuildRunner
 
         await log.LineAsync($"build dependencies ready after {clock.Elapsed.TotalSeconds:0.00}s");
         return root;
+    }
+
+    /// <summary>
+    /// Downloads the lease's dependencies into <paramref name="directory"/> and checks each: its digest (the server's
+    /// client checks it too; the worker does not rely on how the bytes reached it), an RPM, not a source RPM.
+    /// </summary>
+    private async Task DownloadDependenciesAsync(string directory, CancellationToken stop)
+    {
+        Directory.CreateDirectory(directory);
+        foreach (var dependency in lease.Dependencies!)
+        {
+            var path = Path.Combine(directory, dependency.FileName);
+            await DownloadAsync(dependency.Sha256, path, $"build dependency {dependency.FileName}", stop);
+            var actual = await Sha256Hex.OfFileAsync(path, stop);
+            if (actual != dependency.Sha256)
+            {
+                throw new JobErrorException($"build dependency {dependency.FileName} arrived corrupt: its sha256 is {actual}, the server stores it as {dependency.Sha256}");
+            }
+
+            CheckIsBinaryRpm(path, dependency.FileName);
+        }
     }
 
     private static void CheckIsBinaryRpm(string path, string name)

@@ -328,26 +328,12 @@ public sealed partial class BuildRunner
     /// <summary>Downloads the lease's dependencies (checked like any) into a local repository dnf reads first.</summary>
     private async Task<string> DownloadJobRepositoryAsync(string directory, CancellationToken stop)
     {
-        var dependencies = lease.Dependencies!;
-        if (BuildDependencyRoot.FindProblem(dependencies) is { } problem)
+        if (BuildDependencyRoot.FindProblem(lease.Dependencies!) is { } problem)
         {
             throw new JobFailedException(problem);
         }
 
-        Directory.CreateDirectory(directory);
-        foreach (var dependency in dependencies)
-        {
-            var path = Path.Combine(directory, dependency.FileName);
-            await DownloadAsync(dependency.Sha256, path, $"build dependency {dependency.FileName}", stop);
-            var actual = await Sha256Hex.OfFileAsync(path, stop);
-            if (actual != dependency.Sha256)
-            {
-                throw new JobErrorException($"build dependency {dependency.FileName} arrived corrupt: its sha256 is {actual}, the server stores it as {dependency.Sha256}");
-            }
-
-            CheckIsBinaryRpm(path, dependency.FileName);
-        }
-
+        await DownloadDependenciesAsync(directory, stop);
         await RunStepAsync("indexing this build's dependencies", ["createrepo_c", "--quiet", "--no-database", "/build"], network: false, stop,
             request => request with { WorkDirectory = directory });
         return directory;

@@ -295,6 +295,21 @@ public sealed class BuildRootTests : IDisposable
     }
 
     [Fact]
+    public async Task Packages_signed_with_another_key_than_the_targets_are_refused_even_when_the_metadata_is_not_checked()
+    {
+        var distribution = await TestDistribution.GetAsync();
+        var wrongKey = Target(distribution) with { Repositories = [new JobRepository("base", distribution.Url, distribution.OtherKeyPublicKey, SignedMetadata: false)] };
+
+        var failure = await Should.ThrowAsync<JobFailedException>(() => RunAsync(Spec("wrongpkgkey", "", "true"), wrongKey));
+
+        failure.Message.ShouldStartWith("installing the base root and the BuildRequires failed: ");
+        failure.Message.ShouldContain("GPG");
+        failure.Message.ShouldNotContain("repomd.xml");
+        await cache.WhenIdleAsync();
+        BaseRoots().ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task A_corrupt_repository_fails_the_build_and_leaves_no_half_installed_root_behind()
     {
         var distribution = await TestDistribution.GetAsync();
