@@ -94,24 +94,28 @@ async Task<(double ToRpmbuild, JobRootReport Report)> ForgelineAsync(RootCache c
     return (log.RpmbuildStarted ?? throw new InvalidOperationException("rpmbuild never started"), runner.RootReport!);
 }
 
-Console.WriteLine($"by hand, {rounds} rounds: dnf --installroot into an empty directory (metadata cache cold, then warm)…");
+Console.WriteLine($"{rounds} rounds, interleaved: dnf --installroot by hand into an empty directory (metadata cache cold, then warm), and forgeline's claim to rpmbuild start with a new root cache…");
 await ByHandAsync(0, coldMetadata: false);
 var handCold = new List<double>();
 var handWarm = new List<double>();
+var cold = new List<double>();
 for (var i = 1; i <= rounds; i++)
 {
     handCold.Add(await ByHandAsync(i, coldMetadata: true));
     handWarm.Add(await ByHandAsync(i, coldMetadata: false));
+    using (var fresh = new RootCache(work[$"cold-cache-{i}"], 1L << 30))
+    {
+        cold.Add((await ForgelineAsync(fresh, i)).ToRpmbuild);
+    }
+
+    // Each round leaves ~120 MB of roots: removed, so that writing them back does not slow the next rounds.
+    foreach (var done in new[] { work[$"by-hand-root-{i}-True"], work[$"by-hand-root-{i}-False"], work[$"by-hand-cache-{i}"], work[$"cold-cache-{i}"] })
+    {
+        Directory.Delete(done, recursive: true);
+    }
 }
 
-Console.WriteLine($"forgeline, {rounds} rounds each: claim to rpmbuild start with a new root cache (cold) and with the base root cached (warm)…");
-var cold = new List<double>();
-for (var i = 1; i <= rounds; i++)
-{
-    using var fresh = new RootCache(work[$"cold-cache-{i}"], 1L << 30);
-    cold.Add((await ForgelineAsync(fresh, i)).ToRpmbuild);
-}
-
+Console.WriteLine("forgeline with the target's base root cached, and with this package's BuildRequires layer cached too…");
 using var cache = new RootCache(work["warm-cache"], 1L << 30);
 // Warming up: the first build fills the base behind it; the second lays and caches this package's BuildRequires.
 await ForgelineAsync(cache, 0);
