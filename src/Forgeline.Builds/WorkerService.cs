@@ -41,7 +41,7 @@ public sealed class WorkerService(ForgelineDbContext db, LeaseRecovery recovery,
                 .Select(b => new { b.Id, b.State, b.Package, b.FinishedAt }).ToListAsync(cancellationToken);
             result.Add(new WorkerDto(
                 w.Name, state, w.Arch, w.Slots, new DateTimeOffset(w.LastSeenAt), current, StoredLabels.Split(w.Labels), w.Environment,
-                recent.Select(b => new WorkerBuildDto(b.Id, b.State.ToApiName(), b.Package, b.FinishedAt is { } f ? new DateTimeOffset(f) : null)).ToList()));
+                recent.Select(b => new WorkerBuildDto(b.Id, b.State.ToApiName(), b.Package, b.FinishedAt is { } f ? new DateTimeOffset(f) : null)).ToList(), w.BuildRoots));
         }
 
         return result

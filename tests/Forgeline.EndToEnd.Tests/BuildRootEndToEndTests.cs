@@ -35,6 +35,7 @@ public sealed class BuildRootEndToEndTests
         built.ExitCode.ShouldBe(0, built.Stdout + built.Stderr);
 
         using var client = server.Client();
+        (await client.ListWorkersAsync()).Single().BuildRoots.ShouldBeTrue("the embedded worker has dnf: it says it builds roots");
         var batch = (await client.ListBatchesAsync("rooted")).Single();
         var appBuild = await client.GetBuildAsync(batch.Entries.Single(e => e.Package == "sib-app").BuildId!.Value);
         appBuild.Target.ShouldBe("testdist-1");

@@ -13,6 +13,7 @@ namespace Forgeline.Core.Workers;
 /// <param name="Labels">Capabilities builds can ask for.</param>
 /// <param name="Environment">Fingerprint of its build environment (toolchain), part of the build cache key.</param>
 /// <param name="RecentBuilds">Its latest finished builds, newest first.</param>
+/// <param name="BuildRoots">Whether it builds in targets' clean roots (has dnf and a root cache); the others take only builds without a target.</param>
 public sealed record WorkerDto(
     string Name,
     string State,
@@ -22,7 +23,8 @@ public sealed record WorkerDto(
     IReadOnlyList<long> CurrentBuilds,
     IReadOnlyList<string>? Labels = null,
     string? Environment = null,
-    IReadOnlyList<WorkerBuildDto>? RecentBuilds = null);
+    IReadOnlyList<WorkerBuildDto>? RecentBuilds = null,
+    bool BuildRoots = false);
 
 /// <summary>A finished build in a worker's recent history.</summary>
 public sealed record WorkerBuildDto(long Id, string State, string? Package, DateTimeOffset? FinishedAt);

@@ -52,7 +52,7 @@ public static class WorkersCommand
         {
             var recent = string.Join(" ", (w.RecentBuilds ?? []).Select(b => $"[{BuildOutput.StateColor(b.State)}]{b.Id}[/]"));
             table.AddRow(
-                Markup.Escape(w.Name), w.State, w.Arch, Markup.Escape(string.Join(",", w.Labels ?? [])),
+                Markup.Escape(w.Name), w.State, w.Arch, Markup.Escape(string.Join(",", [.. w.Labels ?? [], .. w.BuildRoots ? new[] { "(build roots)" } : []])),
                 $"{w.CurrentBuilds.Count}/{w.Slots}", string.Join(", ", w.CurrentBuilds), recent, w.LastSeenAt.ToLocalTime().ToString("HH:mm:ss"));
         }
 
