@@ -34,6 +34,11 @@ public sealed partial class BuildRunner
             throw new JobFailedException($"the target {root.Target} is for {root.Arch}, but the build is for {lease.Arch}");
         }
 
+        if (root.Repositories.FirstOrDefault(r => r.Layer is not (JobRepository.TargetLayer or JobRepository.ProjectLayer)) is { } odd)
+        {
+            throw new JobFailedException($"the server sent repository '{odd.Id}' in an unknown layer '{odd.Layer}'; this worker knows only '{JobRepository.TargetLayer}' and '{JobRepository.ProjectLayer}'");
+        }
+
         // Outside the job's /build: the build never sees the dnf configuration (it may hold the worker's token) nor the layers.
         var area = rootArea = workDirectory + "-root";
         if (area.IndexOfAny([',', ':', '\\', '\n']) >= 0)

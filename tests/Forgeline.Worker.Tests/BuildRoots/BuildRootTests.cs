@@ -326,6 +326,17 @@ public sealed class BuildRootTests : IDisposable
     }
 
     [Fact]
+    public async Task A_repository_in_a_layer_the_worker_does_not_know_is_refused()
+    {
+        var distribution = await TestDistribution.GetAsync();
+        var odd = Target(distribution) with { Repositories = [.. Target(distribution).Repositories, new JobRepository("extra", "https://example.org/x/", Layer: "vendor")] };
+
+        var failure = await Should.ThrowAsync<JobFailedException>(() => RunAsync(Spec("oddlayer", "", "true"), odd));
+
+        failure.Message.ShouldBe("the server sent repository 'extra' in an unknown layer 'vendor'; this worker knows only 'target' and 'project'");
+    }
+
+    [Fact]
     public async Task A_root_for_another_arch_than_the_build_is_refused()
     {
         var distribution = await TestDistribution.GetAsync();
