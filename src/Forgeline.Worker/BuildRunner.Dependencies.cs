@@ -67,20 +67,24 @@ public sealed partial class BuildRunner
 
     private static void CheckIsBinaryRpm(string path, string name)
     {
-        RpmPackage package;
-        try
-        {
-            using var file = File.OpenRead(path);
-            package = RpmPackage.Read(file);
-        }
-        catch (RpmFormatException e)
-        {
-            throw new JobFailedException($"build dependency {name} is not a valid RPM: {e.Message}; rebuild the package it came from");
-        }
-
+        var package = ReadPackage(path, $"build dependency {name}", "; rebuild the package it came from");
         if (package.IsSource)
         {
             throw new JobFailedException($"build dependency {name} is a source RPM ({package.Nevra}); a build can only depend on binary RPMs");
+        }
+    }
+
+    /// <summary>The RPM at <paramref name="path"/>; <see cref="JobFailedException"/> "<paramref name="what"/> is not a valid RPM: …<paramref name="advice"/>" when it is not one.</summary>
+    private static RpmPackage ReadPackage(string path, string what, string advice = "")
+    {
+        try
+        {
+            using var file = File.OpenRead(path);
+            return RpmPackage.Read(file);
+        }
+        catch (RpmFormatException e)
+        {
+            throw new JobFailedException($"{what} is not a valid RPM: {e.Message}{advice}");
         }
     }
 }

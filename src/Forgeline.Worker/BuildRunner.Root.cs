@@ -276,17 +276,7 @@ public sealed partial class BuildRunner
     /// <summary>The BuildRequires a source package (or a buildreqs.nosrc.rpm) names, without rpmlib features; and whether it has dynamic ones.</summary>
     private static (List<string> Specs, bool Dynamic) ReadBuildRequires(string path)
     {
-        RpmPackage package;
-        try
-        {
-            using var file = File.OpenRead(path);
-            package = RpmPackage.Read(file);
-        }
-        catch (RpmFormatException e)
-        {
-            throw new JobFailedException($"{Path.GetFileName(path)} is not a valid RPM: {e.Message}");
-        }
-
+        var package = ReadPackage(path, Path.GetFileName(path));
         var requires = HeaderCapabilities.Requires(package.Header).ToList();
         return (requires.Where(r => !r.IsRpmlib).Select(r => r.ToString()).Distinct(StringComparer.Ordinal).ToList(),
             requires.Any(r => r.Name == DynamicFeature));

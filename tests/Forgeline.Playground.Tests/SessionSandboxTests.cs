@@ -110,24 +110,8 @@ public sealed class SessionSandboxTests : IClassFixture<SessionSandboxTests.Imag
 
         public async Task InitializeAsync()
         {
-            var distribution = await TestDistribution.GetAsync();
-            Directory.CreateDirectory(home["dnf-home"]);
             Directory.CreateDirectory(MountPoint);
-            await File.WriteAllTextAsync(home["dnf-home/.rpmmacros"], "%_dbpath /var/lib/rpm\n");
-            await File.WriteAllTextAsync(home["dnf.conf"], $"""
-                [main]
-                reposdir=/dev/null
-                gpgcheck=1
-                install_weak_deps=False
-                [dist]
-                name=dist
-                baseurl={distribution.Url}
-                gpgkey=file://{distribution.PublicKeyPath}
-                """);
-            var (code, stdout, stderr) = await ProcessRunner.RunAsync("dnf",
-                ["-c", home["dnf.conf"], "--installroot", Root, "--releasever", "1", "--setopt", $"cachedir={home["cache"]}", "-y", "install", TestDistribution.BuildsysPackage],
-                environment: new Dictionary<string, string?> { ["HOME"] = home["dnf-home"] }, timeout: TimeSpan.FromMinutes(5));
-            code.ShouldBe(0, stdout + stderr);
+            await (await TestDistribution.GetAsync()).InstallAsync(Root, home["dnf"], TestDistribution.BuildsysPackage);
         }
 
         public Task DisposeAsync()

@@ -110,6 +110,28 @@ public sealed class TestDistribution
     }
 
     /// <summary>
+    /// Installs <paramref name="packages"/> into <paramref name="installRoot"/> with dnf, as a person would: a private
+    /// configuration naming only this distribution, package signatures checked, and HOME (under <paramref name="scratch"/>)
+    /// holding an .rpmmacros that puts the root's database at /var/lib/rpm (Debian's rpm would use ~/.rpmdb). Throws
+    /// when dnf fails.
+    /// </summary>
+    public async Task InstallAsync(string installRoot, string scratch, params string[] packages)
+    {
+        var home = Path.Combine(scratch, "dnf-home");
+        Directory.CreateDirectory(home);
+        await File.WriteAllTextAsync(Path.Combine(home, ".rpmmacros"), "%_dbpath /var/lib/rpm\n");
+        var config = Path.Combine(scratch, "dnf.conf");
+        await File.WriteAllTextAsync(config, $"[main]\nreposdir=/dev/null\ngpgcheck=1\ninstall_weak_deps=False\n[dist]\nname=dist\nbaseurl={Url}\ngpgkey=file://{PublicKeyPath}\n");
+        var (code, stdout, stderr) = await ProcessRunner.RunAsync("dnf",
+            ["-c", config, "--installroot", installRoot, "--releasever", "1", "--setopt", $"cachedir={Path.Combine(scratch, "dnf-cache")}", "-y", "install", .. packages],
+            environment: new Dictionary<string, string?> { ["HOME"] = home }, timeout: TimeSpan.FromMinutes(5));
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"dnf could not install {string.Join(" ", packages)} from the test distribution: {stdout}{stderr}");
+        }
+    }
+
+    /// <summary>
     /// A copy of the repository in <paramref name="destination"/> whose primary metadata is cut in half: repomd.xml and
     /// its signature are still good, so only the checksum of primary.xml.gz (or a client that reads it) can tell.
     /// </summary>
