@@ -72,13 +72,13 @@ public sealed class SessionSandboxTests : IClassFixture<SessionSandboxTests.Imag
     [InlineData("/srv/im,age")]
     public void Paths_that_overlayfs_cannot_take_are_refused(string path)
     {
-        Should.Throw<ArgumentException>(() => SessionSandbox.CommandLine(path, "/srv/mnt", 64, ["/bin/sh"])).Message.ShouldContain("must be an absolute path");
+        Should.Throw<ArgumentException>(() => SessionSandbox.CommandLine([path], "/srv/mnt", 64, ["/bin/sh"])).Message.ShouldContain("must be an absolute path");
     }
 
     private async Task<string> RunAsync(IReadOnlyList<string> command, int diskMegabytes = 64)
     {
         using var terminal = new PseudoTerminal(80, 24);
-        terminal.Start(SessionSandbox.CommandLine(image.Root, image.MountPoint, diskMegabytes, command), new Dictionary<string, string>(StringComparer.Ordinal) { ["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin" });
+        terminal.Start(SessionSandbox.CommandLine([image.Root], image.MountPoint, diskMegabytes, command), new Dictionary<string, string>(StringComparer.Ordinal) { ["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin" });
         var exited = terminal.WaitForExitAsync();
         var text = new StringBuilder();
         var buffer = new byte[4096];

@@ -20,26 +20,53 @@ public static class SessionSandbox
     /// <summary>The learner's home inside the session.</summary>
     public const string Home = "/home/learner";
 
+    // Runs as root in the session's own mount namespace, then hands over to the learner (setpriv, bwrap). With a kept
+    // home the script stays as the session's first process: after the shell ends (or the terminal hangs up) it packs
+    // the home as the learner, if it fits, and replaces the archive in one rename.
     private const string MountScript = """
         set -e
-        disk="$1"; image="$2"; size="$3"; home="$4"; uid="$5"; shift 5
+        disk="$1"; layers="$2"; size="$3"; home="$4"; uid="$5"; keep="$6"; keepkb="$7"; shift 7
         mount -t tmpfs -o "size=$size,mode=0755,nosuid,nodev" forgeline-playground "$disk"
         mkdir "$disk/upper" "$disk/work" "$disk/root"
         # The mount points and the learner's home, in the session's own layer (the image may lack them).
         mkdir -p "$disk/upper/proc" "$disk/upper/dev" "$disk/upper/tmp" "$disk/upper$home"
         chown "$uid:$uid" "$disk/upper$home"
-        mount -t overlay forgeline-playground -o "lowerdir=$image,upperdir=$disk/upper,workdir=$disk/work,nosuid,nodev" "$disk/root"
-        exec "$@"
+        as_learner() { setpriv --reuid "$uid" --regid "$uid" --clear-groups --inh-caps=-all --bounding-set=-all -- "$@"; }
+        if [ -n "$keep" ] && [ -f "$keep/home.tar" ]; then
+            as_learner tar -xf - -C "$disk/upper$home" < "$keep/home.tar" || echo "forgeline: the kept home could not be unpacked; starting with an empty one" >&2
+        fi
+        mount -t overlay forgeline-playground -o "lowerdir=$layers,upperdir=$disk/upper,workdir=$disk/work,nosuid,nodev" "$disk/root"
+        if [ -z "$keep" ]; then exec "$@"; fi
+        trap 'true' HUP TERM
+        set +e
+        "$@"
+        status=$?
+        used=$(du -sk "$disk/upper$home" | cut -f1)
+        if [ "$used" -le "$keepkb" ]; then
+            as_learner tar -cf - -C "$disk/upper$home" . > "$keep/home.tar.partial" && mv -f "$keep/home.tar.partial" "$keep/home.tar"
+        fi
+        exit $status
         """;
 
-    /// <summary>The program and arguments that run <paramref name="command"/> in a session of <paramref name="image"/>.</summary>
-    /// <param name="image">The environment's root file system (read-only to sessions).</param>
+    /// <summary>The program and arguments that run <paramref name="command"/> in a session of an image.</summary>
+    /// <param name="layers">The image's layers, top first (read-only to sessions; overlayfs lower directories).</param>
     /// <param name="mountPoint">An empty host directory; each session mounts its disk there in its own namespace only, so one serves all.</param>
     /// <param name="diskMegabytes">What the session may write, in MiB.</param>
     /// <param name="command">What runs inside, e.g. <c>/bin/bash -l</c>.</param>
-    public static IReadOnlyList<string> CommandLine(string image, string mountPoint, int diskMegabytes, IReadOnlyList<string> command)
+    /// <param name="keptHome">
+    /// A host directory, private to the host, that keeps the learner's home between sessions (its <c>home.tar</c>, which
+    /// the learner's tar reads and writes only through a pipe), or null for a fresh home each time.
+    /// </param>
+    /// <param name="keptHomeMegabytes">The most a kept home may hold; a larger one is not kept.</param>
+    public static IReadOnlyList<string> CommandLine(
+        IReadOnlyList<string> layers, string mountPoint, int diskMegabytes, IReadOnlyList<string> command, string? keptHome = null, int keptHomeMegabytes = 0)
     {
-        foreach (var path in new[] { image, mountPoint })
+        if (layers.Count == 0)
+        {
+            throw new ArgumentException("an image has at least one layer", nameof(layers));
+        }
+
+        foreach (var path in layers.Append(mountPoint).Concat(keptHome is null ? [] : [keptHome]))
         {
             if (!Path.IsPathFullyQualified(path) || path.IndexOfAny([',', ':', '\\', '\n']) >= 0)
             {
@@ -49,7 +76,8 @@ public static class SessionSandbox
 
         return
         [
-            "unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c", MountScript, "forgeline-playground", mountPoint, image, $"{diskMegabytes}m", Home, $"{LearnerId}",
+            "unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c", MountScript, "forgeline-playground", mountPoint, string.Join(':', layers),
+            $"{diskMegabytes}m", Home, $"{LearnerId}", keptHome ?? "", $"{keptHomeMegabytes * 1024}",
             // An unprivileged host user from here on: the image's root-owned files are nobody's inside, not the learner's.
             "setpriv", "--reuid", $"{LearnerId}", "--regid", $"{LearnerId}", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--",
             "bwrap", "--unshare-all", "--die-with-parent", "--cap-drop", "ALL", "--uid", $"{LearnerId}", "--gid", $"{LearnerId}", "--hostname", "playground",
