@@ -23,6 +23,9 @@ public enum ServiceError
 
     /// <summary>The part of Forgeline that would do it is not running or not configured.</summary>
     Unavailable,
+
+    /// <summary>The caller already uses as much as one may (e.g. playground sessions per user).</summary>
+    TooMany,
 }
 
 /// <summary>A value or an expected failure with a message for the user.</summary>

@@ -254,6 +254,7 @@ public sealed partial class ForgelineDbContext(DbContextOptions<ForgelineDbConte
             j.HasOne<BuildRecord>().WithMany().HasForeignKey(x => x.BuildId).OnDelete(DeleteBehavior.SetNull);
         });
         ConfigureMessageCenter(modelBuilder);
+        ConfigurePlayground(modelBuilder);
         ConfigureAccounts(modelBuilder);
     }
 

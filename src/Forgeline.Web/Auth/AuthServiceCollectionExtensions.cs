@@ -86,6 +86,7 @@ public static class AuthServiceCollectionExtensions
             .AddPolicy(Scopes.Admin, p => p.RequireClaim(Scopes.ClaimType, Scopes.Admin))
             .AddPolicy(Scopes.Build, p => p.RequireClaim(Scopes.ClaimType, Scopes.Build, Scopes.Admin))
             .AddPolicy(Scopes.Worker, p => p.RequireClaim(Scopes.ClaimType, Scopes.Worker, Scopes.Admin))
+            .AddPolicy(Scopes.PlaygroundHost, p => p.RequireClaim(Scopes.ClaimType, Scopes.PlaygroundHost, Scopes.Admin))
             .AddPolicy(Scopes.Sign, p => p.RequireClaim(Scopes.ClaimType, Scopes.Sign, Scopes.Admin));
         services.PostConfigureAll<AuthorizationOptions>(o => o.DefaultPolicy = new AuthorizationPolicyBuilder(DefaultScheme).RequireAuthenticatedUser().Build());
         return services;

@@ -15,8 +15,11 @@ public static class Scopes
     /// <summary>Sign with the keys the token is allowed to use.</summary>
     public const string Sign = "sign";
 
+    /// <summary>Report to the server as a playground host (<c>forgeline playground-host</c>).</summary>
+    public const string PlaygroundHost = "playground-host";
+
     /// <summary>Every scope a token can have.</summary>
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Admin, Build, Worker, Sign };
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Admin, Build, Worker, Sign, PlaygroundHost };
 
     /// <summary>The claim type scopes are carried in.</summary>
     public const string ClaimType = "scope";

@@ -19,6 +19,7 @@ public static class ServiceResultHttp
             ServiceError.Forbidden => (StatusCodes.Status403Forbidden, "Not allowed"),
             ServiceError.Unauthorized => (StatusCodes.Status401Unauthorized, "Not authenticated"),
             ServiceError.Unavailable => (StatusCodes.Status503ServiceUnavailable, "Not available"),
+            ServiceError.TooMany => (StatusCodes.Status429TooManyRequests, "Too many"),
             _ => (StatusCodes.Status400BadRequest, "Invalid request"),
         };
         return TypedResults.Problem(title: title, detail: result.Message, statusCode: status);
