@@ -226,6 +226,37 @@ public sealed class PlaygroundImagesTests : IDisposable
     }
 
     [Fact]
+    public async Task An_image_without_bash_gives_the_learner_sh_and_one_without_a_shell_is_refused()
+    {
+        var dashOnly = home["dash-only"];
+        await HostTree.CopyAsync(dashOnly, ["dash", "coreutils"]);
+        Directory.CreateDirectory(home["empty"]);
+        var images = new PlaygroundImages(Cache, NullLogger.Instance);
+
+        var image = await images.EnsureAsync(new PlaygroundImageDefinition(Rootfs: dashOnly), null, CancellationToken.None);
+        var failure = await Should.ThrowAsync<PlaygroundImageException>(() => images.EnsureAsync(new PlaygroundImageDefinition(Rootfs: home["empty"]), null, CancellationToken.None));
+
+        File.ReadAllText(Path.Combine(image.Layers[0], "etc/passwd")).ShouldBe("root:x:0:0:root:/root:/bin/sh\nlearner:x:1000:1000::/home/learner:/bin/sh\n");
+        (await RunAsLearnerAsync(image, "id -un")).ShouldBe("learner\n");
+        failure.Message.ShouldContain("adding the learner's account failed");
+        failure.Message.ShouldContain("the image has no /bin/sh");
+        Directory.EnumerateDirectories(Cache, ".partial-*").ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_build_stopped_midway_leaves_nothing_behind()
+    {
+        var definition = new PlaygroundImageDefinition(Rootfs: await PlaygroundTestImage.GetAsync(), Setup: "echo started\nsleep 600");
+        using var stop = new CancellationTokenSource();
+        var progress = new SignallingProgress("started", stop);
+        var images = new PlaygroundImages(Cache, NullLogger.Instance);
+
+        await Should.ThrowAsync<OperationCanceledException>(() => images.EnsureAsync(definition, progress, stop.Token).WaitAsync(TimeSpan.FromMinutes(1)));
+
+        Directory.EnumerateDirectories(Cache).ShouldBeEmpty("the stopped build's partial directory is removed, and no image is cached");
+    }
+
+    [Fact]
     public void What_a_crashed_build_left_is_removed_when_the_cache_is_opened()
     {
         var partial = Path.Combine(Cache, $".partial-{new string('a', 64)}-{Guid.NewGuid():N}");
@@ -255,6 +286,18 @@ public sealed class PlaygroundImagesTests : IDisposable
         ], timeout: TimeSpan.FromMinutes(1));
         code.ShouldBe(0, $"the script failed in the image: {stdout}{stderr}");
         return stdout + stderr;
+    }
+
+    /// <summary>Stops the build when its output shows <c>line</c>.</summary>
+    private sealed class SignallingProgress(string line, CancellationTokenSource stop) : IProgress<string>
+    {
+        public void Report(string value)
+        {
+            if (value == line)
+            {
+                stop.Cancel();
+            }
+        }
     }
 
     private sealed class RecordingProgress : IProgress<string>

@@ -16,7 +16,7 @@ public static class PlaygroundTestImage
         "bash", "dash", "coreutils", "procps", "vim", "vim-common", "vim-runtime", "less", "ncurses-base", "ncurses-bin", "grep", "sed", "findutils",
     ];
 
-    private const string DirectoryPrefix = "forgeline-playground-image-";
+    private const string DirectoryPrefix = "forgeline-playground-test-image-";
 
     // vim's runtime without its help, translations, tutor and spelling dictionaries: 15 MB instead of 40, and vim
     // starts the same (syntax highlighting and filetype plugins stay).
@@ -34,7 +34,8 @@ public static class PlaygroundTestImage
     {
         foreach (var stale in Directory.EnumerateDirectories(Path.GetTempPath(), DirectoryPrefix + "*"))
         {
-            if (!int.TryParse(Path.GetFileName(stale)[DirectoryPrefix.Length..].Split('-')[0], out var pid) || !IsRunning(pid))
+            // Named PREFIX-PID-GUID: left by a test process that is gone.
+            if (int.TryParse(Path.GetFileName(stale)[DirectoryPrefix.Length..].Split('-')[0], out var pid) && !IsRunning(pid))
             {
                 Remove(stale);
             }
