@@ -25,6 +25,9 @@ public sealed record ForgelinePaths(string Root)
     /// <summary>Work directories of the embedded worker.</summary>
     public string Work => Path.Combine(Root, "work");
 
+    /// <summary>The playground host's images, kept homes and mount point.</summary>
+    public string Playground => Path.Combine(Root, "playground");
+
     /// <summary>The data directory from <c>FORGELINE_DATA</c>, else <c>./.data</c>… resolved to a full path.</summary>
     public static ForgelinePaths FromEnvironment(string? explicitPath) =>
         new(Path.GetFullPath(explicitPath ?? Environment.GetEnvironmentVariable("FORGELINE_DATA") ?? Path.Combine(Environment.CurrentDirectory, ".data")));

@@ -25,8 +25,11 @@ public enum ServerTargets
     /// <summary>The message center's delivery: webhooks from the outbox, and RabbitMQ publishing with a broker.</summary>
     Events = 32,
 
+    /// <summary>The embedded playground host: browser shells on this machine (the api target places sessions on it and on <c>forgeline playground-host</c> processes).</summary>
+    Playground = 64,
+
     /// <summary>Everything: the default.</summary>
-    All = Api | Scheduler | Signer | Worker | Bot | Events,
+    All = Api | Scheduler | Signer | Worker | Bot | Events | Playground,
 }
 
 /// <summary>Parses <c>--targets</c>.</summary>
@@ -45,7 +48,7 @@ public static class ServerTargetNames
         {
             if (!Enum.TryParse<ServerTargets>(name, ignoreCase: true, out var target) || target is ServerTargets.None or ServerTargets.All)
             {
-                return (ServerTargets.None, $"unknown target '{name}'; use some of api, scheduler, signer, worker, bot, events (or all)");
+                return (ServerTargets.None, $"unknown target '{name}'; use some of api, scheduler, signer, worker, bot, events, playground (or all)");
             }
 
             targets |= target;
@@ -53,6 +56,8 @@ public static class ServerTargetNames
 
         return targets.HasFlag(ServerTargets.Worker) && !targets.HasFlag(ServerTargets.Api)
             ? (ServerTargets.None, "the embedded worker needs the api target in the same process; run 'forgeline worker' elsewhere instead")
+            : targets.HasFlag(ServerTargets.Playground) && !targets.HasFlag(ServerTargets.Api)
+            ? (ServerTargets.None, "the embedded playground host needs the api target in the same process; run 'forgeline playground-host' elsewhere instead")
             : (targets, null);
     }
 }

@@ -5,6 +5,7 @@ using Forgeline.Web.Features.Bot;
 using Forgeline.Web.Features.Builds;
 using Forgeline.Web.Features.Events;
 using Forgeline.Web.Features.Operations;
+using Forgeline.Web.Features.Playground;
 using Forgeline.Web.Features.Projects;
 using Forgeline.Web.Features.Signing;
 using Forgeline.Web.Features.Targets;
@@ -53,6 +54,7 @@ public static class WebServiceCollectionExtensions
         });
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseWebSockets();
         app.UseAuthentication();
         app.UseCsrfProtection();
         app.UseAuthorization();
@@ -85,6 +87,7 @@ public static class WebServiceCollectionExtensions
             app.MapQueueEndpoints();
             app.MapProjectEndpoints();
             app.MapRepositoryEndpoints();
+            app.MapPlaygroundEndpoints();
         }
 
         if (targets.HasFlag(ServerTargets.Bot))

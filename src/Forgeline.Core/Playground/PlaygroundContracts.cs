@@ -150,3 +150,7 @@ public sealed record HostSessionDto(string Id, string Environment, string Owner,
 /// <param name="Owner">Who started it (a user name or <c>anonymous</c>).</param>
 /// <param name="KeepHome">Whether the session keeps the owner's home directory (a signed-in owner and an environment that allows it).</param>
 public sealed record HostStartRequest(string Id, string Environment, PlaygroundEnvironmentDefinition Definition, string Owner, bool KeepHome);
+
+/// <summary>The server's answer to a host's report.</summary>
+/// <param name="Sessions">The ids of the sessions the server knows on that host; the host ends any other.</param>
+public sealed record PlaygroundHostAnswer(IReadOnlyList<string> Sessions);

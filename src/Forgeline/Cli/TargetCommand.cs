@@ -83,7 +83,8 @@ public static class TargetCommand
         return command;
     }
 
-    private static async Task<List<TargetRepository>> RepositoriesAsync(string[] repos, string[] keys, string[] signedMetadata, CancellationToken cancellationToken)
+    /// <summary>Repositories from <c>--repo ID=URL</c>, <c>--gpgkey ID=FILE</c> and <c>--signed-metadata ID</c>; throws <see cref="CliException"/> naming the wrong option.</summary>
+    internal static async Task<List<TargetRepository>> RepositoriesAsync(string[] repos, string[] keys, string[] signedMetadata, CancellationToken cancellationToken)
     {
         var signed = new HashSet<string>(signedMetadata, StringComparer.Ordinal);
         var keyFiles = new Dictionary<string, string>(StringComparer.Ordinal);

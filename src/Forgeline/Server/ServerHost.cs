@@ -6,6 +6,7 @@ using Forgeline.Data;
 using Forgeline.Data.Outbox;
 using Forgeline.Events;
 using Forgeline.MessageCenter;
+using Forgeline.Playground.Server;
 using Forgeline.Projects;
 using Forgeline.Web;
 using Forgeline.Worker.Sandbox;
@@ -45,6 +46,7 @@ public static class ServerHost
         builder.Services.AddSingleton<ISpecReader>(sp => new SandboxSpecReader(new BubblewrapSandbox(), Path.Combine(paths.Root, "specs"), time: sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddForgelineBot(builder.Configuration, runProcessor: targets.HasFlag(ServerTargets.Bot));
         builder.Services.AddForgelineMessageCenter(builder.Configuration, outboxSignal, runDispatcher: targets.HasFlag(ServerTargets.Events));
+        builder.Services.AddForgelinePlayground(builder.Configuration, paths, runHost: targets.HasFlag(ServerTargets.Playground));
         builder.Services.AddForgelineWeb(builder.Configuration, paths);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<BuildsOptions>>((kestrel, builds) =>
