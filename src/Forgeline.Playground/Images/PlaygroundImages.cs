@@ -1,10 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Forgeline.Core.Playground;
-using Forgeline.Core.Workers;
-using Forgeline.Worker.Roots;
-using Forgeline.Worker.Sandbox;
 using Microsoft.Extensions.Logging;
 
 namespace Forgeline.Playground.Images;
@@ -119,42 +115,9 @@ public sealed partial class PlaygroundImages
         LogBuilding(digest);
         var clock = Stopwatch.StartNew();
         var partial = Path.Combine(Directory, $"{PartialPrefix}{digest}-{Guid.NewGuid():N}");
-        var build = new ImageBuild(partial, BottomLayers(definition, partial));
-        System.IO.Directory.CreateDirectory(build.Layer);
-        System.IO.Directory.CreateDirectory(build.Work);
-        System.IO.Directory.CreateDirectory(build.MountPoint);
         try
         {
-            if (definition.Rootfs is { } rootfs && PlaygroundImageRules.IsArchive(rootfs))
-            {
-                await ExtractAsync(rootfs, Path.Combine(partial, "base"), progress, cancellationToken);
-            }
-
-            if (definition.Packages is { Count: > 0 } packages)
-            {
-                await InstallPackagesAsync(definition, packages, build, progress, cancellationToken);
-            }
-
-            if (definition.Files is { Count: > 0 } files)
-            {
-                await WriteFilesAsync(files, build, progress, cancellationToken);
-            }
-
-            if (definition.Setup is { } setup)
-            {
-                progress?.Report("running the setup script");
-                await RunStepAsync("the setup script", build, setup, [], null, progress, cancellationToken);
-            }
-
-            await RunStepAsync("adding the learner's account", build, LearnerScript, [], null, progress, cancellationToken);
-            foreach (var scratch in new[] { build.Work, build.MountPoint, Path.Combine(partial, "files"), Path.Combine(partial, "dnf") })
-            {
-                if (System.IO.Directory.Exists(scratch))
-                {
-                    System.IO.Directory.Delete(scratch, recursive: true);
-                }
-            }
-
+            await new ImageBuild(partial, BottomLayers(definition, partial), progress).RunAsync(definition, cancellationToken);
             var final = Path.Combine(Directory, digest);
             System.IO.Directory.Move(partial, final);
             LogBuilt(digest, clock.Elapsed.TotalSeconds);
@@ -170,101 +133,6 @@ public sealed partial class PlaygroundImages
 
             LogFailed(digest, e.Message);
             throw e is PlaygroundImageException ? e : new PlaygroundImageException($"building the image failed: {e.Message}", e);
-        }
-    }
-
-    private static async Task ExtractAsync(string archive, string destination, IProgress<string>? progress, CancellationToken cancellationToken)
-    {
-        progress?.Report($"extracting {Path.GetFileName(archive)}");
-        System.IO.Directory.CreateDirectory(destination);
-        // GNU tar refuses members with '..' and strips a leading '/', and makes "dangerous" symlinks placeholders until
-        // the end, so nothing lands outside the destination; any refusal makes its exit status nonzero.
-        var start = new ProcessStartInfo("tar") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in (string[])["-x", "--numeric-owner", "-p", "-f", archive, "-C", destination])
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start) ?? throw new PlaygroundImageException("could not run tar");
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        try
-        {
-            await process.WaitForExitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill();
-            await process.WaitForExitAsync(CancellationToken.None);
-            throw;
-        }
-
-        var errors = (await stderr).Trim();
-        await stdout;
-        if (process.ExitCode != 0)
-        {
-            throw new PlaygroundImageException($"extracting the rootfs {archive} failed (tar exit {process.ExitCode}): {Last(errors, 5)}");
-        }
-    }
-
-    private static async Task InstallPackagesAsync(PlaygroundImageDefinition definition, IReadOnlyList<string> packages, ImageBuild build, IProgress<string>? progress, CancellationToken cancellationToken)
-    {
-        progress?.Report(packages.Count == 1 ? $"installing {packages[0]}" : $"installing {packages.Count} packages");
-        var scratch = Path.Combine(build.Partial, "dnf");
-        var arch = RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "aarch64" : "x86_64";
-        var root = new JobRoot("playground", arch, definition.Repositories ?? [], packages, ReleaseVersion: definition.ReleaseVersion);
-        var dnf = DnfSetup.Write(root, Path.Combine(scratch, "config"), Path.Combine(scratch, "cache"), null, null, null);
-        var workDirectory = Path.Combine(scratch, "work");
-        System.IO.Directory.CreateDirectory(workDirectory);
-        var into = build.Lowers.Count == 0
-            ? new SandboxRoot(build.Layer, SandboxRootUse.InstallInto)
-            : new SandboxRoot(build.MountPoint, SandboxRootUse.InstallInto, build.Lowers, build.Layer, build.Work);
-        var network = root.Repositories.Any(r => r.Url.StartsWith("http", StringComparison.OrdinalIgnoreCase));
-        var request = new SandboxRequest(workDirectory, [.. dnf.InstallCommand(packages)], network, TimeSpan.FromHours(1), long.MaxValue, dnf.Binds, dnf.Environment, Root: into);
-        var output = new StepOutput(progress, keepLines: 60);
-        var result = await new BubblewrapSandbox().RunAsync(request, bytes =>
-        {
-            output.Add(bytes.Span);
-            return Task.CompletedTask;
-        }, cancellationToken);
-        cancellationToken.ThrowIfCancellationRequested();
-        if (!result.Succeeded)
-        {
-            var tail = output.Tail();
-            throw new PlaygroundImageException($"installing the packages failed: {DnfSetup.Reason(tail) ?? result.StartProblem ?? Last(tail, 5)}");
-        }
-
-        File.Move(Path.Combine(workDirectory, "packages.txt"), Path.Combine(build.Partial, "packages.txt"));
-    }
-
-    private static async Task WriteFilesAsync(IReadOnlyDictionary<string, string> files, ImageBuild build, IProgress<string>? progress, CancellationToken cancellationToken)
-    {
-        progress?.Report(files.Count == 1 ? "writing 1 file" : $"writing {files.Count} files");
-        // The contents go in through a read-only directory on the script's private /tmp; the script writes each where
-        // the image's own paths lead (its symlinks resolve inside the image).
-        var input = Path.Combine(build.Partial, "files");
-        System.IO.Directory.CreateDirectory(input);
-        var arguments = new List<string>();
-        var n = 0;
-        foreach (var (path, content) in files.OrderBy(f => f.Key, StringComparer.Ordinal))
-        {
-            await File.WriteAllTextAsync(Path.Combine(input, $"{n}"), content, cancellationToken);
-            arguments.AddRange([path, content.StartsWith("#!", StringComparison.Ordinal) ? "0755" : "0644", $"{n}"]);
-            n++;
-        }
-
-        await RunStepAsync("writing the files", build, FilesScript, arguments, input, progress, cancellationToken);
-    }
-
-    private static async Task RunStepAsync(string step, ImageBuild build, string script, IReadOnlyList<string> arguments, string? input, IProgress<string>? progress, CancellationToken cancellationToken)
-    {
-        var output = new StepOutput(progress);
-        var code = await ImageSandbox.RunAsync(build.Layer, build.Lowers, build.Work, build.MountPoint, script, arguments, input, output, cancellationToken);
-        if (code != 0)
-        {
-            var tail = output.Tail();
-            var hint = tail.Contains("execvp /bin/sh", StringComparison.Ordinal) ? " (the image has no /bin/sh: install a shell, e.g. bash)" : "";
-            throw new PlaygroundImageException($"{step} failed (exit {code}){hint}: {(tail.Length > 0 ? tail : "no output")}");
         }
     }
 
@@ -293,8 +161,6 @@ public sealed partial class PlaygroundImages
         }
     }
 
-    private static string Last(string text, int lines) => string.Join('\n', text.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(lines));
-
     private static void DeleteTree(string path)
     {
         try
@@ -305,15 +171,5 @@ public sealed partial class PlaygroundImages
         {
             // Left for the next cache on this directory, which removes partial directories.
         }
-    }
-
-    /// <summary>The directories of one build: the layer it writes, what it goes over, and overlayfs's scratch.</summary>
-    private sealed record ImageBuild(string Partial, IReadOnlyList<string> Lowers)
-    {
-        public string Layer => Path.Combine(Partial, "layer");
-
-        public string Work => Path.Combine(Partial, "work");
-
-        public string MountPoint => Path.Combine(Partial, "merged");
     }
 }

@@ -8,6 +8,8 @@ using Forgeline.Playground.Sessions;
 using Forgeline.Testing;
 using Forgeline.Testing.BuildRoots;
 using Forgeline.Testing.Playground;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Forgeline.Playground.Tests.Images;
@@ -190,6 +192,21 @@ public sealed class PlaygroundImagesTests : IDisposable
         File.Exists(Path.Combine(over.Layers[0], "usr/share/rich-left/rich-left.txt")).ShouldBeTrue();
         Path.Exists(Path.Combine(rootfs, "usr/share/rich-left")).ShouldBeFalse("dnf installed into the image's layer, not the rootfs directory");
         (await RunAsLearnerAsync(over, "cat /usr/share/rich-left/rich-left.txt; id -un")).ShouldContain("rich-left 1.0\nlearner");
+    }
+
+    [Fact]
+    public async Task Packages_come_over_http_too()
+    {
+        var distribution = await TestDistribution.GetAsync();
+        await using var server = LoopbackWebApp.Create();
+        server.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(distribution.RepositoryPath), ServeUnknownFileTypes = true });
+        var url = await LoopbackWebApp.StartAsync(server);
+        var images = new PlaygroundImages(Cache, NullLogger.Instance);
+
+        var image = await images.EnsureAsync(
+            new PlaygroundImageDefinition(Rootfs: await PlaygroundTestImage.GetAsync(), Repositories: [new("dist", url.ToString(), distribution.PublicKey)], Packages: ["br-one"]), null, CancellationToken.None);
+
+        File.ReadAllText(Path.Combine(image.Layers[0], "usr/share/br-one/br-one.txt")).ShouldBe("br-one 1.0\n");
     }
 
     [Fact]

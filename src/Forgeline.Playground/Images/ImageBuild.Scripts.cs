@@ -1,12 +1,12 @@
 namespace Forgeline.Playground.Images;
 
-public sealed partial class PlaygroundImages
+internal sealed partial class ImageBuild
 {
     // Arguments: (path in the image, mode, name of the content file) triples. An existing file is replaced, not written
     // through: a symlink there is the image's and stays inside it, but the file should be what the definition says.
-    private const string FilesScript = """
+    private const string FilesScript = $$"""
         while [ "$#" -gt 0 ]; do
-          path=$1; mode=$2; content=/tmp/forgeline-input/$3; shift 3
+          path=$1; mode=$2; content={{ImageSandbox.ExtraPath}}/$3; shift 3
           dir=${path%/*}
           if [ -n "$dir" ]; then mkdir -p "$dir"; fi
           rm -f "$path"
