@@ -38,6 +38,8 @@ public static class ForgelineCommandLine
         root.Subcommands.Add(KeyCommand.Create());
         root.Subcommands.Add(SignCommand.Create());
         root.Subcommands.Add(EventsCommand.Create());
+        root.Subcommands.Add(PlaygroundCommand.Create());
+        root.Subcommands.Add(PlaygroundHostCommand.Create());
         return root;
     }
 

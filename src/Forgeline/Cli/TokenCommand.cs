@@ -12,7 +12,7 @@ public static class TokenCommand
     {
         var command = new Command("token", "Manage API tokens (needs an admin token)");
         var name = new Argument<string>("name") { Description = "Token name (shown as the owner of its builds)" };
-        var scopes = new Option<string[]>("--scope") { Description = "Scope: admin, build, worker or sign (repeatable)", Required = true, AllowMultipleArgumentsPerToken = true };
+        var scopes = new Option<string[]>("--scope") { Description = "Scope: admin, build, worker, sign or playground-host (repeatable)", Required = true, AllowMultipleArgumentsPerToken = true };
         var owner = new Option<string?>("--owner") { Description = "Who its builds belong to in the queue, e.g. a project's group (default: the token's name)" };
         var create = new Command("create", "Create a token; its secret is printed once") { name, scopes, owner };
         create.SetAction((parse, ct) => ForgelineCommandLine.RunClientAsync(parse, async client =>

@@ -197,3 +197,26 @@ public sealed class TerminalClient : IAsyncDisposable
         previous.TrySetResult();
     }
 }
+
+/// <summary>Opens a session's terminal the way the page does: a WebSocket to the path the server gave.</summary>
+public static class PlaygroundTerminal
+{
+    /// <summary>Connects to <paramref name="terminalPath"/> on <paramref name="server"/>, with a token or a cookie-less anonymous socket.</summary>
+    public static async Task<TerminalClient> ConnectAsync(Uri server, string terminalPath, string? token = null, string? origin = null)
+    {
+        var socket = new ClientWebSocket();
+        if (token is not null)
+        {
+            socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
+        }
+
+        if (origin is not null)
+        {
+            socket.Options.SetRequestHeader("Origin", origin);
+        }
+
+        var address = new UriBuilder(new Uri(server, terminalPath)) { Scheme = server.Scheme == "https" ? "wss" : "ws" }.Uri;
+        await socket.ConnectAsync(address, CancellationToken.None);
+        return new TerminalClient(socket);
+    }
+}

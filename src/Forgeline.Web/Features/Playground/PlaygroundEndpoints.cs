@@ -92,7 +92,7 @@ public static class PlaygroundEndpoints
             return new PlaygroundCaller("anonymous", false, false, "anonymous@" + context.Connection.RemoteIpAddress);
         }
 
-        var name = user.TokenName();
+        var name = user.QueueOwner();
         return new PlaygroundCaller(name, true, user.IsAdmin(), "user:" + name);
     }
 }
