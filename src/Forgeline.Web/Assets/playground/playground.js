@@ -166,9 +166,17 @@
   }
 
   async function start() {
-    if (!signedIn && !(await environmentInfo)?.definition?.anonymous) {
-      showSignIn();
-      return;
+    if (!signedIn) {
+      // Ask only for what may work; when the list could not be read (null), the server decides (401 → sign in).
+      const info = await environmentInfo;
+      if (info === false) {
+        setStatus('there is no playground environment named ' + environment + '; pick one on /playground', 'bad');
+        return;
+      }
+      if (info && !info.definition?.anonymous) {
+        showSignIn();
+        return;
+      }
     }
     setStatus('asking for a session…', 'wait');
     endButton.disabled = true;
@@ -263,8 +271,8 @@
     if (failure) {
       endButton.disabled = false;
       setStatus('could not end the session: ' + failure, 'bad');
-    } else {
-      showEnded('you ended it');
+    } else if (!ended) {
+      showEnded('you ended it'); // unless the server's own "ended" message came first
     }
   });
   newButton.addEventListener('click', async () => {
@@ -283,10 +291,11 @@
     }
   });
 
-  // The environment's title and course; the terminal does not wait for them.
+  // The environment's title and course; the terminal does not wait for them. Resolves to the environment, false when the
+  // list has no such environment, null when the list could not be read.
   const environmentInfo = fetch(api + '/environments', { credentials: 'same-origin', headers: { 'Accept': 'application/json' } })
-    .then(response => response.ok ? response.json() : [])
-    .then(list => list.find(e => e.name === environment) ?? null)
+    .then(response => response.ok ? response.json() : null)
+    .then(list => list ? list.find(e => e.name === environment) ?? false : null)
     .catch(() => null);
   environmentInfo.then(info => {
     if (!info) return;
