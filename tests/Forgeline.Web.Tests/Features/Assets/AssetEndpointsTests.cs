@@ -89,7 +89,7 @@ public sealed class AssetEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Every_asset_the_pages_name_is_embedded()
+    public void The_assembly_carries_the_scripts_styles_and_xterm_with_its_licenses_but_not_the_readme()
     {
         EmbeddedAssets.Paths.ShouldBe(
             ["playground/playground-list.js", "playground/playground-sessions.js", "playground/playground.css", "playground/playground.js",
