@@ -1,6 +1,7 @@
 using Forgeline.Core;
 using Forgeline.Web.Auth;
 using Forgeline.Web.Features.Accounts;
+using Forgeline.Web.Features.Assets;
 using Forgeline.Web.Features.Bot;
 using Forgeline.Web.Features.Builds;
 using Forgeline.Web.Features.Events;
@@ -101,6 +102,7 @@ public static class WebServiceCollectionExtensions
             app.MapEventEndpoints();
         }
 
+        app.MapAssetEndpoints();
         app.MapTokenEndpoints();
         app.MapAccountEndpoints();
         if (targets.HasFlag(ServerTargets.Signer))
