@@ -113,6 +113,7 @@ public sealed class PlaygroundTests(PlaygroundTests.Fixture fixture) : IClassFix
     public async Task Sessions_wait_in_a_queue_when_every_host_is_full_and_start_when_one_ends()
     {
         await EnsureEnvironmentAsync("queued", anonymous: true);
+        await fixture.EndEverySessionAsync();
         var holders = new List<PlaygroundSessionDto>();
         for (var i = 0; i < Fixture.Capacity; i++)
         {
@@ -156,7 +157,7 @@ public sealed class PlaygroundTests(PlaygroundTests.Fixture fixture) : IClassFix
         var session = await RetryAsync(() => anonymous.StartPlaygroundSessionAsync("remote"));
         session.Host.ShouldBe("host-a");
         await using var terminal = await PlaygroundTerminal.ConnectAsync(server.Url, session.Terminal!);
-        await terminal.TypeAsync("echo FROM''-THE-HOST; hostname\r");
+        await terminal.TypeAsync("echo FROM''-THE-HOST; uname -n\r");
         var at = await terminal.WaitForAsync("FROM-THE-HOST\r\n");
         await terminal.WaitForAsync("playground", at);
         await terminal.ResizeAsync(0, 0);
@@ -228,6 +229,25 @@ public sealed class PlaygroundTests(PlaygroundTests.Fixture fixture) : IClassFix
         }
 
         public async Task DisposeAsync() => await Server.DisposeAsync();
+
+        /// <summary>Ends every session the other tests left, and waits until the host has room for all of them again.</summary>
+        public async Task EndEverySessionAsync()
+        {
+            using var admin = Server.Client();
+            foreach (var session in (await admin.ListPlaygroundSessionsAsync()).Where(s => s.State != PlaygroundSessionStates.Ended))
+            {
+                await admin.EndPlaygroundSessionAsync(session.Id);
+            }
+
+            using var http = new HttpClient { BaseAddress = Server.Url };
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Server.AdminToken);
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while ((await http.GetStringAsync("api/v1/playground/hosts")).Contains("\"sessions\": 0", StringComparison.Ordinal) is false)
+            {
+                DateTime.UtcNow.ShouldBeLessThan(deadline, "the host did not let go of the ended sessions");
+                await Task.Delay(50);
+            }
+        }
 
         /// <summary>A build token of its own, named after <paramref name="name"/> (unique per call): someone who is not an admin.</summary>
         public async Task<string> UserTokenAsync(string name)

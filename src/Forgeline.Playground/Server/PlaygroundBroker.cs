@@ -250,6 +250,7 @@ public sealed partial class PlaygroundBroker : IAsyncDisposable
         if (entry is not null)
         {
             Finish(entry, reason, tellHost: false);
+            Release(entry);
         }
     }
 
@@ -273,6 +274,11 @@ public sealed partial class PlaygroundBroker : IAsyncDisposable
             ((RemoteHostClient)host).Update(report);
             hostSeen[name] = now;
             var listed = report.Sessions.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+            foreach (var ended in sessions.Values.Where(s => s.Host?.Name == name && s.Holds && s.State == PlaygroundSessionStates.Ended && !listed.Contains(s.Id)))
+            {
+                ended.Holds = false;
+            }
+
             var mine = sessions.Values.Where(s => s.Host?.Name == name && s.State != PlaygroundSessionStates.Ended).ToList();
             gone = mine.Where(s => s.State == PlaygroundSessionStates.Running && s.StartedAt < now - TimeSpan.FromSeconds(10) && !listed.Contains(s.Id)).ToList();
             known = mine.Select(s => s.Id).ToList();
@@ -301,6 +307,7 @@ public sealed partial class PlaygroundBroker : IAsyncDisposable
                 queue.RemoveAt(0);
                 entry.State = PlaygroundSessionStates.Starting;
                 entry.Host = host;
+                entry.Holds = true;
                 entry.Status = $"starting on {host.Name}";
                 placed.Add((entry, host));
                 entry.Signal();
@@ -330,6 +337,7 @@ public sealed partial class PlaygroundBroker : IAsyncDisposable
         {
             LogStartFailed(e, entry.Id, host.Name);
             Finish(entry, $"it could not start: {e.Message}", tellHost: false);
+            Release(entry);
             return;
         }
 
@@ -347,7 +355,7 @@ public sealed partial class PlaygroundBroker : IAsyncDisposable
 
         if (endedMeanwhile)
         {
-            await host.EndAsync(entry.Id, entry.EndReason ?? "ended", CancellationToken.None);
+            await EndOnHostAsync(entry, host, entry.EndReason ?? "ended");
         }
         else
         {
@@ -376,17 +384,33 @@ public sealed partial class PlaygroundBroker : IAsyncDisposable
         LogEnded(entry.Id, reason);
         if (tellHost && host is not null)
         {
-            _ = Task.Run(async () =>
-            {
-                try
-                {
-                    await host.EndAsync(entry.Id, reason, CancellationToken.None);
-                }
-                catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException)
-                {
-                    LogEndFailed(e, entry.Id, host.Name);
-                }
-            });
+            _ = Task.Run(() => EndOnHostAsync(entry, host, reason));
+        }
+
+        PlaceQueued();
+    }
+
+    private async Task EndOnHostAsync(Entry entry, IPlaygroundHostClient host, string reason)
+    {
+        try
+        {
+            await host.EndAsync(entry.Id, reason, CancellationToken.None);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException)
+        {
+            // The host's next report (or its silence) settles it.
+            LogEndFailed(e, entry.Id, host.Name);
+            return;
+        }
+
+        Release(entry);
+    }
+
+    private void Release(Entry entry)
+    {
+        lock (gate)
+        {
+            entry.Holds = false;
         }
 
         PlaceQueued();
@@ -419,6 +443,11 @@ public sealed partial class PlaygroundBroker : IAsyncDisposable
                 {
                     hostSeen.Remove(name);
                     hosts.Remove(name);
+                    foreach (var held in sessions.Values.Where(s => s.Host?.Name == name))
+                    {
+                        held.Holds = false;
+                    }
+
                     LogHostGone(name, options.HostTimeoutSeconds);
                     drop.AddRange(sessions.Values.Where(s => s.Host?.Name == name && s.State != PlaygroundSessionStates.Ended)
                         .Select(s => (s, $"its playground host {name} stopped answering")));
@@ -438,7 +467,7 @@ public sealed partial class PlaygroundBroker : IAsyncDisposable
             .Select(h => h.Host).FirstOrDefault();
 
     // Under gate.
-    private int ActiveOn(IPlaygroundHostClient host) => sessions.Values.Count(s => s.Host == host && s.State != PlaygroundSessionStates.Ended);
+    private int ActiveOn(IPlaygroundHostClient host) => sessions.Values.Count(s => s.Host == host && s.Holds);
 
     private static bool May(Entry entry, PlaygroundCaller caller, string? key) =>
         caller.IsAdmin || (caller.SignedIn && entry.Caller.SignedIn && entry.Caller.LimitKey == caller.LimitKey) || KeyMatches(entry, key);
@@ -522,6 +551,10 @@ public sealed partial class PlaygroundBroker : IAsyncDisposable
         public string? EndReason { get; set; }
 
         public bool Attached { get; set; }
+
+        // Whether it still takes room on its host: from placement until the host says it is gone (an ended session's
+        // processes may take a moment to go, and the host counts it until then).
+        public bool Holds { get; set; }
 
         public DateTimeOffset? DetachedAt { get; set; }
 
