@@ -66,7 +66,8 @@ public static class WebServiceCollectionExtensions
             {
                 var path = context.Request.Path.Value ?? "/";
                 var owner = path is "/" || path.StartsWith("/builds", StringComparison.Ordinal) || path.StartsWith("/workers", StringComparison.Ordinal)
-                        || path.StartsWith("/projects", StringComparison.Ordinal) || path.StartsWith("/repos", StringComparison.Ordinal) ? ServerTargets.Api
+                        || path.StartsWith("/projects", StringComparison.Ordinal) || path.StartsWith("/repos", StringComparison.Ordinal)
+                        || path.StartsWith("/playground", StringComparison.Ordinal) ? ServerTargets.Api
                     : path.StartsWith("/keys", StringComparison.Ordinal) || path.StartsWith("/signatures", StringComparison.Ordinal) ? ServerTargets.Signer
                     : path.StartsWith("/bot", StringComparison.Ordinal) ? ServerTargets.Bot
                     : ServerTargets.None;

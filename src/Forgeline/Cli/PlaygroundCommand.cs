@@ -116,9 +116,10 @@ public static class PlaygroundCommand
         var disk = new Option<int?>("--disk-mb") { Description = "Disk per session, MiB (default 256)" };
         var idle = new Option<int?>("--idle-minutes") { Description = "End a session nobody typed into for this long (default 15)" };
         var max = new Option<int?>("--max-minutes") { Description = "End every session after this long (default 60)" };
+        var grace = new Option<int?>("--grace-seconds") { Description = "How long a session waits for its browser to come back (a reload) before it ends (default 30)" };
         var command = new Command("create", "Make or replace a playground environment (admin)")
         {
-            name, file, title, welcome, course, rootfs, repos, keys, packages, copies, setup, anonymous, home, cpu, memory, processes, disk, idle, max,
+            name, file, title, welcome, course, rootfs, repos, keys, packages, copies, setup, anonymous, home, cpu, memory, processes, disk, idle, max, grace,
         };
         command.SetAction((parse, ct) => ForgelineCommandLine.RunClientAsync(parse, async client =>
         {
@@ -170,6 +171,7 @@ public static class PlaygroundCommand
                 DiskMegabytes = parse.GetValue(disk) ?? limits.DiskMegabytes,
                 IdleMinutes = parse.GetValue(idle) ?? limits.IdleMinutes,
                 MaxMinutes = parse.GetValue(max) ?? limits.MaxMinutes,
+                GraceSeconds = parse.GetValue(grace) ?? limits.GraceSeconds,
             };
             var result = new PlaygroundEnvironmentDefinition(
                 parse.GetValue(title) ?? definition?.Title,
@@ -255,7 +257,7 @@ public static class PlaygroundCommand
     }
 
     private static string LimitsText(PlaygroundLimits l) =>
-        $"{l.CpuPercent}% CPU, {l.MemoryMegabytes} MiB memory, {l.Processes} processes, {l.DiskMegabytes} MiB disk, idle {l.IdleMinutes} min, at most {l.MaxMinutes} min";
+        $"{l.CpuPercent}% CPU, {l.MemoryMegabytes} MiB memory, {l.Processes} processes, {l.DiskMegabytes} MiB disk, idle {l.IdleMinutes} min, at most {l.MaxMinutes} min, {l.GraceSeconds} s to come back";
 
     private static bool Json(ParseResult parse) => parse.GetValue(ForgelineCommandLine.JsonOption);
 }

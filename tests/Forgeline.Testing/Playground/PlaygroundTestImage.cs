@@ -14,6 +14,8 @@ public static class PlaygroundTestImage
     public static IReadOnlyList<string> DebianPackages { get; } =
     [
         "bash", "dash", "coreutils", "procps", "vim", "vim-common", "vim-runtime", "less", "ncurses-base", "ncurses-bin", "grep", "sed", "findutils",
+        // libc-bin brings the C.UTF-8 locale (/usr/lib/locale/C.utf8): without it bash and vim take "é" for two bytes.
+        "libc-bin",
     ];
 
     private const string DirectoryPrefix = "forgeline-playground-test-image-";

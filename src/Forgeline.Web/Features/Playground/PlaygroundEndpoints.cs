@@ -23,6 +23,10 @@ public static class PlaygroundEndpoints
             .WithSummary("Playground environments, by name");
         api.MapGet("/environments/{name}", async Task<Results<Ok<PlaygroundEnvironmentDto>, ProblemHttpResult>> (string name, PlaygroundEnvironmentService environments, CancellationToken ct) =>
             OkOrProblem(await environments.GetAsync(name, ct))).WithSummary("One playground environment");
+        api.MapGet("/environments/{name}/course", async Task<Results<ContentHttpResult, ProblemHttpResult>> (string name, PlaygroundEnvironmentService environments, CancellationToken ct) =>
+            await environments.GetAsync(name, ct) is var found && found.IsSuccess
+                ? TypedResults.Content(PlaygroundCourse.ToHtml(found.Value!.Definition.Course), "text/html; charset=utf-8")
+                : Problem(found)).WithSummary("The environment's course as HTML (Markdown rendered without raw HTML, safe links only)");
         api.MapPut("/environments/{name}", async Task<Results<Ok<PlaygroundEnvironmentDto>, ProblemHttpResult>> (string name, PlaygroundEnvironmentDefinition definition, PlaygroundEnvironmentService environments, CancellationToken ct) =>
             OkOrProblem(await environments.PutAsync(name, definition, ct))).RequireAuthorization(Scopes.Admin).WithSummary("Make or replace a playground environment (admins)");
         api.MapDelete("/environments/{name}", async Task<Results<NoContent, ProblemHttpResult>> (string name, PlaygroundEnvironmentService environments, CancellationToken ct) =>
