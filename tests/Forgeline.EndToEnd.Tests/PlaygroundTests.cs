@@ -107,6 +107,26 @@ public sealed class PlaygroundTests(PlaygroundTests.Fixture fixture) : IClassFix
         Pgrep("sleep 1234").ShouldBeEmpty();
         (await pat.StartPlaygroundSessionAsync("limited")).State.ShouldBeOneOf(PlaygroundSessionStates.Queued, PlaygroundSessionStates.Starting);
         await pat.EndPlaygroundSessionAsync(second.Id);
+
+        // The message center heard both ends of the session's life.
+        using var admin = Server.Client();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var seen = new List<string>();
+        await foreach (var (_, json) in admin.StreamEventsAsync(["org.forgeline.playground.*"], after: 0, limit.Token))
+        {
+            var cloudEvent = System.Text.Json.JsonDocument.Parse(json).RootElement;
+            if (cloudEvent.GetProperty("subject").GetString() == $"playground/sessions/{first.Id}")
+            {
+                seen.Add(cloudEvent.GetProperty("type").GetString()!);
+                cloudEvent.GetProperty("data").GetProperty("environment").GetString().ShouldBe("limited");
+                if (seen.Count == 2)
+                {
+                    break;
+                }
+            }
+        }
+
+        seen.ShouldBe(["org.forgeline.playground.session.started", "org.forgeline.playground.session.ended"]);
     }
 
     [Fact]

@@ -30,7 +30,14 @@ public static class EventTypes
     /// <summary>The review bot handled a pull-request or issue comment with slash commands.</summary>
     public const string BotCommand = "org.forgeline.bot.command";
 
+    /// <summary>A playground session's shell started on a host.</summary>
+    public const string PlaygroundSessionStarted = "org.forgeline.playground.session.started";
+
+    /// <summary>A playground session ended: its processes and files are gone (or it never started).</summary>
+    public const string PlaygroundSessionEnded = "org.forgeline.playground.session.ended";
+
     /// <summary>Every type, for documentation and validation.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [BuildQueued, BuildStarted, BuildFinished, ProjectCreated, ProjectChanged, ProjectDeleted, RepositoryPublished, SignatureCreated, BotCommand];
+        [BuildQueued, BuildStarted, BuildFinished, ProjectCreated, ProjectChanged, ProjectDeleted, RepositoryPublished, SignatureCreated, BotCommand,
+         PlaygroundSessionStarted, PlaygroundSessionEnded];
 }

@@ -24,6 +24,9 @@ public static class EventOutbox
     /// <summary>The CloudEvent <c>source</c> of review-bot events.</summary>
     public const string BotSource = "/forgeline/bot";
 
+    /// <summary>The CloudEvent <c>source</c> of playground events.</summary>
+    public const string PlaygroundSource = "/forgeline/playground";
+
     /// <summary>How <c>data</c> is written: compact camelCase JSON.</summary>
     public static JsonSerializerOptions DataJson { get; } = new(JsonSerializerDefaults.Web);
 

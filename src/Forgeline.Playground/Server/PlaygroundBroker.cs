@@ -3,13 +3,29 @@ using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
 using Forgeline.Core;
+using System.Data.Common;
+using Forgeline.Core.MessageCenter;
 using Forgeline.Core.Playground;
+using Forgeline.Data;
+using Forgeline.Data.Outbox;
 using Forgeline.Playground.Sessions;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Forgeline.Playground.Server;
+
+/// <summary>The <c>data</c> of the playground's CloudEvents.</summary>
+/// <param name="Id">The session.</param>
+/// <param name="Environment">Its environment.</param>
+/// <param name="Owner">Who started it (a user name or <c>anonymous</c>).</param>
+/// <param name="Host">The playground host it ran on.</param>
+/// <param name="CreatedAt">When it was asked for.</param>
+/// <param name="StartedAt">When its shell started.</param>
+/// <param name="EndedAt">When it ended.</param>
+/// <param name="Reason">Why it ended.</param>
+public sealed record PlaygroundSessionEvent(string Id, string Environment, string Owner, string? Host, DateTime CreatedAt, DateTime? StartedAt, DateTime? EndedAt, string? Reason);
 
 /// <summary>Who asks the playground for something.</summary>
 /// <param name="Owner">A user name, or <c>anonymous</c>.</param>
@@ -360,6 +376,7 @@ public sealed partial class PlaygroundBroker : IAsyncDisposable
         else
         {
             LogStarted(entry.Id, host.Name, (entry.StartedAt!.Value - entry.CreatedAt).TotalMilliseconds);
+            await PublishAsync(EventTypes.PlaygroundSessionStarted, entry);
         }
     }
 
@@ -382,6 +399,7 @@ public sealed partial class PlaygroundBroker : IAsyncDisposable
         }
 
         LogEnded(entry.Id, reason);
+        _ = PublishAsync(EventTypes.PlaygroundSessionEnded, entry);
         if (tellHost && host is not null)
         {
             _ = Task.Run(() => EndOnHostAsync(entry, host, reason));
@@ -404,6 +422,30 @@ public sealed partial class PlaygroundBroker : IAsyncDisposable
         }
 
         Release(entry);
+    }
+
+    // The message center's events: the session's owner sees them (anonymous sessions: admins only).
+    private async Task PublishAsync(string type, Entry entry)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ForgelineDbContext>();
+            PlaygroundSessionEvent data;
+            lock (gate)
+            {
+                data = new PlaygroundSessionEvent(entry.Id, entry.Environment, entry.Caller.Owner, entry.Host?.Name, entry.CreatedAt.UtcDateTime,
+                    entry.StartedAt?.UtcDateTime, entry.EndedAt?.UtcDateTime, entry.EndReason);
+            }
+
+            EventOutbox.Add(db, type, EventOutbox.PlaygroundSource, $"playground/sessions/{entry.Id}", entry.Caller.SignedIn ? entry.Caller.Owner : null, isPublic: false,
+                data, time.GetUtcNow().UtcDateTime);
+            await db.SaveChangesAsync();
+        }
+        catch (Exception e) when (e is DbException or DbUpdateException or ObjectDisposedException)
+        {
+            LogEventFailed(e, type, entry.Id);
+        }
     }
 
     private void Release(Entry entry)
@@ -505,6 +547,9 @@ public sealed partial class PlaygroundBroker : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Playground session {Session} could not be ended on {Host}")]
     private partial void LogEndFailed(Exception e, string session, string host);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The event {Type} of playground session {Session} could not be stored")]
+    private partial void LogEventFailed(Exception e, string type, string session);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Playground session {Session} ended: {Reason}")]
     private partial void LogEnded(string session, string reason);
