@@ -186,6 +186,12 @@ public sealed class PlaygroundTests(PlaygroundTests.Fixture fixture) : IClassFix
 
         (await terminal.WaitForControlAsync("ended")).GetProperty("reason").GetString().ShouldBe("the shell ended");
         Pgrep("sleep 4321").ShouldBeEmpty();
+
+        // The host answers its server only: without the secret it sent the server, nothing.
+        using var stranger = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        (await stranger.GetAsync("sessions")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        stranger.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        (await stranger.PostAsJsonAsync("sessions", new { id = "mine" })).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
 
     private static async Task<T> RetryAsync<T>(Func<Task<T>> action)
