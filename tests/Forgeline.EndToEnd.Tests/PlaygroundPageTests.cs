@@ -1,4 +1,5 @@
 using Forgeline.Testing;
+using Forgeline.Testing.Playground;
 using Microsoft.Playwright;
 
 namespace Forgeline.EndToEnd.Tests;
@@ -76,12 +77,12 @@ public sealed class PlaygroundPageTests(PlaygroundTests.Fixture fixture) : IClas
 
         await page.Keyboard.TypeAsync("sleep 8642 & echo BACK''GROUND\n");
         await WaitForScreenAsync(page, s => s.Split('\n').Contains("BACKGROUND"));
-        Processes("sleep 8642").ShouldBe(1);
+        HostProcesses.Count("sleep 8642").ShouldBe(1);
         await page.CloseAsync();
 
         // The grace period for a reload (3 s here), then every process is gone.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (Processes("sleep 8642") > 0)
+        while (HostProcesses.Count("sleep 8642") > 0)
         {
             DateTime.UtcNow.ShouldBeLessThan(deadline, "closing the tab ends the session's processes after the grace period");
             await Task.Delay(200);
@@ -130,17 +131,4 @@ public sealed class PlaygroundPageTests(PlaygroundTests.Fixture fixture) : IClas
             await Task.Delay(100);
         }
     }
-
-    private static int Processes(string command) =>
-        Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)).Count(d =>
-        {
-            try
-            {
-                return File.ReadAllText(Path.Combine(d, "cmdline")).Replace('\0', ' ').Trim() == command;
-            }
-            catch (IOException)
-            {
-                return false;
-            }
-        });
 }
