@@ -213,6 +213,48 @@ public sealed class PlaygroundHostTests : IClassFixture<SessionSandboxTests.Imag
     }
 
     [Fact]
+    public async Task A_browser_that_stops_reading_stops_the_shell_instead_of_filling_the_servers_memory()
+    {
+        var session = await StartAsync("s-slow");
+        var (socket, server) = await ConnectAsync("s-slow");
+        using (server)
+        {
+            // This browser types, then never reads again: `yes` writes as fast as it can.
+            await socket.SendAsync("yes\r"u8.ToArray(), WebSocketMessageType.Binary, true, CancellationToken.None);
+            var before = GC.GetTotalMemory(forceFullCollection: true);
+            var used = session.Usage.CpuSeconds;
+            var settled = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            double previous;
+            do
+            {
+                // Once the socket's buffers are full, yes waits on the terminal and uses no more CPU.
+                previous = used;
+                await Task.Delay(TimeSpan.FromSeconds(1));
+                used = session.Usage.CpuSeconds;
+            }
+            while (used - previous > 0.05 && DateTime.UtcNow < settled);
+
+            (used - previous).ShouldBeLessThan(0.05, "yes is blocked: nothing more is read from the terminal while the browser does not read");
+            (GC.GetTotalMemory(forceFullCollection: true) - before).ShouldBeLessThan(16L * 1024 * 1024, "the host holds at most one message for a browser");
+            socket.Abort();
+        }
+
+        await host.EndAsync("s-slow", "test over");
+        await session.Ended.WaitAsync(Patience);
+    }
+
+    [Fact]
+    public async Task A_session_no_browser_ever_attaches_to_ends_after_its_grace_period()
+    {
+        var session = await StartAsync("s-never", new PlaygroundLimits(GraceSeconds: 10));
+
+        time.Advance(TimeSpan.FromSeconds(11));
+
+        (await session.Ended.WaitAsync(Patience)).ShouldBe("its browser did not come back within 10 seconds");
+        host.List().ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task The_host_refuses_more_sessions_than_it_may_run()
     {
         await StartAsync("s-full-1");
@@ -252,7 +294,10 @@ public sealed class PlaygroundHostTests : IClassFixture<SessionSandboxTests.Imag
         return host.Find(id)!;
     }
 
-    private async Task<TerminalClient> AttachAsync(string id)
+    private async Task<TerminalClient> AttachAsync(string id) => new((await ConnectAsync(id)).Browser);
+
+    // The browser's end of a fresh socket pair whose server end the host carries the session's terminal over.
+    private async Task<(WebSocket Browser, TcpClient Server)> ConnectAsync(string id)
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -261,13 +306,7 @@ public sealed class PlaygroundHostTests : IClassFixture<SessionSandboxTests.Imag
         var server = await listener.AcceptTcpClientAsync();
         var serverSocket = WebSocket.CreateFromStream(server.GetStream(), isServer: true, subProtocol: null, keepAliveInterval: TimeSpan.Zero);
         var clientSocket = WebSocket.CreateFromStream(client.GetStream(), isServer: false, subProtocol: null, keepAliveInterval: TimeSpan.Zero);
-        _ = Task.Run(async () =>
-        {
-            using (server)
-            {
-                await host.AttachAsync(id, serverSocket, CancellationToken.None);
-            }
-        });
-        return new TerminalClient(clientSocket);
+        _ = Task.Run(() => host.AttachAsync(id, serverSocket, CancellationToken.None));
+        return (clientSocket, server);
     }
 }

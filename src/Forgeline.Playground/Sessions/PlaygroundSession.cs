@@ -172,8 +172,9 @@ public sealed partial class PlaygroundSession : IAsyncDisposable
             await CloseAsync(current);
             await receiving.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
         }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or ChannelClosedException or IOException or ObjectDisposedException)
         {
+            // The browser went, or the session ended under it: either way this attachment is over.
         }
         finally
         {
@@ -389,7 +390,7 @@ public sealed partial class PlaygroundSession : IAsyncDisposable
                 {
                     await SendControlAsync(current, TerminalControl.Error(problem), cancellationToken);
                 }
-                else
+                else if (!ended.Task.IsCompleted)
                 {
                     terminal.Resize(control.Columns, control.Rows);
                 }
