@@ -77,16 +77,11 @@ public sealed class PlaygroundPageTests(PlaygroundTests.Fixture fixture) : IClas
 
         await page.Keyboard.TypeAsync("sleep 8642 & echo BACK''GROUND\n");
         await WaitForScreenAsync(page, s => s.Split('\n').Contains("BACKGROUND"));
-        HostProcesses.Count("sleep 8642").ShouldBe(1);
+        await HostProcesses.WaitForAsync("sleep 8642", 1);
         await page.CloseAsync();
 
         // The grace period for a reload (3 s here), then every process is gone.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (HostProcesses.Count("sleep 8642") > 0)
-        {
-            DateTime.UtcNow.ShouldBeLessThan(deadline, "closing the tab ends the session's processes after the grace period");
-            await Task.Delay(200);
-        }
+        await HostProcesses.WaitForAsync("sleep 8642", 0, TimeSpan.FromSeconds(60));
     }
 
     private static async Task<(int Columns, int Rows)> SizeAsync(IPage page)

@@ -94,7 +94,7 @@ public sealed class PlaygroundTests(PlaygroundTests.Fixture fixture) : IClassFix
         await using var terminal = await PlaygroundTerminal.ConnectAsync(Server.Url, first.Terminal!);
         await terminal.TypeAsync("sleep 1234 & echo SLEEP''ING\r");
         await terminal.WaitForAsync("SLEEPING\r\n");
-        HostProcesses.Count("sleep 1234").ShouldBe(1);
+        await HostProcesses.WaitForAsync("sleep 1234", 1);
         var listed = await Server.CliAsync("playground", "sessions");
         listed.Stdout.ShouldContain(first.Id);
         listed.Stdout.ShouldContain("pat");
@@ -104,7 +104,7 @@ public sealed class PlaygroundTests(PlaygroundTests.Fixture fixture) : IClassFix
         ended.ExitCode.ShouldBe(0, ended.Stderr);
         (await terminal.WaitForControlAsync("ended")).GetProperty("reason").GetString()!.ShouldContain("ended by");
         await terminal.Closed.WaitAsync(TimeSpan.FromSeconds(30));
-        HostProcesses.Count("sleep 1234").ShouldBe(0);
+        await HostProcesses.WaitForAsync("sleep 1234", 0, TimeSpan.Zero);
         (await pat.StartPlaygroundSessionAsync("limited")).State.ShouldBeOneOf(PlaygroundSessionStates.Queued, PlaygroundSessionStates.Starting);
         await pat.EndPlaygroundSessionAsync(second.Id);
 
@@ -185,7 +185,7 @@ public sealed class PlaygroundTests(PlaygroundTests.Fixture fixture) : IClassFix
         await terminal.TypeAsync("sleep 4321 & exit\r");
 
         (await terminal.WaitForControlAsync("ended")).GetProperty("reason").GetString().ShouldBe("the shell ended");
-        HostProcesses.Count("sleep 4321").ShouldBe(0);
+        await HostProcesses.WaitForAsync("sleep 4321", 0, TimeSpan.Zero);
 
         // The host answers its server only: without the secret it sent the server, nothing.
         using var stranger = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };

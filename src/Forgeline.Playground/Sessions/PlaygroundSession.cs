@@ -47,6 +47,7 @@ public sealed partial class PlaygroundSession : IAsyncDisposable
     private DateTimeOffset? detachedAt;
     private DateTimeOffset lastInput;
     private int ending;
+    private string? endedBecause;
     private Action<string, string>? onEnded;
 
     private PlaygroundSession(
@@ -136,20 +137,26 @@ public sealed partial class PlaygroundSession : IAsyncDisposable
         var current = new Attachment(socket);
         Attachment? previous;
         byte[] screen;
+        string? endReason;
         lock (gate)
         {
-            previous = attachment;
-            attachment = current;
-            detachedAt = null;
+            endReason = endedBecause;
+            previous = endReason is null ? attachment : null;
+            if (endReason is null)
+            {
+                attachment = current;
+                detachedAt = null;
+            }
+
             screen = ReplayCopy();
         }
 
         previous?.Replace();
         try
         {
-            if (ended.Task.IsCompleted)
+            if (endReason is not null)
             {
-                await SendEndedAsync(socket, ended.Task.Result, cancellationToken);
+                await SendEndedAsync(socket, endReason, cancellationToken);
                 return;
             }
 
@@ -206,18 +213,6 @@ public sealed partial class PlaygroundSession : IAsyncDisposable
     private async Task EndCoreAsync(string reason)
     {
         await timer.DisposeAsync();
-        Attachment? current;
-        lock (gate)
-        {
-            current = attachment;
-        }
-
-        if (current is not null)
-        {
-            current.Ended = reason;
-            current.Detach();
-        }
-
         if (keepsHome)
         {
             // Hang up first: the shell ends as on a closed terminal, and the session's first process packs the home.
@@ -230,6 +225,21 @@ public sealed partial class PlaygroundSession : IAsyncDisposable
         await terminal.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
         input.Writer.TryComplete();
         cgroup.Dispose();
+
+        // Only now is the browser told: "ended" means nothing of the session is left.
+        Attachment? current;
+        lock (gate)
+        {
+            endedBecause = reason;
+            current = attachment;
+        }
+
+        if (current is not null)
+        {
+            current.Ended = reason;
+            current.Detach();
+        }
+
         LogEnded(Id, reason);
         onEnded?.Invoke(Id, reason);
         ended.TrySetResult(reason);

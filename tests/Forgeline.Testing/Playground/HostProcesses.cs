@@ -17,4 +17,23 @@ public static class HostProcesses
                 return false;
             }
         });
+
+    /// <summary>
+    /// Waits until exactly <paramref name="count"/> processes run <paramref name="commandLine"/>: a shell's <c>cmd &amp;</c>
+    /// may print its next line before the background child has exec'd, and a killed process may take a moment to go.
+    /// </summary>
+    public static async Task WaitForAsync(string commandLine, int count, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        int seen;
+        while ((seen = Count(commandLine)) != count)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{seen} process(es) run '{commandLine}', not {count}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
 }
