@@ -50,6 +50,8 @@ public sealed class PlaygroundTests(PlaygroundTests.Fixture fixture) : IClassFix
         broken.Stderr.ShouldContain("does not exist");
         var limits = await Server.CliAsync("playground", "env", "create", "greedy", "--rootfs", fixture.Image, "--memory-mb", "1");
         limits.Stderr.ShouldContain("limits.memoryMegabytes is 32–65536");
+        var network = await Server.CliAsync("playground", "env", "create", "leaky", "--rootfs", fixture.Image, "--network", "everything");
+        network.Stderr.ShouldContain("network entry 'everything' is not HOST:PORT");
         (await Server.CliAsync("playground", "env", "create", "members-only", "--rootfs", fixture.Image)).ExitCode.ShouldBe(0);
 
         using var anonymous = new HttpClient { BaseAddress = Server.Url };

@@ -255,6 +255,43 @@ public sealed class PlaygroundHostTests : IClassFixture<SessionSandboxTests.Imag
     }
 
     [Fact]
+    public async Task A_session_without_an_allow_list_has_no_network_and_one_with_reaches_only_what_it_allows()
+    {
+        using var mirror = new TcpListener(IPAddress.Loopback, 0);
+        using var other = new TcpListener(IPAddress.Loopback, 0);
+        mirror.Start();
+        other.Start();
+        var mirrorPort = ((IPEndPoint)mirror.LocalEndpoint).Port;
+        var otherPort = ((IPEndPoint)other.LocalEndpoint).Port;
+        var probe = $"for p in {mirrorPort} {otherPort}; do (echo hi > /dev/tcp/{SessionNetwork.HostName}/$p) 2>/dev/null && echo \"open $p\" || echo \"closed $p\"; done; " +
+            "(echo hi > /dev/tcp/10.255.255.53/53) 2>/dev/null && echo open-outside || echo closed-outside; echo PROBE''-DONE\r";
+
+        await StartAsync("s-offline");
+        await using (var offline = await AttachAsync("s-offline"))
+        {
+            await offline.TypeAsync(probe);
+            var at = await offline.WaitForAsync("PROBE-DONE\r\n");
+            offline.Output[..at].ShouldContain($"closed {mirrorPort}");
+            offline.Output[..at].ShouldContain("closed-outside");
+        }
+
+        var session = await StartAsync("s-mirror", definition: Definition() with { Network = [$"127.0.0.1:{mirrorPort}"] });
+        await using var online = await AttachAsync("s-mirror");
+        await online.TypeAsync(probe);
+
+        var done = await online.WaitForAsync("PROBE-DONE\r\n", timeout: TimeSpan.FromSeconds(60));
+        var seen = online.Output[..done];
+        seen.ShouldContain($"open {mirrorPort}");
+        seen.ShouldContain($"closed {otherPort}");
+        seen.ShouldContain("closed-outside");
+        mirror.Pending().ShouldBeTrue("the allowed endpoint was reached");
+        other.Pending().ShouldBeFalse();
+        seen.ShouldNotContain("uid_map", customMessage: "the user-mode network's own messages stay off the learner's terminal");
+        await online.TypeAsync("exit\r");
+        (await session.Ended.WaitAsync(Patience)).ShouldBe("the shell ended");
+    }
+
+    [Fact]
     public async Task The_host_refuses_more_sessions_than_it_may_run()
     {
         await StartAsync("s-full-1");

@@ -17,6 +17,12 @@ namespace Forgeline.Core.Playground;
 /// When set, a signed-in user keeps a home directory of at most this many MiB between sessions of this environment;
 /// null: every session starts with an empty home.
 /// </param>
+/// <param name="Network">
+/// What a session may reach, as <c>HOST:PORT</c> (TCP), e.g. the community's package mirror <c>repo.openeuler.org:443</c>;
+/// null or empty: no network at all. A name is resolved on the host when the session starts and pinned in the
+/// session's <c>/etc/hosts</c>; <c>127.0.0.1</c> or <c>localhost</c> is the host machine itself, reached in the session
+/// as <c>host.playground.internal</c>.
+/// </param>
 public sealed record PlaygroundEnvironmentDefinition(
     string? Title,
     string? Welcome,
@@ -24,7 +30,8 @@ public sealed record PlaygroundEnvironmentDefinition(
     PlaygroundImageDefinition Image,
     PlaygroundLimits? Limits = null,
     bool Anonymous = false,
-    int? HomeMegabytes = null);
+    int? HomeMegabytes = null,
+    IReadOnlyList<string>? Network = null);
 
 /// <summary>
 /// The root file system of an environment, built once per host and cached under its digest; sessions start from it

@@ -80,7 +80,17 @@ public sealed partial class PlaygroundHost : IAsyncDisposable
             var limits = request.Definition.Limits ?? PlaygroundLimits.Default;
             var keptHome = request.KeepHome && request.Definition.HomeMegabytes is > 0 ? KeptHome(request.Environment, request.Owner) : null;
             var shell = layers.Any(l => File.Exists(Path.Combine(l, "usr/bin/bash")) || File.Exists(Path.Combine(l, "bin/bash"))) ? "/bin/bash" : "/bin/sh";
-            var command = SessionSandbox.CommandLine(layers, MountPoint, limits.DiskMegabytes, [shell, "-l"], keptHome, request.Definition.HomeMegabytes ?? 0);
+            SessionNetwork? network;
+            try
+            {
+                network = await SessionNetwork.ResolveAsync(request.Definition.Network, cancellationToken);
+            }
+            catch (IOException e)
+            {
+                throw new PlaygroundHostException(e.Message);
+            }
+
+            var command = SessionSandbox.CommandLine(layers, MountPoint, limits.DiskMegabytes, [shell, "-l"], keptHome, request.Definition.HomeMegabytes ?? 0, network);
             cancellationToken.ThrowIfCancellationRequested();
             var session = PlaygroundSession.Start(
                 request.Id, request.Environment, request.Owner, command, limits, request.Definition.Welcome, keptHome is not null, layout, time, loggers.CreateLogger<PlaygroundSession>(), Forget);

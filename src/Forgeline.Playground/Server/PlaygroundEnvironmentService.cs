@@ -4,6 +4,7 @@ using Forgeline.Core.Playground;
 using Forgeline.Data;
 using Forgeline.Data.Entities;
 using Forgeline.Playground.Images;
+using Forgeline.Playground.Sessions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -101,6 +102,11 @@ public sealed partial class PlaygroundEnvironmentService(ForgelineDbContext db, 
         if (definition.Limits is { } limits && LimitsProblem(limits) is { } limitsProblem)
         {
             return limitsProblem;
+        }
+
+        if (SessionNetwork.FindProblem(definition.Network) is { } networkProblem)
+        {
+            return networkProblem;
         }
 
         return PlaygroundImageRules.FindProblem(definition.Image) is { } imageProblem ? $"the image: {imageProblem}" : null;

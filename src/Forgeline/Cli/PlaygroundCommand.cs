@@ -109,6 +109,7 @@ public static class PlaygroundCommand
         var copies = new Option<string[]>("--copy") { Description = "PATH=LOCALFILE: put the local file's content at PATH in the image (repeatable)" };
         var setup = new Option<FileInfo?>("--setup") { Description = "A shell script run once as root inside the image, without network" };
         var anonymous = new Option<bool?>("--anonymous") { Description = "Let people who are not signed in start sessions" };
+        var network = new Option<string[]>("--network") { Description = "HOST:PORT a session may reach, e.g. the community's mirror repo.openeuler.org:443 (repeatable; default: no network)" };
         var home = new Option<int?>("--home-mb") { Description = "Signed-in users keep a home of at most this many MiB between sessions" };
         var cpu = new Option<int?>("--cpu-percent") { Description = "CPU per session, percent of one core (default 100)" };
         var memory = new Option<int?>("--memory-mb") { Description = "Memory per session, MiB (default 512)" };
@@ -119,7 +120,7 @@ public static class PlaygroundCommand
         var grace = new Option<int?>("--grace-seconds") { Description = "How long a session waits for its browser to come back (a reload) before it ends (default 30)" };
         var command = new Command("create", "Make or replace a playground environment (admin)")
         {
-            name, file, title, welcome, course, rootfs, repos, keys, packages, copies, setup, anonymous, home, cpu, memory, processes, disk, idle, max, grace,
+            name, file, title, welcome, course, rootfs, repos, keys, packages, copies, setup, anonymous, network, home, cpu, memory, processes, disk, idle, max, grace,
         };
         command.SetAction((parse, ct) => ForgelineCommandLine.RunClientAsync(parse, async client =>
         {
@@ -180,7 +181,8 @@ public static class PlaygroundCommand
                 image,
                 limits,
                 parse.GetValue(anonymous) ?? definition?.Anonymous ?? false,
-                parse.GetValue(home) ?? definition?.HomeMegabytes);
+                parse.GetValue(home) ?? definition?.HomeMegabytes,
+                parse.GetValue(network) is { Length: > 0 } endpoints ? endpoints : definition?.Network);
             Print(parse, await client.PutPlaygroundEnvironmentAsync(parse.GetValue(name)!, result, ct));
             return 0;
         }));
@@ -224,6 +226,7 @@ public static class PlaygroundCommand
 
         grid.AddRow("[grey]Who[/]", d.Anonymous ? "anyone, signed in or not" : "signed-in users");
         grid.AddRow("[grey]Limits[/]", Markup.Escape(LimitsText(d.Limits ?? PlaygroundLimits.Default)));
+        grid.AddRow("[grey]Network[/]", d.Network is { Count: > 0 } allowed ? Markup.Escape(string.Join(" ", allowed)) : "none");
         grid.AddRow("[grey]Kept home[/]", d.HomeMegabytes is { } mb ? $"{mb} MiB" : "no");
         grid.AddRow("[grey]Course[/]", d.Course is { } c ? $"{c.Length} characters of Markdown" : "-");
         grid.AddRow("[grey]Image digest[/]", e.ImageDigest);
