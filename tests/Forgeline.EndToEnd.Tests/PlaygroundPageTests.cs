@@ -10,17 +10,6 @@ namespace Forgeline.EndToEnd.Tests;
 /// </summary>
 public sealed class PlaygroundPageTests(PlaygroundTests.Fixture fixture) : IClassFixture<PlaygroundTests.Fixture>, IAsyncLifetime
 {
-    private const string ScreenScript = """
-        () => {
-            const term = window.forgelinePlayground?.term;
-            if (!term) return '';
-            const buffer = term.buffer.active;
-            const lines = [];
-            for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i).translateToString(true));
-            return lines.join('\n');
-        }
-        """;
-
     private IPlaywright playwright = null!;
     private IBrowser browser = null!;
 
@@ -50,33 +39,33 @@ public sealed class PlaygroundPageTests(PlaygroundTests.Fixture fixture) : IClas
         await page.GotoAsync($"{Server.Url}playground/browser-course");
         await Assertions.Expect(page.Locator("#pg-course h1")).ToHaveTextAsync("Learning vim");
         (await page.Locator("#pg-course").InnerTextAsync()).ShouldContain("<script>alert(1)</script>", customMessage: "raw HTML in a course is shown as text, never run");
-        await WaitForScreenAsync(page, s => s.Contains("Welcome, learner!") && s.TrimEnd().EndsWith('$'));
+        await XtermScreen.WaitForAsync(page, s => s.Contains("Welcome, learner!") && s.TrimEnd().EndsWith('$'));
         await page.Locator("#pg-terminal").ClickAsync();
 
         await page.Keyboard.TypeAsync("echo hel''lo; uname -a; echo café ✓\n");
 
-        var screen = await WaitForScreenAsync(page, s => s.Contains("café ✓\n"));
+        var screen = await XtermScreen.WaitForAsync(page, s => s.Split('\n').Contains("café ✓"));
         screen.Split('\n').ShouldContain("hello");
         screen.ShouldContain("Linux playground");
 
         await page.Keyboard.TypeAsync("vim notes.txt\n");
-        await WaitForScreenAsync(page, s => s.Contains("\"notes.txt\" [New]"));
+        await XtermScreen.WaitForAsync(page, s => s.Contains("\"notes.txt\" [New]"));
         (await page.EvaluateAsync<string>("() => window.forgelinePlayground.term.buffer.active.type")).ShouldBe("alternate");
         await page.Keyboard.TypeAsync("iwritten in vim");
         await page.Keyboard.PressAsync("Escape");
         await page.Keyboard.TypeAsync(":wq\n");
-        await WaitForScreenAsync(page, s => s.TrimEnd().EndsWith('$'));
+        await XtermScreen.WaitForAsync(page, s => s.TrimEnd().EndsWith('$'));
         await page.Keyboard.TypeAsync("cat notes.txt\n");
-        await WaitForScreenAsync(page, s => s.Split('\n').Contains("written in vim"));
+        await XtermScreen.WaitForAsync(page, s => s.Split('\n').Contains("written in vim"));
 
         var before = await SizeAsync(page);
         await page.SetViewportSizeAsync(1400, 900);
         var (columns, rows) = await WaitForFitAsync(page, before);
         await page.Keyboard.TypeAsync("stty size\n");
-        await WaitForScreenAsync(page, s => s.Split('\n').Contains($"{rows} {columns}"));
+        await XtermScreen.WaitForAsync(page, s => s.Split('\n').Contains($"{rows} {columns}"));
 
         await page.Keyboard.TypeAsync("sleep 8642 & echo BACK''GROUND\n");
-        await WaitForScreenAsync(page, s => s.Split('\n').Contains("BACKGROUND"));
+        await XtermScreen.WaitForAsync(page, s => s.Split('\n').Contains("BACKGROUND"));
         await HostProcesses.WaitForAsync("sleep 8642", 1);
         await page.CloseAsync();
 
@@ -101,26 +90,6 @@ public sealed class PlaygroundPageTests(PlaygroundTests.Fixture fixture) : IClas
                 size.Columns.ShouldBeGreaterThan(before.Columns, "the terminal grows with the window");
                 size.Rows.ShouldBeGreaterThan(before.Rows, "the terminal grows with the window");
                 return size;
-            }
-
-            await Task.Delay(100);
-        }
-    }
-
-    private static async Task<string> WaitForScreenAsync(IPage page, Func<string, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var screen = await page.EvaluateAsync<string>(ScreenScript);
-            if (condition(screen))
-            {
-                return screen;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"the terminal never showed what was expected; it shows:\n{screen}");
             }
 
             await Task.Delay(100);
