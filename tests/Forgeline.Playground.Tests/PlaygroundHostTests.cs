@@ -250,7 +250,7 @@ public sealed class PlaygroundHostTests : IClassFixture<SessionSandboxTests.Imag
 
         time.Advance(TimeSpan.FromSeconds(11));
 
-        (await session.Ended.WaitAsync(Patience)).ShouldBe("its browser did not come back within 10 seconds");
+        (await session.Ended.WaitAsync(Patience)).ShouldBe("its browser did not come back within 10 seconds", $"the terminal showed:\n{session.RecentOutput}");
         host.List().ShouldBeEmpty();
     }
 

@@ -247,11 +247,34 @@ public sealed partial class PlaygroundSession : IAsyncDisposable
 
     private async Task WatchExitAsync()
     {
-        await terminal.WaitForExitAsync();
+        var status = await terminal.WaitForExitAsync();
         // Let the reader pass on the last output before the browser hears the session ended.
         await Task.Delay(50, CancellationToken.None);
-        await EndAsync("the shell ended");
+        // A shell that exits normally (exit, Ctrl+D) ends with 0; anything else is worth saying, e.g. a sandbox that
+        // could not start (its message is the terminal's last output).
+        var code = (status >> 8) & 0xff;
+        var signal = status & 0x7f;
+        await EndAsync(status == 0 ? "the shell ended"
+            : signal != 0 ? $"the shell ended (killed by signal {signal})"
+            : $"the shell ended (exit status {code}{(code > 1 ? ": " + LastLine() : "")})");
     }
+
+    /// <summary>The terminal's recent output as text (what a reload would show), for diagnosis.</summary>
+    internal string RecentOutput
+    {
+        get
+        {
+            lock (gate)
+            {
+                return Encoding.UTF8.GetString(ReplayCopy());
+            }
+        }
+    }
+
+    private string LastLine() =>
+        RecentOutput.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).LastOrDefault() is { } line
+            ? line.Length > 200 ? line[..200] : line
+            : "no output";
 
     private void CheckTimes()
     {
