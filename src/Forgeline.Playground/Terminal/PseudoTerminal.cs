@@ -23,12 +23,20 @@ public sealed unsafe partial class PseudoTerminal : IDisposable
     private const short SpawnSetSession = 0x80;
     private const int SignalKill = 9;
 
+    // The same numbers on every Linux arch (syscalls added after the tables were unified).
+    private const long PidFdSendSignal = 424;
+    private const long PidFdOpen = 434;
+
     // glibc's opaque structs, with room to spare: posix_spawnattr_t is 336 bytes, posix_spawn_file_actions_t 80, sigset_t 128.
     private const int OpaqueBytes = 1024;
 
     private readonly int master;
+    private readonly Lock reaping = new();
     private int pid;
     private int disposed;
+    private int reaped;
+    private int pidFd = -1;
+    private Task<int>? exit;
 
     /// <summary>Opens a pseudo-terminal of <paramref name="columns"/> × <paramref name="rows"/>.</summary>
     public PseudoTerminal(int columns, int rows)
@@ -134,6 +142,9 @@ public sealed unsafe partial class PseudoTerminal : IDisposable
             }
 
             pid = started;
+            // A handle on this very process: signalling through it can never reach another process that got the pid
+            // after this one was reaped. Kernels before 5.3 have none; Dispose then checks that it was not reaped.
+            pidFd = (int)syscall(PidFdOpen, started, 0);
         }
         finally
         {
@@ -147,7 +158,10 @@ public sealed unsafe partial class PseudoTerminal : IDisposable
         }
     }
 
-    /// <summary>Waits for the child to end (on a thread of its own: the runtime reaps only the children it started) and returns its wait status.</summary>
+    /// <summary>
+    /// Waits for the child to end (on a thread of its own: the runtime reaps only the children it started) and returns its
+    /// wait status. Every call gets the same task: a child is reaped once.
+    /// </summary>
     public Task<int> WaitForExitAsync()
     {
         var child = pid;
@@ -156,19 +170,24 @@ public sealed unsafe partial class PseudoTerminal : IDisposable
             throw new InvalidOperationException("the pseudo-terminal has no process");
         }
 
-        return Task.Factory.StartNew(() =>
+        lock (reaping)
         {
-            int status;
-            while (waitpid(child, &status, 0) < 0 && Marshal.GetLastPInvokeError() == 4)
+            return exit ??= Task.Factory.StartNew(() =>
             {
-                // EINTR: wait again.
-            }
+                int status;
+                while (waitpid(child, &status, 0) < 0 && Marshal.GetLastPInvokeError() == 4)
+                {
+                    // EINTR: wait again.
+                }
 
-            return status;
-        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                // Reaped: the pid may now belong to any new process, so it is never signalled again.
+                Volatile.Write(ref reaped, 1);
+                return status;
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
     }
 
-    /// <summary>Kills the child (SIGKILL) and closes the master.</summary>
+    /// <summary>Kills the child (SIGKILL) unless it was reaped already, and closes the master.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref disposed, 1) == 1)
@@ -176,9 +195,21 @@ public sealed unsafe partial class PseudoTerminal : IDisposable
             return;
         }
 
-        if (pid > 0)
+        if (pidFd >= 0)
         {
-            _ = kill(pid, SignalKill);
+            // ESRCH when it is gone already.
+            _ = syscall(PidFdSendSignal, pidFd, SignalKill, 0, 0);
+            _ = close(pidFd);
+        }
+        else
+        {
+            lock (reaping)
+            {
+                if (pid > 0 && Volatile.Read(ref reaped) == 0)
+                {
+                    _ = kill(pid, SignalKill);
+                }
+            }
         }
 
         Master.Dispose();
@@ -213,6 +244,12 @@ public sealed unsafe partial class PseudoTerminal : IDisposable
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int kill(int pid, int signal);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial long syscall(long number, long a, long b);
+
+    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    private static partial long syscall(long number, long a, long b, long c, long d);
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int waitpid(int pid, int* status, int options);
