@@ -75,6 +75,24 @@ public sealed class PseudoTerminalTests
     }
 
     [Fact]
+    public async Task A_child_that_dies_with_its_parent_outlives_the_thread_that_started_it()
+    {
+        // bwrap --die-with-parent is PR_SET_PDEATHSIG, which follows the parent *thread*: a session started from a
+        // thread-pool thread must not die when the pool retires that thread.
+        using var terminal = new PseudoTerminal(80, 24);
+        var starter = new Thread(() => terminal.Start(["setpriv", "--pdeathsig", "KILL", "--", "/bin/sleep", "60"], Environment));
+        starter.Start();
+        starter.Join();
+        var exited = terminal.WaitForExitAsync();
+
+        // The child is alive as long as it still answers: it is killed only by Dispose below.
+        await Task.Delay(500);
+        exited.IsCompleted.ShouldBeFalse("the thread that called Start is gone, yet the child lives on");
+        terminal.Dispose();
+        ((await exited.WaitAsync(Patience)) & 0x7f).ShouldBe(9);
+    }
+
+    [Fact]
     public void A_program_that_does_not_exist_is_a_clear_error()
     {
         using var terminal = new PseudoTerminal(80, 24);

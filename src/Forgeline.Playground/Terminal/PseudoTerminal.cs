@@ -85,13 +85,47 @@ public sealed unsafe partial class PseudoTerminal : IDisposable
     /// in a new session, with the slave as its terminal. Every signal is reset to its default: the runtime ignores
     /// SIGPIPE, and an ignored signal would stay ignored across exec.
     /// </summary>
+    /// <remarks>
+    /// The child is started, and then waited for, on one thread of its own that lives exactly as long as the child.
+    /// A child that asks to die with its parent (bwrap's <c>--die-with-parent</c>, <c>PR_SET_PDEATHSIG</c>) is tied to
+    /// the parent <em>thread</em>: started from a thread-pool thread, it would be killed whenever the pool retires that
+    /// thread.
+    /// </remarks>
     public void Start(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment)
     {
-        if (pid != 0)
+        if (pid != 0 || exit is not null)
         {
             throw new InvalidOperationException("the pseudo-terminal already has its process");
         }
 
+        var spawned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var exited = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        exit = exited.Task;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Spawn(arguments, environment);
+                spawned.SetResult();
+            }
+            catch (Exception e)
+            {
+                spawned.SetException(e);
+                return;
+            }
+
+            exited.SetResult(Reap(pid));
+        })
+        {
+            IsBackground = true,
+            Name = "pty-child",
+        };
+        thread.Start();
+        spawned.Task.GetAwaiter().GetResult();
+    }
+
+    private void Spawn(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment)
+    {
         var attributes = stackalloc byte[OpaqueBytes];
         var actions = stackalloc byte[OpaqueBytes];
         var signals = stackalloc byte[OpaqueBytes];
@@ -158,33 +192,24 @@ public sealed unsafe partial class PseudoTerminal : IDisposable
         }
     }
 
-    /// <summary>
-    /// Waits for the child to end (on a thread of its own: the runtime reaps only the children it started) and returns its
-    /// wait status. Every call gets the same task: a child is reaped once.
-    /// </summary>
-    public Task<int> WaitForExitAsync()
+    /// <summary>Completes with the child's wait status once it has ended (and was reaped, once, by the thread that started it).</summary>
+    public Task<int> WaitForExitAsync() => exit ?? throw new InvalidOperationException("the pseudo-terminal has no process");
+
+    private int Reap(int child)
     {
-        var child = pid;
-        if (child == 0)
+        int status;
+        while (waitpid(child, &status, 0) < 0 && Marshal.GetLastPInvokeError() == 4)
         {
-            throw new InvalidOperationException("the pseudo-terminal has no process");
+            // EINTR: wait again.
         }
 
+        // Reaped: the pid may now belong to any new process, so it is never signalled again.
         lock (reaping)
         {
-            return exit ??= Task.Factory.StartNew(() =>
-            {
-                int status;
-                while (waitpid(child, &status, 0) < 0 && Marshal.GetLastPInvokeError() == 4)
-                {
-                    // EINTR: wait again.
-                }
-
-                // Reaped: the pid may now belong to any new process, so it is never signalled again.
-                Volatile.Write(ref reaped, 1);
-                return status;
-            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            reaped = 1;
         }
+
+        return status;
     }
 
     /// <summary>Kills the child (SIGKILL) unless it was reaped already, and closes the master.</summary>
@@ -205,7 +230,7 @@ public sealed unsafe partial class PseudoTerminal : IDisposable
         {
             lock (reaping)
             {
-                if (pid > 0 && Volatile.Read(ref reaped) == 0)
+                if (pid > 0 && reaped == 0)
                 {
                     _ = kill(pid, SignalKill);
                 }

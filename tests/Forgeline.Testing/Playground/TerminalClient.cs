@@ -122,7 +122,8 @@ public sealed class TerminalClient : IAsyncDisposable
 
                 if (receiving.IsCompleted)
                 {
-                    throw new InvalidOperationException($"the socket closed before {what}; the terminal showed:\n{output}");
+                    throw new InvalidOperationException(
+                        $"the socket closed ({socket.CloseStatus} {socket.CloseStatusDescription}) before {what}; control messages: {string.Join(" ", controls.Select(c => c.GetRawText()))}; the terminal showed:\n{output}");
                 }
 
                 next = changed.Task;
