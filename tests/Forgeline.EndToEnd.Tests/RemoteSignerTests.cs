@@ -95,7 +95,15 @@ public sealed class RemoteSignerTests
         {
             if (repomd.StatusCode == HttpStatusCode.OK)
             {
-                (await http.GetStringAsync($"repos/held-project/{chroot}/")).ShouldNotContain("refused-pkg", Case.Insensitive, "nothing half-signed was published");
+                // The repository lists what it holds in its primary metadata (the repository serves no directory listing).
+                var index = await repomd.Content.ReadAsStringAsync();
+                System.Xml.Linq.XNamespace repo = "http://linux.duke.edu/metadata/repo";
+                var primary = System.Xml.Linq.XDocument.Parse(index).Root!.Elements(repo + "data").Single(d => (string?)d.Attribute("type") == "primary")
+                    .Element(repo + "location")!.Attribute("href")!.Value;
+                primary.ShouldNotBeEmpty(index);
+                await using var compressed = await http.GetStreamAsync($"repos/held-project/{chroot}/{primary}");
+                await using var gunzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionMode.Decompress);
+                (await new StreamReader(gunzip).ReadToEndAsync()).ShouldNotContain("refused-pkg", Case.Insensitive, "nothing half-signed was published");
             }
             else
             {
