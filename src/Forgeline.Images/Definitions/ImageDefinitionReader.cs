@@ -1,8 +1,5 @@
 using Forgeline.Core;
 using Forgeline.Core.Targets;
-using YamlDotNet.Core;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
 
 namespace Forgeline.Images.Definitions;
 
@@ -12,28 +9,9 @@ public static class ImageDefinitionReader
     /// <summary>The formats an image can be built in.</summary>
     public static readonly IReadOnlyList<string> Formats = ["qcow2", "raw", "rootfs", "iso"];
 
-    private static readonly IDeserializer Yaml = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
-
     /// <summary>Parses and checks <paramref name="yaml"/>; <paramref name="source"/> names it in messages (a file name).</summary>
-    public static ImageDefinition Read(string yaml, string source)
-    {
-        ImageDefinition? definition;
-        try
-        {
-            definition = Yaml.Deserialize<ImageDefinition?>(yaml);
-        }
-        catch (YamlException e)
-        {
-            throw new ImageDefinitionException($"{source}: line {e.Start.Line}: {(e.InnerException ?? e).Message}");
-        }
-
-        if (definition is null)
-        {
-            throw new ImageDefinitionException($"{source}: the file is empty; an image needs at least a name, repositories and packages");
-        }
-
-        return FindProblem(definition) is { } problem ? throw new ImageDefinitionException($"{source}: {problem}") : definition;
-    }
+    public static ImageDefinition Read(string yaml, string source) =>
+        YamlDocument.Read<ImageDefinition>(yaml, source, "an image needs at least a name, repositories and packages", FindProblem, m => new ImageDefinitionException(m));
 
     /// <summary>What is wrong with <paramref name="image"/>, in words, or null.</summary>
     public static string? FindProblem(ImageDefinition image)

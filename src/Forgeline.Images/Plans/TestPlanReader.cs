@@ -1,8 +1,5 @@
 using Cronos;
 using Forgeline.Core;
-using YamlDotNet.Core;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
 
 namespace Forgeline.Images.Plans;
 
@@ -12,28 +9,9 @@ public static class TestPlanReader
     /// <summary>What may start a plan besides its schedule.</summary>
     public static readonly IReadOnlyList<string> Triggers = ["publication", "bot", "manual"];
 
-    private static readonly IDeserializer Yaml = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
-
     /// <summary>Parses and checks <paramref name="yaml"/>; <paramref name="source"/> names it in messages.</summary>
-    public static TestPlan Read(string yaml, string source)
-    {
-        TestPlan? plan;
-        try
-        {
-            plan = Yaml.Deserialize<TestPlan?>(yaml);
-        }
-        catch (YamlException e)
-        {
-            throw new TestPlanException($"{source}: line {e.Start.Line}: {(e.InnerException ?? e).Message}");
-        }
-
-        if (plan is null)
-        {
-            throw new TestPlanException($"{source}: the file is empty; a plan needs a name, an image and jobs");
-        }
-
-        return FindProblem(plan) is { } problem ? throw new TestPlanException($"{source}: {problem}") : plan;
-    }
+    public static TestPlan Read(string yaml, string source) =>
+        YamlDocument.Read<TestPlan>(yaml, source, "a plan needs a name, an image and jobs", FindProblem, m => new TestPlanException(m));
 
     /// <summary>The next time the plan's schedule fires after <paramref name="after"/> (UTC).</summary>
     public static DateTime? NextRun(TestPlan plan, DateTime after) => CronExpression.Parse(plan.Schedule).GetNextOccurrence(DateTime.SpecifyKind(after, DateTimeKind.Utc));
