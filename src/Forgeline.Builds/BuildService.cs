@@ -1,3 +1,4 @@
+using Forgeline.Core.Images;
 using Forgeline.Builds.Artifacts;
 using Forgeline.Builds.Logs;
 using Forgeline.Builds.Queue;
@@ -397,6 +398,19 @@ public sealed partial class BuildService(
                 }
 
                 return null;
+            case SourceKind.Image:
+                if (!Sha256Hex.IsValid(source.Blob) || !store.Contains(source.Blob!))
+                {
+                    return "an image job's source.blob must be the sha256 of its uploaded spec";
+                }
+
+                var specPath = store.PathOf(source.Blob!);
+                if (new FileInfo(specPath).Length > ImageJobSpec.MaxBytes)
+                {
+                    return $"an image job spec may be at most {ImageJobSpec.MaxBytes / 1024} KiB";
+                }
+
+                return ImageJobSpec.Parse(File.ReadAllBytes(specPath), out var problem) is null ? problem : null;
             default:
                 return $"unknown source kind '{source.Kind}'";
         }

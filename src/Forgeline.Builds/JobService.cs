@@ -188,7 +188,7 @@ public sealed partial class JobService(
     {
         if (!UploadInspector.ArtifactKinds.Contains(kind))
         {
-            return ServiceResult<ArtifactRecord>.Fail(ServiceError.Invalid, $"unknown artifact kind '{kind}'; use rpm, srpm or {JobRootReport.PackagesArtifactKind}");
+            return ServiceResult<ArtifactRecord>.Fail(ServiceError.Invalid, $"unknown artifact kind '{kind}'; use {string.Join(", ", UploadInspector.ArtifactKinds.Order(StringComparer.Ordinal))}");
         }
 
         if (UploadInspector.FileNameProblem(name, kind) is { } nameProblem)

@@ -1,3 +1,4 @@
+using Forgeline.Core.Images;
 using Forgeline.Core.Sources;
 using Forgeline.Core.Workers;
 using Forgeline.Rpm;
@@ -11,7 +12,10 @@ public static class UploadInspector
     public static readonly IReadOnlySet<string> SourceKinds = new HashSet<string>(StringComparer.Ordinal) { "srpm", "directory" };
 
     /// <summary>The kinds of artifact a worker may upload: packages, and the package list of the root a build ran in.</summary>
-    public static readonly IReadOnlySet<string> ArtifactKinds = new HashSet<string>(StringComparer.Ordinal) { "rpm", "srpm", JobRootReport.PackagesArtifactKind };
+    public static readonly IReadOnlySet<string> ArtifactKinds = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "rpm", "srpm", JobRootReport.PackagesArtifactKind, ImageArtifacts.Image, ImageArtifacts.Disk, ImageArtifacts.Screenshot, ImageArtifacts.JUnit,
+    };
 
     /// <summary>The largest root package list accepted (a root of a few thousand packages takes a fraction of it).</summary>
     public const long MaxRootPackagesBytes = 2 * 1024 * 1024;
@@ -42,6 +46,8 @@ public static class UploadInspector
 
             case JobRootReport.PackagesArtifactKind:
                 return RootPackagesProblem(file);
+            case ImageArtifacts.Image or ImageArtifacts.Disk or ImageArtifacts.Screenshot or ImageArtifacts.JUnit:
+                return ImageArtifacts.ContentProblem(kind, file);
             default:
                 return $"unknown kind '{kind}'";
         }
@@ -128,6 +134,7 @@ public static class UploadInspector
             "srpm" when !name.EndsWith(".src.rpm", StringComparison.Ordinal) => $"'{name}' must end in .src.rpm",
             "rpm" when !name.EndsWith(".rpm", StringComparison.Ordinal) || name.EndsWith(".src.rpm", StringComparison.Ordinal) => $"'{name}' must end in .<arch>.rpm",
             JobRootReport.PackagesArtifactKind when name != JobRootReport.PackagesArtifactName => $"a root package list is named {JobRootReport.PackagesArtifactName}, not '{name}'",
+            ImageArtifacts.Image or ImageArtifacts.Disk or ImageArtifacts.Screenshot or ImageArtifacts.JUnit => ImageArtifacts.NameProblem(kind, name),
             _ => null,
         };
     }

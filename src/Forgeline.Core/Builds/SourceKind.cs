@@ -14,4 +14,10 @@ public enum SourceKind
 
     /// <summary>A git repository, cloned by the worker.</summary>
     Git,
+
+    /// <summary>
+    /// An image job of the images part: the uploaded blob is an <see cref="Images.ImageJobSpec"/> (build an OS image, or
+    /// boot one in a VM and run a test job). Only workers with the <c>qemu</c> label take them.
+    /// </summary>
+    Image,
 }
