@@ -11,5 +11,5 @@ public static class Secrets
     public static string New(string prefix) => prefix + Base64Url.Encode(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>Lower-case hex sha256 of <paramref name="secret"/>: what is stored and looked up.</summary>
-    public static string HashOf(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+    public static string HashOf(string secret) => Sha256Hex.OfText(secret);
 }

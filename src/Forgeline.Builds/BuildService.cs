@@ -32,7 +32,7 @@ public sealed partial class BuildService(
     {
         if (!UploadInspector.SourceKinds.Contains(kind))
         {
-            return ServiceResult<UploadResult>.Fail(ServiceError.Invalid, $"unknown upload kind '{kind}'; use 'srpm' or 'directory'");
+            return ServiceResult<UploadResult>.Fail(ServiceError.Invalid, $"unknown upload kind '{kind}'; use 'srpm', 'directory' or '{ImageJobSpec.UploadKind}'");
         }
 
         if (expectedSha256 is not null && !Sha256Hex.IsValid(expectedSha256))
@@ -399,18 +399,9 @@ public sealed partial class BuildService(
 
                 return null;
             case SourceKind.Image:
-                if (!Sha256Hex.IsValid(source.Blob) || !store.Contains(source.Blob!))
-                {
-                    return "an image job's source.blob must be the sha256 of its uploaded spec";
-                }
-
-                var specPath = store.PathOf(source.Blob!);
-                if (new FileInfo(specPath).Length > ImageJobSpec.MaxBytes)
-                {
-                    return $"an image job spec may be at most {ImageJobSpec.MaxBytes / 1024} KiB";
-                }
-
-                return ImageJobSpec.Parse(File.ReadAllBytes(specPath), out var problem) is null ? problem : null;
+                return Sha256Hex.IsValid(source.Blob) && store.Contains(source.Blob!)
+                    ? UploadInspector.FindProblem(ImageJobSpec.UploadKind, store.PathOf(source.Blob!))
+                    : "an image job's source.blob must be the sha256 of its uploaded spec (POST /api/v1/uploads?kind=image-job)";
             default:
                 return $"unknown source kind '{source.Kind}'";
         }

@@ -9,6 +9,9 @@ public static class Sha256Hex
     public static bool IsValid(string? value) =>
         value is { Length: 64 } && value.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f'));
 
+    /// <summary>Digest of <paramref name="text"/>'s UTF-8 bytes (what is kept of a secret token instead of the token).</summary>
+    public static string OfText(string text) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+
     /// <summary>Digest of a whole stream, read from its current position.</summary>
     public static async Task<string> OfStreamAsync(Stream stream, CancellationToken cancellationToken = default) =>
         Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));

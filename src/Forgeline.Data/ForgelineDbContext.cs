@@ -255,6 +255,7 @@ public sealed partial class ForgelineDbContext(DbContextOptions<ForgelineDbConte
         });
         ConfigureMessageCenter(modelBuilder);
         ConfigurePlayground(modelBuilder);
+        ConfigureImages(modelBuilder);
         ConfigureAccounts(modelBuilder);
     }
 

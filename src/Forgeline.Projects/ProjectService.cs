@@ -1,3 +1,4 @@
+using Forgeline.Core.Workers;
 using System.Text.Json;
 using Forgeline.Core;
 using Forgeline.Core.Accounts;
@@ -239,6 +240,11 @@ public sealed partial class ProjectService(
         var project = await (tracked ? query : query.AsNoTracking()).FirstOrDefaultAsync(cancellationToken);
         return project is not null && ProjectAccess.CanSee(project, caller) ? project : null;
     }
+
+    /// <summary>The RPMs of <paramref name="project"/>'s repository of <paramref name="chroot"/> as published now (file names and digests in the artifact store).</summary>
+    public async Task<List<JobDependency>> PublishedPackagesAsync(ProjectRecord project, string chroot, CancellationToken cancellationToken) =>
+        (await db.RepositoryPackages.AsNoTracking().Where(r => r.ProjectId == project.Id && r.Chroot == chroot).OrderBy(r => r.FileName).ToListAsync(cancellationToken))
+            .Select(r => new JobDependency(r.FileName, r.Sha256)).ToList();
 
     /// <summary>
     /// The project if the caller may see it and do what <paramref name="need"/> names: the one place that turns

@@ -84,11 +84,18 @@ public sealed class ProjectSigner(ISigningBackend backend, ArtifactStore store, 
     }
 
     /// <summary>A detached, armored signature of a repository's repomd.xml, checked before it is returned.</summary>
-    public async Task<string> SignRepomdAsync(ProjectRecord project, byte[] repomd, CancellationToken cancellationToken)
+    public Task<string> SignRepomdAsync(ProjectRecord project, byte[] repomd, CancellationToken cancellationToken) =>
+        SignDetachedAsync(project, () => new MemoryStream(repomd, writable: false), "repomd.xml", cancellationToken);
+
+    /// <summary>
+    /// A detached, armored signature of the file <paramref name="open"/> reads (an image, a repository's repomd.xml) made with
+    /// the project's key, checked before it is returned; <see cref="InvalidOperationException"/> says why when it cannot be made.
+    /// </summary>
+    public async Task<string> SignDetachedAsync(ProjectRecord project, Func<Stream> open, string name, CancellationToken cancellationToken)
     {
         try
         {
-            var signature = await Signer(project).SignDetachedAsync(() => new MemoryStream(repomd, writable: false), "repomd.xml", cancellationToken);
+            var signature = await Signer(project).SignDetachedAsync(open, name, cancellationToken);
             return OpenPgpDetachedSignature.Armor(signature);
         }
         catch (SigningFailedException e) when (e.Error == ServiceError.NotFound)
@@ -97,11 +104,11 @@ public sealed class ProjectSigner(ISigningBackend backend, ArtifactStore store, 
         }
         catch (OpenPgpRequestException e)
         {
-            throw new InvalidOperationException($"repomd.xml of project '{project.Name}' was not published: {e.Message}");
+            throw new InvalidOperationException($"{name} of project '{project.Name}' was not signed: {e.Message}");
         }
         catch (SigningFailedException e)
         {
-            throw new InvalidOperationException($"signing repomd.xml of project '{project.Name}' with key '{project.SigningKey}' ({backend.Description}) failed: {e.Message}");
+            throw new InvalidOperationException($"signing {name} of project '{project.Name}' with key '{project.SigningKey}' ({backend.Description}) failed: {e.Message}");
         }
     }
 

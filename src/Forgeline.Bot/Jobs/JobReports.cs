@@ -84,7 +84,7 @@ public sealed partial class JobReports(ForgelineDbContext db, IForgeClients forg
     }
 
     /// <summary>sha256 (lower-case hex) of a report token, as stored in <c>bot_job_runs.report_token_hash</c>.</summary>
-    public static string HashOf(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+    public static string HashOf(string token) => Sha256Hex.OfText(token);
 
     /// <summary>
     /// Whether <paramref name="token"/> hashes to <paramref name="storedHash"/>. The digests are compared in constant time,

@@ -9,7 +9,7 @@ namespace Forgeline.Builds.Artifacts;
 public static class UploadInspector
 {
     /// <summary>The kinds of upload a build can start from.</summary>
-    public static readonly IReadOnlySet<string> SourceKinds = new HashSet<string>(StringComparer.Ordinal) { "srpm", "directory" };
+    public static readonly IReadOnlySet<string> SourceKinds = new HashSet<string>(StringComparer.Ordinal) { "srpm", "directory", ImageJobSpec.UploadKind };
 
     /// <summary>The kinds of artifact a worker may upload: packages, and the package list of the root a build ran in.</summary>
     public static readonly IReadOnlySet<string> ArtifactKinds = new HashSet<string>(StringComparer.Ordinal)
@@ -28,6 +28,18 @@ public static class UploadInspector
         {
             case "directory":
                 return SourceArchive.FindProblem(file);
+            case ImageJobSpec.UploadKind:
+                if (file.Length > ImageJobSpec.MaxBytes)
+                {
+                    return $"an image job spec may be at most {ImageJobSpec.MaxBytes / 1024} KiB";
+                }
+
+                using (var buffer = new MemoryStream())
+                {
+                    file.CopyTo(buffer);
+                    return ImageJobSpec.Parse(buffer.ToArray(), out var problem) is null ? problem : null;
+                }
+
             case "srpm" or "rpm":
                 try
                 {

@@ -45,6 +45,19 @@ public sealed class TestJob
     /// <summary>Whether a passed job's disk becomes a template later jobs may boot.</summary>
     public bool PublishDisk { get; set; }
 
+    /// <summary>
+    /// Boot through the disk's own bootloader (firmware → MBR → syslinux or GRUB) instead of directly with the image's
+    /// kernel: slower under emulation, but it tests the bootloader too. Off by default.
+    /// </summary>
+    public bool Firmware { get; set; }
+
+    /// <summary>
+    /// Give the guest the image's project repositories as they are published now, as a read-only CD labelled
+    /// <c>REPOSITORY</c> (RPMs and repodata): how a guest without network upgrades from a newer publication
+    /// (<c>mount /dev/sr0 /mnt; rpm -Uvh /mnt/*.rpm</c>, or dnf with <c>--repofrompath</c>).
+    /// </summary>
+    public bool Repository { get; set; }
+
     /// <summary>What to do on the serial console, in order.</summary>
     public List<TestStep> Steps { get; set; } = [];
 }
