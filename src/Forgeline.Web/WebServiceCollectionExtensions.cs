@@ -5,6 +5,7 @@ using Forgeline.Web.Features.Assets;
 using Forgeline.Web.Features.Bot;
 using Forgeline.Web.Features.Builds;
 using Forgeline.Web.Features.Events;
+using Forgeline.Web.Features.Images;
 using Forgeline.Web.Features.Operations;
 using Forgeline.Web.Features.Playground;
 using Forgeline.Web.Features.Projects;
@@ -90,6 +91,7 @@ public static class WebServiceCollectionExtensions
             app.MapProjectEndpoints();
             app.MapRepositoryEndpoints();
             app.MapPlaygroundEndpoints();
+            app.MapImageEndpoints();
         }
 
         if (targets.HasFlag(ServerTargets.Bot))

@@ -1,3 +1,4 @@
+using Forgeline.Images.Server;
 using Forgeline.Bot;
 using Forgeline.Builds;
 using Forgeline.Core;
@@ -47,6 +48,7 @@ public static class ServerHost
         builder.Services.AddForgelineBot(builder.Configuration, runProcessor: targets.HasFlag(ServerTargets.Bot));
         builder.Services.AddForgelineMessageCenter(builder.Configuration, outboxSignal, runDispatcher: targets.HasFlag(ServerTargets.Events));
         builder.Services.AddForgelinePlayground(builder.Configuration, paths, runHost: targets.HasFlag(ServerTargets.Playground));
+        builder.Services.AddForgelineImages(builder.Configuration, runCoordinator: targets.HasFlag(ServerTargets.Scheduler));
         builder.Services.AddForgelineWeb(builder.Configuration, paths);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<BuildsOptions>>((kestrel, builds) =>
