@@ -8,6 +8,11 @@ namespace Forgeline.Images;
 internal static class YamlDocument
 {
     private static readonly IDeserializer Yaml = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
+    private static readonly ISerializer Writer = new SerializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance)
+        .ConfigureDefaultValuesHandling(DefaultValuesHandling.OmitNull).Build();
+
+    /// <summary>Writes <paramref name="document"/> back as YAML with the same keys.</summary>
+    public static string Write<T>(T document) => Writer.Serialize(document);
 
     /// <summary>
     /// Parses <paramref name="yaml"/> as <typeparamref name="T"/> and checks it with <paramref name="findProblem"/>;

@@ -13,6 +13,24 @@ public static class ImageDefinitionReader
     public static ImageDefinition Read(string yaml, string source) =>
         YamlDocument.Read<ImageDefinition>(yaml, source, "an image needs at least a name, repositories and packages", FindProblem, m => new ImageDefinitionException(m));
 
+    /// <summary>
+    /// <paramref name="yaml"/> with every repository key given as a path (next to the definition, in
+    /// <paramref name="directory"/>) replaced by the armored key it holds, as the server takes it; unchanged when none is.
+    /// </summary>
+    public static string InlineKeys(string yaml, string source, string directory)
+    {
+        var image = Read(yaml, source);
+        var changed = false;
+        foreach (var repository in image.Repositories.Where(r => r.GpgKey is { } key && !key.Contains("-----BEGIN PGP", StringComparison.Ordinal)))
+        {
+            var path = Path.GetFullPath(repository.GpgKey!, directory);
+            repository.GpgKey = File.Exists(path) ? File.ReadAllText(path) : throw new ImageDefinitionException($"{source}: gpg_key {repository.GpgKey}: there is no such file next to the definition");
+            changed = true;
+        }
+
+        return changed ? YamlDocument.Write(image) : yaml;
+    }
+
     /// <summary>What is wrong with <paramref name="image"/>, in words, or null.</summary>
     public static string? FindProblem(ImageDefinition image)
     {
