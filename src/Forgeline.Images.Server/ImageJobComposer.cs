@@ -81,7 +81,7 @@ public sealed class ImageJobComposer(BuildService builds, ProjectService project
         }
 
         var rpms = planJob.Repository ? await PublishedAsync(definition, cancellationToken) : null;
-        var spec = new ImageJobSpec(Vm: new VmJobSpec(run.Yaml, run.Plan, job.Name, disk, kernel, initrd, definition.Kernel.Cmdline, rpms));
+        var spec = new ImageJobSpec(Vm: new ImageVmJobSpec(run.Yaml, run.Plan, job.Name, disk, kernel, initrd, definition.Kernel.Cmdline, rpms));
         return await SubmitAsync(project, spec, $"{run.Plan}-{job.Name}.vm.json", $"image-job/{job.Id}", cancellationToken);
     }
 

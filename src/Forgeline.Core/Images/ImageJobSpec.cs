@@ -10,7 +10,7 @@ namespace Forgeline.Core.Images;
 /// </summary>
 /// <param name="Build">An image build, or null.</param>
 /// <param name="Vm">A VM test job, or null.</param>
-public sealed record ImageJobSpec(ImageBuildSpec? Build = null, VmJobSpec? Vm = null)
+public sealed record ImageJobSpec(ImageBuildSpec? Build = null, ImageVmJobSpec? Vm = null)
 {
     /// <summary>The worker label image jobs ask for: the worker has QEMU and the image tools (<c>kvm</c> workers have it too).</summary>
     public const string QemuLabel = "qemu";
@@ -78,7 +78,7 @@ public sealed record ImageBuildSpec(string Name, string Definition, IReadOnlyLis
 /// RPMs of the image's project repositories as published now, given to the guest as a read-only CD (with repodata):
 /// how a guest without network upgrades from a newer publication. Empty unless the job asks for it.
 /// </param>
-public sealed record VmJobSpec(
+public sealed record ImageVmJobSpec(
     string Plan,
     string PlanName,
     string Job,
