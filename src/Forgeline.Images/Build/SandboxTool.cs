@@ -6,7 +6,8 @@ namespace Forgeline.Images.Build;
 /// <summary>
 /// Runs the packing tools (mkfs.ext4, mcopy, syslinux, sfdisk, qemu-img, xorriso, tar, cpio, xz) in bubblewrap: a
 /// single-uid user namespace where the caller is uid 0 (so the root's files are owned by root in what is made), no
-/// network and no other namespace shared, the host's / read-only and only the given directories writable. Never host
+/// network and no other namespace shared, the host's / read-only (the root and the work may be anywhere, /tmp too)
+/// and only the given directories writable; TMPDIR is the working directory. Never host
 /// root, no loop devices, no mounts. Tools are found on <see cref="SearchPath"/> before the sandbox starts, so a
 /// missing one is named with the Debian package that has it.
 /// </summary>
@@ -87,7 +88,7 @@ public sealed class SandboxTool(string searchPath)
         var arguments = new List<string>
         {
             "--unshare-all", "--unshare-user", "--uid", "0", "--gid", "0", "--die-with-parent", "--new-session",
-            "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--cap-drop", "ALL",
+            "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--cap-drop", "ALL",
         };
         foreach (var capability in Capabilities)
         {
@@ -99,7 +100,7 @@ public sealed class SandboxTool(string searchPath)
             arguments.AddRange(["--bind", directory, directory]);
         }
 
-        arguments.AddRange(["--clearenv", "--setenv", "PATH", "/usr/sbin:/usr/bin:/sbin:/bin", "--setenv", "LC_ALL", "C", "--setenv", "HOME", "/tmp"]);
+        arguments.AddRange(["--clearenv", "--setenv", "PATH", "/usr/sbin:/usr/bin:/sbin:/bin", "--setenv", "LC_ALL", "C", "--setenv", "HOME", workingDirectory, "--setenv", "TMPDIR", workingDirectory]);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             arguments.AddRange(["--setenv", name, value]);
@@ -119,7 +120,17 @@ public sealed class SandboxTool(string searchPath)
     /// <summary>Runs a prepared process; returns its exit status and error output.</summary>
     public static async Task<(int ExitCode, string Stderr)> RunProcessAsync(ProcessStartInfo start, string? stdin, string? stdoutPath, CancellationToken cancellationToken)
     {
-        using var process = Process.Start(start) ?? throw new ImageBuildException($"{start.FileName} could not be started");
+        Process started;
+        try
+        {
+            started = await SandboxLauncher.StartAsync(start);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new ImageBuildException($"{start.FileName} could not be started: {e.Message}", e);
+        }
+
+        using var process = started;
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         Task output;
         if (stdoutPath is null)
@@ -133,12 +144,20 @@ public sealed class SandboxTool(string searchPath)
 
         try
         {
-            if (stdin is not null)
+            try
             {
-                await process.StandardInput.WriteAsync(new StringBuilder(stdin), cancellationToken);
+                if (stdin is not null)
+                {
+                    await process.StandardInput.WriteAsync(new StringBuilder(stdin), cancellationToken);
+                }
+
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // It exited without reading its input; its exit status says why.
             }
 
-            process.StandardInput.Close();
             await process.WaitForExitAsync(cancellationToken);
             await output;
             return (process.ExitCode, await stderr);
