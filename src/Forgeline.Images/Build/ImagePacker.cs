@@ -47,7 +47,12 @@ public sealed class ImagePacker
             throw new ImageBuildException($"unknown image format {string.Join(", ", unknown)}: use {string.Join(", ", Formats)}");
         }
 
-        tools.Find("bwrap");
+        // Every tool the formats need, before anything is done: a worker without one fails at once, saying which.
+        foreach (var tool in RequiredTools(definition))
+        {
+            tools.Find(tool);
+        }
+
         var staging = Path.Combine(Path.GetFullPath(workDirectory), $"pack-{Guid.NewGuid():N}");
         var output = Path.Combine(staging, "out");
         var scratch = Path.Combine(staging, "work");
@@ -79,6 +84,29 @@ public sealed class ImagePacker
         {
             Directory.Delete(staging, recursive: true);
         }
+    }
+
+    /// <summary>The programs packing <paramref name="definition"/> runs (the kernel's decompressor is found when needed).</summary>
+    public static IReadOnlyList<string> RequiredTools(ImageDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var needed = new List<string> { "bwrap", "sh", "find", "sort", "cpio", "busybox" };
+        if (definition.Formats.Contains("rootfs"))
+        {
+            needed.AddRange(["tar", "gzip"]);
+        }
+
+        if (definition.Formats.Contains("qcow2") || definition.Formats.Contains("raw"))
+        {
+            needed.AddRange(["mkfs.ext4", "mkfs.vfat", "mcopy", "syslinux", "sfdisk", "dd", "qemu-img"]);
+        }
+
+        if (definition.Formats.Contains("iso"))
+        {
+            needed.Add("xorriso");
+        }
+
+        return needed;
     }
 
     private async Task<List<(string Kind, string Name)>> BuildAsync(

@@ -8,9 +8,12 @@ namespace Forgeline.Images.Build;
 /// </summary>
 public sealed class Initramfs(SandboxTool tools)
 {
-    /// <summary>The modules stage 1 loads (with what they depend on), when the kernel has them as modules.</summary>
+    /// <summary>
+    /// The modules stage 1 loads (with what modules.dep says they depend on), when the kernel has them as modules.
+    /// crc32c is ext4's soft dependency (through the crypto API, so not in modules.dep): without it ext4 cannot mount.
+    /// </summary>
     public static readonly IReadOnlyList<string> Modules =
-        ["virtio_pci", "virtio_blk", "virtio_scsi", "ext4", "sr_mod", "isofs", "bochs"];
+        ["virtio_pci", "virtio_blk", "virtio_scsi", "crc32c_intel", "crc32c_generic", "ext4", "sr_mod", "isofs", "bochs"];
 
     private const string Init = """
         #!/.fl-stage1/busybox sh
