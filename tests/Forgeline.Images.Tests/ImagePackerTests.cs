@@ -77,6 +77,7 @@ public sealed class ImagePackerTests(ITestOutputHelper output) : IDisposable
         var listing = await Run("tar", "-tvzf", Kind(files, "rootfs"), "--numeric-owner");
         listing.Split('\n').ShouldContain(l => l.EndsWith(" ./usr/bin/rpm", StringComparison.Ordinal) && l.Contains(" 0/0 ", StringComparison.Ordinal));
         listing.ShouldContain("./boot/vmlinuz-");
+        listing.ShouldNotContain("./var/cache/forgeline-dnf", Case.Sensitive, "dnf's cache is not part of the image");
 
         var iso = await Run("xorriso", "-indev", Kind(files, "iso"), "-find", "/", "-type", "f");
         iso.ShouldContain("'/isolinux/isolinux.bin'");
