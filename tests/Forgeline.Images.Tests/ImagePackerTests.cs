@@ -196,7 +196,9 @@ public sealed class ImagePackerTests(ITestOutputHelper output) : IDisposable
 
         image.Files.Select(f => f.Kind).Order().ShouldBe(["initrd", "iso", "qcow2", "vmlinux"]);
         (await Run("qemu-img", "check", image.Qcow2)).ShouldContain("No errors were found");
-        (await Sha256Hex.OfFileAsync(image.Vmlinux)).ShouldBe(image.Files.Single(f => f.Kind == "vmlinux").Sha256);
+        var vmlinux = image.Files.Single(f => f.Kind == "vmlinux").Sha256;
+        (await Sha256Hex.OfFileAsync(image.Vmlinux)).ShouldBe(vmlinux);
+        Directory.GetFiles(TinyImage.KernelCache, "vmlinux-*").ShouldContain(f => Sha256Hex.OfFileAsync(f, default).Result == vmlinux, "the extracted kernel is kept for the next build");
         image.Log.ShouldContain(l => l.StartsWith("stage 1 loads ", StringComparison.Ordinal) && l.Contains("virtio_blk.ko", StringComparison.Ordinal));
         Directory.GetFiles(image.Distribution.UpdatesRepositoryPath, "fl-hello-1.1-1.noarch.rpm", SearchOption.AllDirectories).ShouldNotBeEmpty();
         Directory.GetFiles(image.Distribution.RepositoryPath, "fl-hello-1.1-1.noarch.rpm", SearchOption.AllDirectories).ShouldBeEmpty();

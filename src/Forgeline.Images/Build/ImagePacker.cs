@@ -17,11 +17,17 @@ public sealed class ImagePacker
     public static readonly IReadOnlyList<string> Formats = ["qcow2", "raw", "rootfs", "iso"];
 
     private readonly SandboxTool tools;
+    private readonly string? kernelCache;
 
-    /// <summary>A packer that finds its tools on <paramref name="searchPath"/> (default: this process's PATH).</summary>
-    public ImagePacker(string? searchPath = null)
+    /// <summary>
+    /// A packer that finds its tools on <paramref name="searchPath"/> (default: this process's PATH) and, when
+    /// <paramref name="kernelCache"/> is given, keeps each extracted vmlinux there by the sha256 of its vmlinuz (the
+    /// extraction takes seconds and nightly images rarely change kernel).
+    /// </summary>
+    public ImagePacker(string? searchPath = null, string? kernelCache = null)
     {
         tools = new SandboxTool(searchPath ?? Environment.GetEnvironmentVariable("PATH") ?? "/usr/sbin:/usr/bin:/sbin:/bin");
+        this.kernelCache = kernelCache;
     }
 
     /// <summary>
@@ -86,6 +92,30 @@ public sealed class ImagePacker
         }
     }
 
+    private async Task VmlinuxAsync(KernelFiles kernel, string destination, string scratch, Func<string, Task> log, CancellationToken cancellationToken)
+    {
+        if (kernelCache is null)
+        {
+            await kernel.ExtractVmlinuxAsync(tools, destination, scratch, cancellationToken);
+            return;
+        }
+
+        var cached = Path.Combine(kernelCache, $"vmlinux-{await Sha256Hex.OfFileAsync(kernel.Vmlinuz, cancellationToken)}");
+        if (!File.Exists(cached))
+        {
+            Directory.CreateDirectory(kernelCache);
+            var partial = $"{cached}.{Guid.NewGuid():N}.partial";
+            await kernel.ExtractVmlinuxAsync(tools, partial, scratch, cancellationToken);
+            File.Move(partial, cached, overwrite: true);
+        }
+        else
+        {
+            await log($"vmlinux of {kernel.Version} from the kernel cache");
+        }
+
+        File.Copy(cached, destination, overwrite: true);
+    }
+
     /// <summary>The programs packing <paramref name="definition"/> runs (the kernel's decompressor is found when needed).</summary>
     public static IReadOnlyList<string> RequiredTools(ImageDefinition definition)
     {
@@ -141,7 +171,7 @@ public sealed class ImagePacker
         {
             await log($"kernel {kernel.Version}, command line '{cmdline}'");
             var vmlinux = $"{name}.vmlinux";
-            await Step("vmlinux (the ELF kernel for direct boot)", () => kernel.ExtractVmlinuxAsync(tools, Path.Combine(output, vmlinux), scratch, cancellationToken));
+            await Step("vmlinux (the ELF kernel for direct boot)", () => VmlinuxAsync(kernel, Path.Combine(output, vmlinux), scratch, log, cancellationToken));
             made.Add(("vmlinux", vmlinux));
             var initrd = $"{name}.initrd";
             await Step("stage-1 initramfs", async () =>

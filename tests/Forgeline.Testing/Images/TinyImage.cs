@@ -62,6 +62,9 @@ public sealed class TinyImage
     /// <summary>The live ISO.</summary>
     public string Iso => File("iso");
 
+    /// <summary>Where the fixture keeps extracted vmlinux files between test runs (by the sha256 of the vmlinuz).</summary>
+    public static string KernelCache => Path.Combine(DebianPackageCache.Root, "vmlinux-cache");
+
     /// <summary>The image, built on the first call in this test process under the distribution's directory.</summary>
     public static Task<TinyImage> BuildAsync() => Shared.Value;
 
@@ -85,7 +88,9 @@ public sealed class TinyImage
         var work = Path.Combine(directory, "work");
         await distribution.InstallAsync(root, work, TinyDistribution.ImagePackages);
         var log = new List<string>();
-        var files = await new ImagePacker().PackAsync(Definition(), root, Path.Combine(directory, "out"), work, line =>
+        // The vmlinux extraction (seconds under load) is kept per machine; ImagePackerTests extracts without the cache.
+        var packer = new ImagePacker(kernelCache: KernelCache);
+        var files = await packer.PackAsync(Definition(), root, Path.Combine(directory, "out"), work, line =>
         {
             lock (log)
             {
