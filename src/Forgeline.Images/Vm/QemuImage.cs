@@ -43,7 +43,7 @@ public sealed class QemuImage(string qemuImgPath = "qemu-img")
                 var error = process.StandardError.ReadToEndAsync(cancellationToken);
                 var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
                 await process.WaitForExitAsync(cancellationToken);
-                var message = ((await error).Trim() + " " + (await output).Trim()).Trim();
+                var message = ((await error).Trim() + " " + (await output).Trim()).Trim().ReplaceLineEndings(" ");
                 return new Outcome(process.ExitCode == 0, process.ExitCode == 0 ? "" : message.Length > 0 ? message : $"qemu-img exited with {process.ExitCode}", clock.Elapsed);
             }
             catch (OperationCanceledException)

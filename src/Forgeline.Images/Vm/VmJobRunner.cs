@@ -95,7 +95,7 @@ public sealed class VmJobRunner(VmRunnerOptions? options = null)
 
             if (failure is not null)
             {
-                (screenshot, var note) = await ScreenshotAsync(qemu, job);
+                (screenshot, var note) = await ScreenshotAsync(qemu, job, failure);
                 return Result(false, failure + note);
             }
 
@@ -209,12 +209,13 @@ public sealed class VmJobRunner(VmRunnerOptions? options = null)
         return qemu.ExitCode == 0 ? null : $"QEMU exited with {qemu.ExitCode} at power-off: {await qemu.TailAsync()}";
     }
 
-    private static async Task<(string? Path, string Note)> ScreenshotAsync(QemuProcess qemu, VmJobFiles job)
+    private static async Task<(string? Path, string Note)> ScreenshotAsync(QemuProcess qemu, VmJobFiles job, string failure)
     {
         if (qemu.HasExited)
         {
             var tail = await qemu.TailAsync();
-            return (null, $" (QEMU had exited with {qemu.ExitCode}{(tail.Length > 0 ? ": " + tail : "")}; no screenshot)");
+            var said = tail.Length > 0 && !failure.Contains(tail, StringComparison.Ordinal) ? ": " + tail : "";
+            return (null, $" (QEMU had exited with {qemu.ExitCode}{said}; no screenshot)");
         }
 
         using var patience = new CancellationTokenSource(ScreenshotTimeout);

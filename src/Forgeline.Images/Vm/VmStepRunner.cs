@@ -43,7 +43,8 @@ internal sealed class VmStepRunner(SerialConsole console, QemuProcess qemu, stri
             {
                 failure = e.Message;
                 detail = e.Message;
-                if (qemu.HasExited)
+                // A closed console means QEMU is ending (or has crashed): its own words are the better reason.
+                if (console.Closed && await qemu.WaitForExitAsync(TimeSpan.FromSeconds(5), CancellationToken.None))
                 {
                     failure += $"; QEMU exited with {qemu.ExitCode}: {await qemu.TailAsync()}".TrimEnd(' ', ':');
                 }
