@@ -69,7 +69,15 @@ public sealed class VmJobRunner(VmRunnerOptions? options = null)
         SerialConsole? console = null;
         try
         {
-            serial = await ConnectSerialAsync(job.SerialSocket, qemu, limit.Token);
+            try
+            {
+                serial = await ConnectSerialAsync(job.SerialSocket, qemu, limit.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return Result(false, $"QEMU did not open its serial console within the job's time limit of {spec.Timeout.TotalSeconds:0} s: {await qemu.TailAsync()}");
+            }
+
             if (serial is null)
             {
                 return Result(false, $"QEMU stopped at start (exit status {qemu.ExitCode}): {await qemu.TailAsync()}");

@@ -34,7 +34,20 @@ public sealed class VmJobRunnerTests(ITestOutputHelper output) : IDisposable
             new TestStep { Run = "printf '%s\\n' '<testsuite name=\"guest\"><testcase name=\"a\"/><testcase name=\"b\"/></testsuite>' > /tmp/junit.xml" },
             new TestStep { Junit = "/tmp/junit.xml" });
 
-        var result = await new VmJobRunner(Tcg).RunAsync(spec, Job("pass"), line => { lock (lines) { lines.Add(line); } });
+        string? sandbox = null;
+        var result = await new VmJobRunner(Tcg).RunAsync(spec, Job("pass"), line =>
+        {
+            lock (lines)
+            {
+                lines.Add(line);
+            }
+
+            // While the guest runs: QEMU is in namespaces of its own with no capabilities.
+            if (line.Contains(image.Ready, StringComparison.Ordinal))
+            {
+                sandbox = DescribeQemuSandbox(root);
+            }
+        });
 
         Report(result);
         result.Passed.ShouldBeTrue(result.Reason);
@@ -52,6 +65,7 @@ public sealed class VmJobRunnerTests(ITestOutputHelper output) : IDisposable
             lines.ShouldContain(l => l.Contains(image.Ready, StringComparison.Ordinal));
         }
 
+        sandbox.ShouldBe("own network namespace, own mount namespace, no capabilities");
         Sha256(image.Disk).ShouldBe(before, "the base disk must never be written");
         QemuProcessesUsing(root).ShouldBeEmpty();
     }
@@ -170,11 +184,34 @@ public sealed class VmJobRunnerTests(ITestOutputHelper output) : IDisposable
         BinaryPrimitives.ReadUInt64BigEndian(header.AsSpan(8)).ShouldBe(0UL, "a published disk is standalone: no backing file");
 
         var instance = await runner.RunAsync(
-            Spec(published, new TestStep { Wait = image.Ready }, new TestStep { Run = $"grep -qx {marker} /var/lib/fl-chain-marker" }),
+            Spec(published, new TestStep { Wait = image.Ready }, new TestStep { Run = $"grep -qx {marker} /var/lib/fl-chain-marker" }) with { Network = true },
             Job("instance"));
         Report(instance);
         instance.Passed.ShouldBeTrue(instance.Reason);
         QemuProcessesUsing(root).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Cancelling_a_job_kills_its_qemu_and_throws()
+    {
+        image.Require();
+        using var cancel = new CancellationTokenSource();
+        var spec = Spec(image.Disk, new TestStep { Wait = image.Ready }, new TestStep { Wait = "TEXT-THE-GUEST-NEVER-PRINTS" });
+
+        var whileRunning = 0;
+
+        await Should.ThrowAsync<OperationCanceledException>(() => new VmJobRunner(Tcg).RunAsync(spec, Job("cancel"), line =>
+        {
+            if (line.Contains(image.Ready, StringComparison.Ordinal))
+            {
+                whileRunning = QemuProcessesUsing(root).Count;
+                cancel.Cancel();
+            }
+        }, cancel.Token));
+
+        whileRunning.ShouldBeGreaterThan(0);
+        QemuProcessesUsing(root).ShouldBeEmpty();
+        File.ReadAllText(Path.Combine(Job("cancel"), "serial.log")).ShouldContain(image.Ready);
     }
 
     private VmJobSpec Spec(string disk, params TestStep[] steps) => new()
@@ -198,23 +235,38 @@ public sealed class VmJobRunnerTests(ITestOutputHelper output) : IDisposable
         return Convert.ToHexString(SHA256.HashData(file));
     }
 
+    private static string DescribeQemuSandbox(string directory)
+    {
+        var qemu = Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _))
+            .FirstOrDefault(d => Read(Path.Combine(d, "comm")).StartsWith("qemu-system", StringComparison.Ordinal) && Read(Path.Combine(d, "cmdline")).Contains(directory, StringComparison.Ordinal));
+        if (qemu is null)
+        {
+            return "no QEMU found";
+        }
+
+        string Namespace(string process, string kind) => new FileInfo(Path.Combine(process, "ns", kind)).LinkTarget ?? "?";
+        var capabilities = Read(Path.Combine(qemu, "status")).Split('\n').FirstOrDefault(l => l.StartsWith("CapEff:", StringComparison.Ordinal))?.Split('\t')[^1].Trim();
+        return string.Join(", ",
+            Namespace(qemu, "net") != Namespace("/proc/self", "net") ? "own network namespace" : "host network",
+            Namespace(qemu, "mnt") != Namespace("/proc/self", "mnt") ? "own mount namespace" : "host mounts",
+            capabilities == "0000000000000000" ? "no capabilities" : $"capabilities {capabilities}");
+    }
+
+    private static string Read(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+
     // Any process whose command line names the test's directory: QEMU (or bwrap around it) must be gone when a job ends.
     private static List<string> QemuProcessesUsing(string directory) =>
         Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _))
-            .Select(d =>
-            {
-                try
-                {
-                    return File.ReadAllText(Path.Combine(d, "cmdline")).Replace('\0', ' ');
-                }
-                catch (IOException)
-                {
-                    return "";
-                }
-                catch (UnauthorizedAccessException)
-                {
-                    return "";
-                }
-            })
+            .Select(d => Read(Path.Combine(d, "cmdline")).Replace('\0', ' '))
             .Where(c => c.Contains(directory, StringComparison.Ordinal) && c.Contains("qemu", StringComparison.Ordinal)).ToList();
 }
