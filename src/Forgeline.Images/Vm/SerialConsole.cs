@@ -41,6 +41,9 @@ public sealed partial class SerialConsole : IAsyncDisposable
         }
     }
 
+    /// <summary>Whether the guest's side has closed (the VM ended): nothing more will arrive.</summary>
+    public bool Closed => reading.IsCompleted;
+
     /// <summary>Waits until <paramref name="text"/> appears after what earlier steps consumed; fails after <paramref name="timeout"/>.</summary>
     public async Task WaitForAsync(string text, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         await WaitForMatchAsync(new Regex(Regex.Escape(text), RegexOptions.CultureInvariant), timeout, $"'{text}'", cancellationToken);
