@@ -11,20 +11,25 @@ namespace Forgeline.Images.Tests.Vm;
 /// failures with a screenshot and the serial log kept, a hung guest ended at its limit, corrupt disks, the base left
 /// unchanged, and a two-job chain through a published disk. One VM at a time (xunit runs a class's tests in turn).
 /// </summary>
-public sealed class VmJobRunnerTests(ITestOutputHelper output) : IDisposable
+public sealed class VmJobRunnerTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly VmRunnerOptions Tcg = new() { Accelerator = VmAccelerator.Tcg };
     private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
     private static readonly byte[] Qcow2Magic = [(byte)'Q', (byte)'F', (byte)'I', 0xFB];
-    private readonly VmTestImage image = new();
+    private VmTestImage image = null!;
     private readonly string root = Directory.CreateTempSubdirectory("fl-vm-").FullName;
 
-    public void Dispose() => Directory.Delete(root, recursive: true);
+    public async Task InitializeAsync() => image = await VmTestImage.GetAsync();
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(root, recursive: true);
+        return Task.CompletedTask;
+    }
 
     [Fact]
     public async Task A_passing_job_checks_exit_statuses_fetches_junit_and_never_writes_the_base()
     {
-        image.Require();
         var before = Sha256(image.Disk);
         var lines = new List<string>();
         var spec = Spec(image.Disk,
@@ -73,7 +78,6 @@ public sealed class VmJobRunnerTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task A_failing_run_step_fails_the_job_with_a_png_screenshot_and_the_serial_log_kept()
     {
-        image.Require();
         var spec = Spec(image.Disk,
             new TestStep { Wait = image.Ready },
             new TestStep { Run = "echo about-to-fail; false" },
@@ -101,7 +105,6 @@ public sealed class VmJobRunnerTests(ITestOutputHelper output) : IDisposable
     [InlineData("<testsuite><testcase name=\"padding-padding-padding-padding-padding-padding-padding-padding-padding-padding-padding-padding-padding-padding-padding-padding-padding-padding-padding-padding-padding-padding-\"/></testsuite>", "is larger than 200 bytes")]
     public async Task Failed_tests_and_bad_junit_files_fail_the_job_with_a_reason(string junit, string reason)
     {
-        image.Require();
         var spec = Spec(image.Disk,
             new TestStep { Wait = image.Ready },
             new TestStep { Run = $"printf '%s\\n' '{junit}' > /tmp/results.xml" },
@@ -119,7 +122,6 @@ public sealed class VmJobRunnerTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task A_hung_guest_ends_at_the_job_time_limit_with_its_serial_log_and_a_screenshot()
     {
-        image.Require();
         var spec = Spec(image.Disk, new TestStep { Wait = "TEXT-THE-GUEST-NEVER-PRINTS", TimeoutSeconds = 600 }) with { Timeout = TimeSpan.FromSeconds(6) };
 
         var result = await new VmJobRunner(Tcg).RunAsync(spec, Job("hung"));
@@ -137,7 +139,6 @@ public sealed class VmJobRunnerTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task A_corrupt_disk_fails_at_once_with_qemus_own_message()
     {
-        image.Require();
         var corrupt = Path.Combine(root, "corrupt.qcow2");
         await File.WriteAllTextAsync(corrupt, "this is not a disk image\n" + new string('x', 4096));
 
@@ -162,9 +163,8 @@ public sealed class VmJobRunnerTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task A_chain_boots_the_disk_the_previous_job_published_and_sees_what_it_wrote()
+    public async Task A_chain_boots_the_disk_the_previous_job_published_through_its_own_bootloader_and_sees_what_it_wrote()
     {
-        image.Require();
         var marker = Guid.NewGuid().ToString("N");
         var runner = new VmJobRunner(Tcg);
 
@@ -184,7 +184,7 @@ public sealed class VmJobRunnerTests(ITestOutputHelper output) : IDisposable
         BinaryPrimitives.ReadUInt64BigEndian(header.AsSpan(8)).ShouldBe(0UL, "a published disk is standalone: no backing file");
 
         var instance = await runner.RunAsync(
-            Spec(published, new TestStep { Wait = image.Ready }, new TestStep { Run = $"grep -qx {marker} /var/lib/fl-chain-marker" }) with { Network = true },
+            Spec(published, new TestStep { Wait = image.Ready }, new TestStep { Run = $"grep -qx {marker} /var/lib/fl-chain-marker" }) with { Network = true, Boot = VmBoot.Firmware },
             Job("instance"));
         Report(instance);
         instance.Passed.ShouldBeTrue(instance.Reason);
@@ -194,7 +194,6 @@ public sealed class VmJobRunnerTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Cancelling_a_job_kills_its_qemu_and_throws()
     {
-        image.Require();
         using var cancel = new CancellationTokenSource();
         var spec = Spec(image.Disk, new TestStep { Wait = image.Ready }, new TestStep { Wait = "TEXT-THE-GUEST-NEVER-PRINTS" });
 
