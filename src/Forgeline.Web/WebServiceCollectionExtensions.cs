@@ -68,7 +68,8 @@ public static class WebServiceCollectionExtensions
                 var path = context.Request.Path.Value ?? "/";
                 var owner = path is "/" || path.StartsWith("/builds", StringComparison.Ordinal) || path.StartsWith("/workers", StringComparison.Ordinal)
                         || path.StartsWith("/projects", StringComparison.Ordinal) || path.StartsWith("/repos", StringComparison.Ordinal)
-                        || path.StartsWith("/playground", StringComparison.Ordinal) ? ServerTargets.Api
+                        || path.StartsWith("/playground", StringComparison.Ordinal)
+                        || path.StartsWith("/images", StringComparison.Ordinal) ? ServerTargets.Api
                     : path.StartsWith("/keys", StringComparison.Ordinal) || path.StartsWith("/signatures", StringComparison.Ordinal) ? ServerTargets.Signer
                     : path.StartsWith("/bot", StringComparison.Ordinal) ? ServerTargets.Bot
                     : ServerTargets.None;

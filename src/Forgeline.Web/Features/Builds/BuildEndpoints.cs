@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Forgeline.Core;
 using Forgeline.Builds;
 using Forgeline.Core.Builds;
+using Forgeline.Core.Images;
 using Forgeline.Web.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -81,8 +82,18 @@ public static class BuildEndpoints
         }
 
         context.Response.Headers["X-Checksum-Sha256"] = artifact.Sha256;
-        var contentType = artifact.Kind == "log" ? "text/plain; charset=utf-8" : "application/x-rpm";
-        return TypedResults.File(content, contentType, artifact.Kind == "log" ? null : artifact.Name,
+        context.Response.Headers.XContentTypeOptions = "nosniff";
+        // A screenshot or JUnit file opens in the browser (the run page shows the screenshot inline); the rest downloads.
+        // JUnit XML comes from the guest, so it is shown as text: as XML it could carry XHTML script into this origin.
+        var (contentType, inline) = artifact.Kind switch
+        {
+            "log" => ("text/plain; charset=utf-8", true),
+            ImageArtifacts.Screenshot => ("image/png", true),
+            ImageArtifacts.JUnit => ("text/plain; charset=utf-8", true),
+            ImageArtifacts.Image or ImageArtifacts.Disk => ("application/octet-stream", false),
+            _ => ("application/x-rpm", false),
+        };
+        return TypedResults.File(content, contentType, inline ? null : artifact.Name,
             entityTag: new EntityTagHeaderValue($"\"{artifact.Sha256}\""), enableRangeProcessing: true);
     }
 }

@@ -46,6 +46,8 @@ public static class ImageEndpoints
         var api = app.MapGroup("/api/v1").WithTags("Images");
         api.MapGet("/image-builds/{id:long}", async Task<Results<Ok<ImageBuildDto>, ProblemHttpResult>> (long id, ClaimsPrincipal user, ImageQueries queries, CancellationToken ct) =>
             OkOrProblem(await queries.BuildAsync(Caller(user), id, ct))).WithSummary("One image build with its signed files");
+        api.MapGet("/image-builds/{id:long}/files/{name}.asc", SignatureAsync).Produces<string>(contentType: "text/plain")
+            .WithSummary("The detached armored OpenPGP signature of an image build's file (gpg --verify NAME.asc NAME)");
         api.MapGet("/image-runs/{id:long}", async Task<Results<Ok<ImageRunDto>, ProblemHttpResult>> (long id, ClaimsPrincipal user, ImageQueries queries, CancellationToken ct) =>
             OkOrProblem(await queries.RunAsync(Caller(user), id, ct))).WithSummary("One test run with its VM jobs");
         api.MapGet("/image-matrix", async (string? project, int? days, ClaimsPrincipal user, ImageQueries queries, CancellationToken ct) =>
@@ -57,6 +59,20 @@ public static class ImageEndpoints
     {
         var result = await runs.BuildAsync(Caller(user), project, name, cancellationToken);
         return result.IsSuccess ? TypedResults.Created($"/api/v1/image-builds/{result.Value!.Id}", result.Value) : Problem(result);
+    }
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> SignatureAsync(long id, string name, ClaimsPrincipal user, ImageQueries queries, CancellationToken cancellationToken)
+    {
+        var build = await queries.BuildAsync(Caller(user), id, cancellationToken);
+        if (!build.IsSuccess)
+        {
+            return Problem(build);
+        }
+
+        return build.Value!.Files.FirstOrDefault(f => f.Name == name) is { Signature: { } signature }
+            ? TypedResults.Text(signature, "text/plain; charset=utf-8")
+            : TypedResults.Problem(title: "Not found", statusCode: StatusCodes.Status404NotFound,
+                detail: $"image build {id} has no signed file '{name}'; its files are listed at /api/v1/image-builds/{id}");
     }
 
     private static async Task<Results<Created<ImageRunDto>, ProblemHttpResult>> StartAsync(string project, string name, ClaimsPrincipal user, ImageRuns runs, CancellationToken cancellationToken)

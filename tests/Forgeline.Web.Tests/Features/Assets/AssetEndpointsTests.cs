@@ -92,7 +92,8 @@ public sealed class AssetEndpointsTests : IAsyncLifetime
     public void The_assembly_carries_the_scripts_styles_and_xterm_with_its_licenses_but_not_the_readme()
     {
         EmbeddedAssets.Paths.ShouldBe(
-            ["playground/playground-list.js", "playground/playground-sessions.js", "playground/playground.css", "playground/playground.js",
+            ["builds/build-log.js", "images/image-matrix.js", "images/image-run.js", "images/images.css",
+             "playground/playground-list.js", "playground/playground-sessions.js", "playground/playground.css", "playground/playground.js",
              "vendor/xterm/LICENSE.addon-fit", "vendor/xterm/LICENSE.xterm", "vendor/xterm/addon-fit.js", "vendor/xterm/xterm.css", "vendor/xterm/xterm.js"],
             ignoreOrder: true);
     }
