@@ -5,6 +5,7 @@ using Forgeline.Builds.Logs;
 using Forgeline.Builds.Queue;
 using Forgeline.Builds.Scheduling;
 using Forgeline.Core.Builds;
+using Forgeline.Core.Images;
 using Forgeline.Core.Workers;
 using Forgeline.Data;
 using Forgeline.Data.Entities;
@@ -245,15 +246,25 @@ public sealed partial class JobService(
                 : LeaseLost<BuildState>();
         }
 
-        var hasRpms = await db.Artifacts.AnyAsync(a => a.BuildId == build.Id && a.Kind == "rpm", cancellationToken);
+        // A package build yields RPMs; an image build its image files; a VM job may yield nothing but its log.
+        var (expected, expectedName) = build.SourceKind == SourceKind.Image ? (ImageArtifacts.Image, "image files") : ("rpm", "RPMs");
+        var hasResults = build.SourceKind == SourceKind.Image && !await IsImageBuildAsync(build, cancellationToken)
+            || await db.Artifacts.AnyAsync(a => a.BuildId == build.Id && a.Kind == expected, cancellationToken);
         var (state, reason) = request.Outcome switch
         {
-            JobOutcome.Succeeded when !hasRpms => (BuildState.Failed, "the worker reported success but uploaded no RPMs"),
+            JobOutcome.Succeeded when !hasResults => (BuildState.Failed, $"the worker reported success but uploaded no {expectedName}"),
             JobOutcome.Succeeded => (BuildState.Succeeded, (string?)null),
             JobOutcome.Canceled => (BuildState.Canceled, build.Reason ?? "canceled"),
             _ => (BuildState.Failed, request.Reason ?? "the build failed"),
         };
         return await FinishAsync(build, leaseId, state, reason, request.Package, cancellationToken) ? state : LeaseLost<BuildState>();
+    }
+
+    /// <summary>Whether an image job builds an image (rather than running a VM job): its spec, from the store.</summary>
+    private async Task<bool> IsImageBuildAsync(BuildRecord build, CancellationToken cancellationToken)
+    {
+        var json = await File.ReadAllBytesAsync(store.PathOf(build.SourceBlob!), cancellationToken);
+        return ImageJobSpec.Parse(json, out _)?.Build is not null;
     }
 
     /// <summary>Takes a job back from a worker that is shutting down; it is queued again without counting an attempt.</summary>
