@@ -35,6 +35,9 @@ public sealed partial class BuildAgent(
 
     // What making build roots runs on the host: dnf (and rpm) to install, unshare to mount overlays, createrepo_c for the job's own RPMs.
     private static readonly string[] RootTools = ["dnf", "unshare", "createrepo_c"];
+
+    // What image jobs run on the host: QEMU and qemu-img, and what packing an image and a repository disk need.
+    private static readonly string[] ImageTools = ["qemu-system-x86_64", "qemu-img", "xorriso", "mkfs.ext4", "mkfs.vfat", "mcopy", "sfdisk", "syslinux", "cpio"];
     private Prepared? prepared;
 
     private WorkerOptions Options => options.Value;
@@ -104,8 +107,10 @@ public sealed partial class BuildAgent(
                 Directory.CreateDirectory(Options.WorkDirectory);
                 var environment = Options.Environment ?? await BuildEnvironment.ComputeAsync(environmentProbe ?? new HostBuildEnvironmentProbe(), cancellationToken);
                 var (cache, cacheStatus) = CompilerCache.ForWorker(Options, environment);
-                LogEnvironment(environment, Options.Environment is null ? "computed from the toolchain" : "configured", Options.Labels.Count == 0 ? "none" : string.Join(", ", Options.Labels), cacheStatus);
-                prepared = new Prepared(environment, cache, OpenRootCache());
+                var roots = OpenRootCache();
+                var (images, labels) = OpenImages(roots);
+                LogEnvironment(environment, Options.Environment is null ? "computed from the toolchain" : "configured", labels.Count == 0 ? "none" : string.Join(", ", labels), cacheStatus);
+                prepared = new Prepared(environment, cache, roots, images, labels);
             }
 
             return prepared;
@@ -146,6 +151,46 @@ public sealed partial class BuildAgent(
         }
     }
 
+    /// <summary>
+    /// Whether this worker runs image jobs, and its labels: the configured ones, plus <c>qemu</c> when it has QEMU and the
+    /// image tools (and a root cache, for dnf), plus <c>kvm</c> when VMs get KVM here.
+    /// </summary>
+    private (ImageRunnerOptions? Images, IReadOnlyList<string> Labels) OpenImages(BuildRootHost? roots)
+    {
+        var labels = new List<string>(Options.Labels);
+        if (!Options.Images)
+        {
+            LogImages("off (Forgeline:Worker:Images)");
+            return (null, labels);
+        }
+
+        if (ImageTools.FirstOrDefault(e => !ExecutableExists(e)) is { } missing)
+        {
+            LogImages($"off: {missing} is not installed (Debian packages qemu-system-x86, qemu-utils, xorriso, e2fsprogs, dosfstools, mtools, fdisk, syslinux, cpio)");
+            return (null, labels);
+        }
+
+        if (roots is null)
+        {
+            LogImages("off: image builds install with dnf into a root, and this worker makes no roots");
+            return (null, labels);
+        }
+
+        var accelerator = Enum.Parse<Forgeline.Images.Vm.VmAccelerator>(Options.VmAccelerator, ignoreCase: true);
+        var kvm = Forgeline.Images.Vm.QemuCommand.Resolve(accelerator) == Forgeline.Images.Vm.VmAccelerator.Kvm;
+        foreach (var label in kvm ? new[] { Core.Images.ImageJobSpec.QemuLabel, "kvm" } : [Core.Images.ImageJobSpec.QemuLabel])
+        {
+            if (!labels.Contains(label, StringComparer.Ordinal))
+            {
+                labels.Add(label);
+            }
+        }
+
+        var vm = new Forgeline.Images.Vm.VmRunnerOptions { Accelerator = accelerator, BwrapPath = Options.Bubblewrap };
+        LogImages($"on: VMs under {(kvm ? "KVM" : "TCG (no usable /dev/kvm: slow, fine for small images)")}");
+        return (new ImageRunnerOptions(vm, Path.Combine(roots.Cache.Directory, "vmlinux")), labels);
+    }
+
     private static bool ExecutableExists(string name) =>
         (System.Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':', StringSplitOptions.RemoveEmptyEntries).Any(d => File.Exists(Path.Combine(d, name)));
 
@@ -158,7 +203,7 @@ public sealed partial class BuildAgent(
     }
 
     private LeaseRequest LeaseRequest(Prepared setup, int waitSeconds) =>
-        new(Options.Name, Options.Arch, Options.Slots, waitSeconds, session, Options.Labels, setup.Environment, BuildRoots: setup.Roots is not null);
+        new(Options.Name, Options.Arch, Options.Slots, waitSeconds, session, setup.Labels, setup.Environment, BuildRoots: setup.Roots is not null);
 
     private async Task SlotLoopAsync(Prepared setup, CancellationToken stoppingToken)
     {
@@ -228,7 +273,7 @@ public sealed partial class BuildAgent(
                 await log.LineAsync($"worker {Options.Name} ({Options.Arch}, environment {setup.Environment}) building {lease.Source.Describe()}, attempt {lease.Attempt}");
                 try
                 {
-                    runner = new BuildRunner(new ServerJobTransfer(client, lease.LeaseId), new BubblewrapSandbox(Options.Bubblewrap), lease, log, workDirectory, setup.CompilerCache, time, setup.Roots);
+                    runner = new BuildRunner(new ServerJobTransfer(client, lease.LeaseId), new BubblewrapSandbox(Options.Bubblewrap), lease, log, workDirectory, setup.CompilerCache, time, setup.Roots, setup.Images);
                     var package = await runner.RunAsync(heartbeat.JobToken);
                     stored = runner.StoredArtifacts;
                     await log.LineAsync("build succeeded");
@@ -344,7 +389,7 @@ public sealed partial class BuildAgent(
     }
 
     /// <summary>What every job of this process shares.</summary>
-    private sealed record Prepared(string Environment, CompilerCache? CompilerCache, BuildRootHost? Roots);
+    private sealed record Prepared(string Environment, CompilerCache? CompilerCache, BuildRootHost? Roots, ImageRunnerOptions? Images, IReadOnlyList<string> Labels);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Worker {Worker} ({Arch}, {Slots} slots) asking {Server} for work")]
     private partial void LogStarted(string worker, string arch, int slots, Uri server);
@@ -369,6 +414,9 @@ public sealed partial class BuildAgent(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Build roots: {Status}")]
     private partial void LogRoots(string status);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Image jobs: {Status}")]
+    private partial void LogImages(string status);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Build {BuildId} handed back to the queue at shutdown")]
     private partial void LogJobReleased(long buildId);

@@ -22,9 +22,10 @@ namespace Forgeline.Worker;
 /// <param name="compilerCache">The worker's ccache, or null to build without one.</param>
 /// <param name="time">The clock of the job's deadline; the system's by default.</param>
 /// <param name="roots">What builds in a target's root need (cache, server); null when this worker cannot make roots.</param>
+/// <param name="images">What image jobs need (QEMU and the image tools); null when this worker cannot run them.</param>
 public sealed partial class BuildRunner(
     IJobTransfer transfer, BubblewrapSandbox sandbox, JobLease lease, IBuildLog log, string workDirectory, CompilerCache? compilerCache = null, TimeProvider? time = null,
-    BuildRootHost? roots = null)
+    BuildRootHost? roots = null, ImageRunnerOptions? images = null)
 {
     // Only the end of a failed step's output is searched for the cause.
     private const int TailBytes = 8 * 1024;
@@ -37,7 +38,7 @@ public sealed partial class BuildRunner(
     /// <summary>Results not uploaded because the server already holds them (an SRPM build's own SRPM), for the completion to name.</summary>
     public IReadOnlyList<StoredArtifact> StoredArtifacts => stored;
 
-    /// <summary>Builds and uploads; returns the package's name-version-release.</summary>
+    /// <summary>Builds and uploads; returns the package's name-version-release (for an image job, what it was).</summary>
     public async Task<string> RunAsync(CancellationToken stop)
     {
         deadline = jobClock.GetUtcNow().AddSeconds(lease.TimeoutSeconds);
@@ -47,6 +48,18 @@ public sealed partial class BuildRunner(
         }
 
         Directory.CreateDirectory(Path.Combine(workDirectory, "src"));
+        if (lease.Source.Kind == SourceKind.Image)
+        {
+            try
+            {
+                return await RunImageJobAsync(images, stop);
+            }
+            finally
+            {
+                ReleaseRoot();
+            }
+        }
+
         var fetchClock = System.Diagnostics.Stopwatch.StartNew();
         var srpm = lease.Source.Kind switch
         {

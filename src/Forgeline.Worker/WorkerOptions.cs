@@ -59,6 +59,15 @@ public sealed class WorkerOptions
     [Range(0, int.MaxValue)]
     public int RootCachePackagesMegabytes { get; set; } = 4096;
 
+    /// <summary>
+    /// Whether this worker runs image jobs (builds OS images, boots them in QEMU) when it can: it then adds the
+    /// <c>qemu</c> label, and <c>kvm</c> when <c>/dev/kvm</c> is usable.
+    /// </summary>
+    public bool Images { get; set; } = true;
+
+    /// <summary>The VMs' accelerator: <c>auto</c> (KVM when <c>/dev/kvm</c> opens, else TCG), <c>kvm</c> or <c>tcg</c> (inside a VM without working nested virtualisation).</summary>
+    public string VmAccelerator { get; set; } = "auto";
+
     /// <summary>Every problem with these settings, each naming the setting and saying what is allowed.</summary>
     public IReadOnlyList<string> FindProblems()
     {
@@ -71,6 +80,11 @@ public sealed class WorkerOptions
         foreach (var label in Labels.Where(l => !WorkerLabel.IsValid(l)))
         {
             problems.Add($"label '{label}' is not valid: use {WorkerLabel.Rule} (--label, Forgeline:Worker:Labels)");
+        }
+
+        if (!Enum.TryParse<Forgeline.Images.Vm.VmAccelerator>(VmAccelerator, ignoreCase: true, out _))
+        {
+            problems.Add($"the VM accelerator must be auto, kvm or tcg, not '{VmAccelerator}' (--vm-accelerator, Forgeline:Worker:VmAccelerator)");
         }
 
         if (RootCachePackagesMegabytes < 0)

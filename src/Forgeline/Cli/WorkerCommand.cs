@@ -23,11 +23,13 @@ public static class WorkerCommand
         var rootCache = new Option<string?>("--root-cache") { Description = "Cache of build roots and downloaded RPMs (default: <work-dir>/root-cache)" };
         var rootCachePackages = new Option<int?>("--root-cache-packages-mb") { Description = "MiB of downloaded RPMs kept per target (default 4096)" };
         var noRoots = new Option<bool>("--no-build-roots") { Description = "Take only builds without a target (host toolchain), even when dnf is installed" };
+        var noImages = new Option<bool>("--no-images") { Description = "Take no image jobs (OS image builds, VM tests), even when QEMU and the image tools are installed" };
+        var vmAccelerator = new Option<string?>("--vm-accelerator") { Description = "auto (KVM when /dev/kvm opens, else TCG), kvm or tcg" };
         var once = new Option<bool>("--once") { Description = "Lease one job, run it, report it and exit (exit 0 also when no job came)" };
         var wait = new Option<int>("--wait") { Description = "With --once: seconds to wait for a job", DefaultValueFactory = _ => 60 };
         var command = new Command("worker", "Join a Forgeline farm as a build worker (needs a token with the worker scope)")
         {
-            name, slots, arch, workDir, labels, environment, ccacheDir, noCcache, rootCache, rootCachePackages, noRoots, once, wait,
+            name, slots, arch, workDir, labels, environment, ccacheDir, noCcache, rootCache, rootCachePackages, noRoots, noImages, vmAccelerator, once, wait,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -48,6 +50,8 @@ public static class WorkerCommand
             options.RootCacheDirectory = parse.GetValue(rootCache) ?? options.RootCacheDirectory;
             options.RootCachePackagesMegabytes = parse.GetValue(rootCachePackages) ?? options.RootCachePackagesMegabytes;
             options.BuildRoots &= !parse.GetValue(noRoots);
+            options.Images &= !parse.GetValue(noImages);
+            options.VmAccelerator = parse.GetValue(vmAccelerator) ?? options.VmAccelerator;
             var problems = options.FindProblems().ToList();
             if (parse.GetValue(wait) is < 0 or > 86400)
             {
