@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Serialization;
 using Forgeline.Core;
 using Forgeline.Core.Images;
 using Forgeline.Data;
@@ -135,8 +136,15 @@ public sealed class ImageRuns(ForgelineDbContext db, ProjectService projects, Ti
 /// <param name="CloneUrl">Where to clone it.</param>
 /// <param name="ReportUrl">Where to report the result.</param>
 /// <param name="ReportToken">The bearer token for <paramref name="ReportUrl"/>.</param>
-public sealed record BotJobCall(string? Job = null, string? Forge = null, string? Repository = null, int? Number = null, string? Sha = null, string? CloneUrl = null,
-    string? ReportUrl = null, string? ReportToken = null);
+public sealed record BotJobCall(
+    [property: JsonPropertyName("job")] string? Job = null,
+    [property: JsonPropertyName("forge")] string? Forge = null,
+    [property: JsonPropertyName("repository")] string? Repository = null,
+    [property: JsonPropertyName("number")] int? Number = null,
+    [property: JsonPropertyName("sha")] string? Sha = null,
+    [property: JsonPropertyName("clone_url")] string? CloneUrl = null,
+    [property: JsonPropertyName("report_url")] string? ReportUrl = null,
+    [property: JsonPropertyName("report_token")] string? ReportToken = null);
 
 /// <summary>The states of image builds, runs and jobs.</summary>
 public static class ImageStates

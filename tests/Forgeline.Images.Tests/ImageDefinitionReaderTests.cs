@@ -66,4 +66,27 @@ public sealed class ImageDefinitionReaderTests
     {
         Should.Throw<ImageDefinitionException>(() => ImageDefinitionReader.Read(yaml, "tiny.yaml")).Message.ShouldContain(expected);
     }
+
+    [Fact]
+    public void A_key_file_next_to_the_definition_is_inlined_and_a_missing_one_is_named()
+    {
+        var directory = Directory.CreateTempSubdirectory("fl-keys-").FullName;
+        try
+        {
+            const string Key = "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEZ\n-----END PGP PUBLIC KEY BLOCK-----\n";
+            File.WriteAllText(Path.Combine(directory, "base.asc"), Key);
+            const string Yaml = "name: tiny\nrepositories: [{id: base, url: 'https://r/', gpg_key: base.asc}, {project: p}]\npackages: [a]\n";
+
+            var inlined = ImageDefinitionReader.InlineKeys(Yaml, "tiny.yaml", directory);
+
+            ImageDefinitionReader.Read(inlined, "tiny.yaml").Repositories[0].GpgKey.ShouldBe(Key);
+            Should.Throw<ImageDefinitionException>(() => ImageDefinitionReader.InlineKeys(Yaml.Replace("base.asc", "gone.asc", StringComparison.Ordinal), "tiny.yaml", directory))
+                .Message.ShouldContain("gpg_key gone.asc: there is no such file");
+            ImageDefinitionReader.InlineKeys(Yaml.Replace("base.asc", Path.Combine(directory, "base.asc"), StringComparison.Ordinal), "tiny.yaml", "/").ShouldContain("BEGIN PGP PUBLIC KEY BLOCK");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }

@@ -19,7 +19,8 @@ public static class ImageDefinitionReader
     /// </summary>
     public static string InlineKeys(string yaml, string source, string directory)
     {
-        var image = Read(yaml, source);
+        // Keys are checked once they are inlined: before, a path is where the armored key is expected.
+        var image = YamlDocument.Read<ImageDefinition>(yaml, source, "an image needs at least a name, repositories and packages", _ => null, m => new ImageDefinitionException(m));
         var changed = false;
         foreach (var repository in image.Repositories.Where(r => r.GpgKey is { } key && !key.Contains("-----BEGIN PGP", StringComparison.Ordinal)))
         {
@@ -28,7 +29,9 @@ public static class ImageDefinitionReader
             changed = true;
         }
 
-        return changed ? YamlDocument.Write(image) : yaml;
+        var inlined = changed ? YamlDocument.Write(image) : yaml;
+        Read(inlined, source);
+        return inlined;
     }
 
     /// <summary>What is wrong with <paramref name="image"/>, in words, or null.</summary>
