@@ -178,7 +178,7 @@ public sealed partial class BuildAgent(
 
         var accelerator = Enum.Parse<Forgeline.Images.Vm.VmAccelerator>(Options.VmAccelerator, ignoreCase: true);
         var kvm = Forgeline.Images.Vm.QemuCommand.Resolve(accelerator) == Forgeline.Images.Vm.VmAccelerator.Kvm;
-        foreach (var label in kvm ? new[] { Core.Images.ImageJobSpec.QemuLabel, "kvm" } : [Core.Images.ImageJobSpec.QemuLabel])
+        foreach (var label in kvm ? new[] { Core.Images.ImageJobSpec.QemuLabel, Core.Images.ImageJobSpec.KvmLabel } : [Core.Images.ImageJobSpec.QemuLabel])
         {
             if (!labels.Contains(label, StringComparer.Ordinal))
             {
@@ -203,7 +203,8 @@ public sealed partial class BuildAgent(
     }
 
     private LeaseRequest LeaseRequest(Prepared setup, int waitSeconds) =>
-        new(Options.Name, Options.Arch, Options.Slots, waitSeconds, session, setup.Labels, setup.Environment, BuildRoots: setup.Roots is not null);
+        new(Options.Name, Options.Arch, Options.Slots, waitSeconds, session,
+            setup.Images is { KvmFailed: true } ? [.. setup.Labels.Where(l => l != Core.Images.ImageJobSpec.KvmLabel)] : setup.Labels, setup.Environment, BuildRoots: setup.Roots is not null);
 
     private async Task SlotLoopAsync(Prepared setup, CancellationToken stoppingToken)
     {

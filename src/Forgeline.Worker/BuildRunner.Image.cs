@@ -158,6 +158,30 @@ public sealed partial class BuildRunner
         await log.LineAsync($"VM job {vm.PlanName}/{vm.Job}: booting {vm.Disk.FileName} ({(boot.Mode == VmBootMode.Direct ? "its kernel, directly" : "its own bootloader")}), " +
             $"{job.MemoryMb} MiB, {(job.Network ? "isolated user-mode network" : "no network")}, {images.Vm.Accelerator switch { VmAccelerator.Kvm => "KVM", VmAccelerator.Tcg => "TCG", _ => "KVM if usable, else TCG" }}");
 
+        var spec = VmJobSpec.For(job, disk, boot, attachments);
+        var (result, directory) = await RunVmAsync(spec, images.Vm, stop);
+        try
+        {
+            if (!result.Passed && result.Reason.StartsWith(VmJobRunner.KvmInternalError, StringComparison.Ordinal) && images.Vm.Accelerator != VmAccelerator.Tcg)
+            {
+                // /dev/kvm opens but cannot run guests (nested virtualisation): this worker uses TCG from now on.
+                images.FallBackToTcg();
+                await log.LineAsync($"{result.Reason}; this worker runs its VMs under TCG from now on and drops its kvm label. Running the job again under TCG");
+                DeleteIfExists(directory);
+                (result, directory) = await RunVmAsync(spec, images.Vm, stop);
+            }
+
+            await ReportVmJobAsync(vm, result, stop);
+        }
+        finally
+        {
+            DeleteIfExists(directory);
+        }
+    }
+
+    /// <summary>Runs the VM with its serial console streamed into the build log; the result and the VM's directory (the caller removes it).</summary>
+    private async Task<(VmJobResult Result, string Directory)> RunVmAsync(VmJobSpec spec, VmRunnerOptions options, CancellationToken stop)
+    {
         // Serial lines arrive on QEMU's reader; the log is written in order by one pump.
         var lines = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
         var pump = Task.Run(async () =>
@@ -167,17 +191,28 @@ public sealed partial class BuildRunner
                 await log.LineAsync($"serial: {line}");
             }
         }, CancellationToken.None);
-        VmJobResult result;
-        var directory = Path.Combine(workDirectory, "vm");
+
+        // The VM's directory holds QEMU's unix sockets, whose paths may not pass 107 bytes: a short one under /tmp.
+        var directory = Directory.CreateTempSubdirectory("fl-vm-").FullName;
         try
         {
-            result = await new VmJobRunner(images.Vm).RunAsync(VmJobSpec.For(job, disk, boot, attachments), directory, line => lines.Writer.TryWrite(line), stop);
+            return (await new VmJobRunner(options).RunAsync(spec, directory, line => lines.Writer.TryWrite(line), stop), directory);
+        }
+        catch
+        {
+            DeleteIfExists(directory);
+            throw;
         }
         finally
         {
             lines.Writer.TryComplete();
             await pump;
         }
+    }
+
+    /// <summary>Logs what the VM job did and uploads what it left; throws when it failed.</summary>
+    private async Task ReportVmJobAsync(ImageVmJobSpec vm, VmJobResult result, CancellationToken stop)
+    {
 
         foreach (var step in result.Steps)
         {
@@ -264,6 +299,23 @@ public sealed partial class BuildRunner
 }
 
 /// <summary>What a worker that runs image jobs has: its VM runner's settings and where extracted kernels are kept.</summary>
-/// <param name="Vm">QEMU, qemu-img, bubblewrap and the accelerator.</param>
-/// <param name="KernelCache">Extracted vmlinux files by the sha256 of their vmlinuz, or null to extract each time.</param>
-public sealed record ImageRunnerOptions(VmRunnerOptions Vm, string? KernelCache);
+/// <param name="vm">QEMU, qemu-img, bubblewrap and the accelerator.</param>
+/// <param name="kernelCache">Extracted vmlinux files by the sha256 of their vmlinuz, or null to extract each time.</param>
+public sealed class ImageRunnerOptions(VmRunnerOptions vm, string? kernelCache)
+{
+    /// <summary>The VM runner's settings; TCG once KVM was found not to work.</summary>
+    public VmRunnerOptions Vm { get; private set; } = vm;
+
+    /// <summary>Extracted vmlinux files by the sha256 of their vmlinuz, or null.</summary>
+    public string? KernelCache { get; } = kernelCache;
+
+    /// <summary>Whether KVM failed to run a guest here, so VMs run under TCG and the worker no longer says <c>kvm</c>.</summary>
+    public bool KvmFailed { get; private set; }
+
+    /// <summary>From now on, VMs run under TCG.</summary>
+    public void FallBackToTcg()
+    {
+        Vm = Vm with { Accelerator = VmAccelerator.Tcg };
+        KvmFailed = true;
+    }
+}

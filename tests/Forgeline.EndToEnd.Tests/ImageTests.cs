@@ -20,7 +20,11 @@ public sealed class ImageTests : IAsyncLifetime
 {
     private const float Patience = 60_000;
     private const string Project = "tinyos";
-    private static readonly Dictionary<string, string?> Settings = new() { ["Forgeline__Images__CoordinatorIntervalSeconds"] = "1" };
+    private static readonly Dictionary<string, string?> Settings = new()
+    {
+        ["Forgeline__Images__CoordinatorIntervalSeconds"] = "1",
+        ["Forgeline__Images__PublicUrl"] = "https://forgeline.example",
+    };
     private TinyDistribution distribution = null!;
     private ForgelineServer server = null!;
 
@@ -54,7 +58,7 @@ public sealed class ImageTests : IAsyncLifetime
                 timeout_seconds: 300
                 steps:
                   - wait: FL-READY
-                  - run: /usr/bin/rpm -q fl-motd | grep -x fl-motd-1.0-1
+                  - run: /usr/bin/rpm -q fl-motd | grep -x fl-motd-1.0-1.noarch
                   - run: grep -x 'release 1' /usr/share/fl-motd/fl-motd.txt
                   - run: printf '<testsuite name="install"><testcase name="fl-motd"/><testcase name="motd-text"/></testsuite>' > /tmp/install.xml
                   - junit: /tmp/install.xml
@@ -67,7 +71,7 @@ public sealed class ImageTests : IAsyncLifetime
                   - wait: FL-READY
                   - run: mkdir -p /mnt && mount -t iso9660 -o ro /dev/vdb /mnt
                   - run: /usr/bin/rpm -Uvh /mnt/fl-motd-1.0-2.noarch.rpm
-                  - run: /usr/bin/rpm -q fl-motd | grep -x fl-motd-1.0-2
+                  - run: /usr/bin/rpm -q fl-motd | grep -x fl-motd-1.0-2.noarch
                   - run: grep -x 'release 2' /usr/share/fl-motd/fl-motd.txt
             """);
         plan.ExitCode.ShouldBe(0, plan.Stderr);
@@ -83,7 +87,7 @@ public sealed class ImageTests : IAsyncLifetime
         using var client = server.Client();
         var published = await WaitForAsync(async () => (await client.ListImageRunsAsync(Project, "nightly")).FirstOrDefault(r => r.Trigger == "publication"), "a run started by the publication");
         var run = await WaitForAsync(async () => await client.GetImageRunAsync(published.Id) is { FinishedAt: not null } done ? done : null, "the publication's run to end", TimeSpan.FromMinutes(8));
-        var describe = Describe(run);
+        var describe = await DescribeAsync(client, run);
         run.State.ShouldBe("passed", describe);
         run.Jobs.Select(j => (j.Name, j.State)).ShouldBe([("install", "passed"), ("daily-upgrade", "passed")], describe);
         var install = run.Jobs[0];
@@ -128,7 +132,13 @@ public sealed class ImageTests : IAsyncLifetime
     [Fact]
     public async Task A_missing_package_fails_the_image_build_with_dnfs_reason_skips_the_jobs_and_the_bots_job_reports_it()
     {
-        await SetImageAsync(["fl-base", "fl-kernel", "no-such-package"]);
+        // A repository that cannot be read (the project has published nothing yet) fails the build, saying which.
+        await SetImageAsync(["fl-base", "fl-kernel"]);
+        var unreadable = await server.CliAsync("image", "build", "tiny", "-p", Project);
+        unreadable.ExitCode.ShouldNotBe(0);
+        (unreadable.Stdout + unreadable.Stderr).ShouldContain($"/repos/{Project}/");
+
+        await SetImageAsync(["fl-base", "fl-kernel", "no-such-package"], fromProject: false);
         var plan = await SetPlanAsync("""
             name: smoke
             image: tiny
@@ -139,7 +149,8 @@ public sealed class ImageTests : IAsyncLifetime
                   - wait: FL-READY
             """);
         plan.ExitCode.ShouldBe(0, plan.Stderr);
-        var botUrl = plan.Stdout.Split('\n').Select(l => l.Trim()).Single(l => l.Contains("/trigger?token=", StringComparison.Ordinal) && l.StartsWith("http", StringComparison.Ordinal));
+        var botUrl = System.Text.RegularExpressions.Regex.Match(plan.Stdout, @"http://\S+/trigger\?token=[0-9a-f]+").Value;
+        botUrl.ShouldNotBeEmpty(plan.Stdout);
 
         // The review bot's URL job: a wrong token is refused; the right one starts a run that reports to the bot.
         await using var bot = await WebhookSubscriber.StartAsync();
@@ -166,7 +177,7 @@ public sealed class ImageTests : IAsyncLifetime
         var body = report.Json;
         body.GetProperty("state").GetString().ShouldBe("failure");
         body.GetProperty("description").GetString().ShouldNotBeNull().ShouldContain("image");
-        body.GetProperty("url").GetString().ShouldNotBeNull().ShouldEndWith($"/images/runs/{runId}");
+        body.GetProperty("url").GetString().ShouldBe($"https://forgeline.example/images/runs/{runId}");
 
         // The CLI says the same, with a non-zero exit.
         var manual = await server.CliAsync("image", "test", "smoke", "-p", Project);
@@ -174,7 +185,7 @@ public sealed class ImageTests : IAsyncLifetime
         (manual.Stdout + manual.Stderr).ShouldContain("no-such-package");
     }
 
-    private async Task SetImageAsync(IReadOnlyList<string> packages)
+    private async Task SetImageAsync(IReadOnlyList<string> packages, bool fromProject = true)
     {
         var definition = server.Home["tiny.yaml"];
         await File.WriteAllTextAsync(definition, $"""
@@ -183,7 +194,7 @@ public sealed class ImageTests : IAsyncLifetime
               - id: tiny
                 url: {distribution.Url}
                 gpg_key: {distribution.PublicKeyPath}
-              - project: {Project}
+            {(fromProject ? $"  - project: {Project}" : "")}
             packages: [{string.Join(", ", packages)}]
             formats: [qcow2]
             kernel:
@@ -224,8 +235,22 @@ public sealed class ImageTests : IAsyncLifetime
         }
     }
 
-    private static string Describe(ImageRunDto run) =>
-        $"run {run.Id} {run.State} ({run.Reason}): " + string.Join("; ", run.Jobs.Select(j => $"{j.Name} {j.State} build {j.BuildId} {j.Reason}"));
+    /// <summary>The run in a line, and the end of each failed job's log (the serial console) to say why.</summary>
+    private static async Task<string> DescribeAsync(Core.Client.ForgelineClient client, ImageRunDto run)
+    {
+        var text = new System.Text.StringBuilder($"run {run.Id} {run.State} ({run.Reason}): ");
+        text.AppendJoin("; ", run.Jobs.Select(j => $"{j.Name} {j.State} build {j.BuildId} {j.Reason}"));
+        foreach (var job in run.Jobs.Where(j => j.State == "failed" && j.BuildId is not null))
+        {
+            using var log = new MemoryStream();
+            await client.StreamLogAsync(job.BuildId!.Value, follow: false, log);
+            // The kernel's boot messages left out: the steps, what the guest answered and QEMU's words remain.
+            var lines = System.Text.Encoding.UTF8.GetString(log.ToArray()).Split('\n').Where(l => !l.StartsWith("forgeline: serial: [", StringComparison.Ordinal)).TakeLast(80);
+            text.Append(CultureInfo.InvariantCulture, $"\n--- {job.Name}'s log without kernel messages ---\n{string.Join('\n', lines)}");
+        }
+
+        return text.ToString();
+    }
 
     private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe, string what, TimeSpan? limit = null)
         where T : class

@@ -15,6 +15,9 @@ public sealed record ImageJobSpec(ImageBuildSpec? Build = null, ImageVmJobSpec? 
     /// <summary>The worker label image jobs ask for: the worker has QEMU and the image tools (<c>kvm</c> workers have it too).</summary>
     public const string QemuLabel = "qemu";
 
+    /// <summary>The label a worker adds when its VMs run under KVM (it has <see cref="QemuLabel"/> too).</summary>
+    public const string KvmLabel = "kvm";
+
     /// <summary>The upload kind of a spec (<c>POST /api/v1/uploads?kind=image-job</c>).</summary>
     public const string UploadKind = "image-job";
 

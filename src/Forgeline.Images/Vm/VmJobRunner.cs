@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Forgeline.Images.Vm;
@@ -87,13 +88,20 @@ public sealed class VmJobRunner(VmRunnerOptions? options = null)
             console = new SerialConsole(new SerialLogStream(stream, serialLog), stream, onSerialLine is null ? null : new LineSink(onSerialLine));
             steps = new VmStepRunner(console, qemu, job.Directory, options, sinceStart);
             string? failure;
+            using var stopped = CancellationTokenSource.CreateLinkedTokenSource(limit.Token);
+            var halted = new StrongBox<string?>();
+            var watchdog = WatchQemuAsync(job.QemuLog, stopped, halted);
             try
             {
-                failure = await steps.RunAsync(spec.Steps, limit.Token);
+                failure = await steps.RunAsync(spec.Steps, stopped.Token);
                 if (failure is null && spec.PublishDisk)
                 {
-                    failure = await PowerOffAsync(console, qemu, limit.Token);
+                    failure = await PowerOffAsync(console, qemu, stopped.Token);
                 }
+            }
+            catch (OperationCanceledException) when (halted.Value is not null && !cancellationToken.IsCancellationRequested)
+            {
+                failure = halted.Value;
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -101,6 +109,8 @@ public sealed class VmJobRunner(VmRunnerOptions? options = null)
                 failure = $"the job's time limit of {spec.Timeout.TotalSeconds:0} s ran out{step}; the guest may be hung (serial log kept)";
             }
 
+            await stopped.CancelAsync();
+            await watchdog;
             if (failure is not null)
             {
                 (screenshot, var note) = await ScreenshotAsync(qemu, job, failure);
@@ -133,6 +143,47 @@ public sealed class VmJobRunner(VmRunnerOptions? options = null)
             File.Delete(job.QmpSocket);
         }
     }
+
+    /// <summary>
+    /// Watches QEMU's messages while the steps run: a guest KVM cannot run (<c>KVM internal error</c>, as when /dev/kvm
+    /// opens but nested virtualisation does not work) is paused by QEMU, not ended, so the steps would wait out their time
+    /// limits. Then <paramref name="halted"/> gets the reason and <paramref name="stop"/> is cancelled.
+    /// </summary>
+    private static async Task WatchQemuAsync(string qemuLog, CancellationTokenSource stop, StrongBox<string?> halted)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500), stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            string said;
+            try
+            {
+                await using var log = new FileStream(qemuLog, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                said = await new StreamReader(log).ReadToEndAsync(CancellationToken.None);
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+
+            if (said.Contains(KvmInternalError, StringComparison.Ordinal))
+            {
+                halted.Value = $"{KvmInternalError}: KVM could not run the guest and QEMU paused it; /dev/kvm on this worker does not work (nested virtualisation?): use the TCG accelerator here";
+                await stop.CancelAsync();
+                return;
+            }
+        }
+    }
+
+    /// <summary>What QEMU prints when KVM cannot run the guest; the reason of such a job starts with it.</summary>
+    public const string KvmInternalError = "KVM internal error";
 
     private static string? Problem(VmJobSpec spec, VmJobFiles job)
     {
