@@ -132,11 +132,11 @@ public sealed class ImageTests : IAsyncLifetime
     [Fact]
     public async Task A_missing_package_fails_the_image_build_with_dnfs_reason_skips_the_jobs_and_the_bots_job_reports_it()
     {
-        // A repository that cannot be read (the project has published nothing yet) fails the build, saying which.
-        await SetImageAsync(["fl-base", "fl-kernel"]);
+        // A repository that cannot be read fails the build, saying which.
+        await SetImageAsync(["fl-base", "fl-kernel"], fromProject: false, baseUrl: distribution.Url.TrimEnd('/') + "-gone/");
         var unreadable = await server.CliAsync("image", "build", "tiny", "-p", Project);
-        unreadable.ExitCode.ShouldNotBe(0);
-        (unreadable.Stdout + unreadable.Stderr).ShouldContain($"/repos/{Project}/");
+        unreadable.ExitCode.ShouldNotBe(0, unreadable.Stdout);
+        (unreadable.Stdout + unreadable.Stderr).ShouldContain("-gone/ does not exist on this worker");
 
         await SetImageAsync(["fl-base", "fl-kernel", "no-such-package"], fromProject: false);
         var plan = await SetPlanAsync("""
@@ -185,14 +185,14 @@ public sealed class ImageTests : IAsyncLifetime
         (manual.Stdout + manual.Stderr).ShouldContain("no-such-package");
     }
 
-    private async Task SetImageAsync(IReadOnlyList<string> packages, bool fromProject = true)
+    private async Task SetImageAsync(IReadOnlyList<string> packages, bool fromProject = true, string? baseUrl = null)
     {
         var definition = server.Home["tiny.yaml"];
         await File.WriteAllTextAsync(definition, $"""
             name: tiny
             repositories:
               - id: tiny
-                url: {distribution.Url}
+                url: {baseUrl ?? distribution.Url}
                 gpg_key: {distribution.PublicKeyPath}
             {(fromProject ? $"  - project: {Project}" : "")}
             packages: [{string.Join(", ", packages)}]

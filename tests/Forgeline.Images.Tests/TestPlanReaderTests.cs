@@ -19,6 +19,8 @@ public sealed class TestPlanReaderTests
           - name: daily-upgrade
             boot: install
             publish_disk: true
+            repository: true
+            firmware: true
             steps:
               - run: dnf -y upgrade mytools
           - name: instance
@@ -36,6 +38,7 @@ public sealed class TestPlanReaderTests
         plan.Jobs.Select(j => (j.Name, j.Boot)).ShouldBe([("install", "image"), ("daily-upgrade", "install"), ("instance", "daily-upgrade")]);
         plan.Jobs[0].Steps.Select(s => s.Wait ?? s.Type ?? s.Run ?? s.Junit).ShouldBe(["login:", "root\n", "rpm -q mytools", "/var/tmp/results.xml"]);
         plan.Jobs[2].TimeoutSeconds.ShouldBe(300);
+        plan.Jobs.Select(j => (j.Repository, j.Firmware)).ShouldBe([(false, false), (true, true), (false, false)], "the repository disk and a boot through the bootloader are asked for per job");
         plan.Triggers.ShouldBe(["publication", "bot", "manual"]);
         TestPlanReader.NextRun(plan, new DateTime(2026, 12, 7, 5, 0, 0, DateTimeKind.Utc)).ShouldBe(new DateTime(2026, 12, 8, 2, 0, 0, DateTimeKind.Utc));
     }

@@ -52,9 +52,10 @@ public sealed class TestJob
     public bool Firmware { get; set; }
 
     /// <summary>
-    /// Give the guest the image's project repositories as they are published now, as a read-only CD labelled
-    /// <c>REPOSITORY</c> (RPMs and repodata): how a guest without network upgrades from a newer publication
-    /// (<c>mount /dev/sr0 /mnt; rpm -Uvh /mnt/*.rpm</c>, or dnf with <c>--repofrompath</c>).
+    /// Give the guest the image's project repositories as they are published now, as a read-only ISO 9660 disk labelled
+    /// <c>REPOSITORY</c> (RPMs and repodata) attached after the job's disk (<c>/dev/vdb</c>): how a guest without network
+    /// upgrades from a newer publication (<c>mount -t iso9660 /dev/vdb /mnt; rpm -Uvh /mnt/*.rpm</c>, or dnf with
+    /// <c>--repofrompath</c>).
     /// </summary>
     public bool Repository { get; set; }
 

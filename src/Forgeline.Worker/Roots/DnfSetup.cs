@@ -93,6 +93,11 @@ public sealed class DnfSetup
             if (uri.IsFile)
             {
                 // A local repository is bound read-only where its URL says.
+                if (!Directory.Exists(uri.LocalPath))
+                {
+                    throw new JobFailedException($"repository '{repository.Id}' cannot be read: {uri.LocalPath} does not exist on this worker");
+                }
+
                 setup.binds.Add(new SandboxBind(uri.LocalPath, uri.LocalPath, ReadOnly: true));
             }
             else if (uri.Scheme is not ("http" or "https"))
