@@ -82,7 +82,7 @@ var qcow2 = Path.Combine(work["uploads"], "tiny.qcow2");
 var sizes = string.Join(", ", Directory.GetFiles(work["uploads"]).Order(StringComparer.Ordinal).Select(f => $"{Path.GetFileName(f)} {new FileInfo(f).Length / (1024 * 1024.0):0.0} MiB"));
 Console.WriteLine($"forgeline: {string.Join(" ", forgeline.Select(F))}");
 Console.WriteLine($"by hand:   {string.Join(" ", byHand.Select(F))}");
-Console.WriteLine($"forgeline's log of the last round: {string.Join(" | ", lastLog.Where(l => l.Contains(" in ", StringComparison.Ordinal) && l.Contains('s', StringComparison.Ordinal)).Take(6))}");
+Console.WriteLine($"forgeline's steps in the last round: {string.Join(" | ", lastLog.Where(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"[0-9] ?s\b")))}");
 Console.WriteLine($"files: {sizes}");
 
 // Boot to the first step under TCG, each boot on its own overlay of the image.

@@ -67,15 +67,17 @@ public sealed class ImagePacker
         var total = Stopwatch.GetTimestamp();
         try
         {
-            var made = await BuildAsync(definition, root, output, scratch, log, cancellationToken);
+            var known = new Dictionary<string, string>(StringComparer.Ordinal);
+            var made = await BuildAsync(definition, root, output, scratch, log, known, cancellationToken);
             Directory.CreateDirectory(outputDirectory);
-            var files = new List<ImageFile>();
-            foreach (var (kind, name) in made)
+
+            // The digests at once (one file per core), except those already known (a cached kernel's).
+            var files = (await Task.WhenAll(made.Select(async file =>
             {
-                var source = Path.Combine(output, name);
-                var target = Path.Combine(outputDirectory, name);
-                files.Add(new ImageFile(kind, target, new FileInfo(source).Length, await Sha256Hex.OfFileAsync(source, cancellationToken)));
-            }
+                var source = Path.Combine(output, file.Name);
+                var sha256 = known.TryGetValue(file.Name, out var digest) ? digest : await Task.Run(() => Sha256Hex.OfFileAsync(source, cancellationToken), cancellationToken);
+                return new ImageFile(file.Kind, Path.Combine(outputDirectory, file.Name), new FileInfo(source).Length, sha256);
+            }))).ToList();
 
             // Checksums first, then the moves: a failure leaves the output directory as it was, as far as one can.
             foreach (var (_, name) in made)
@@ -92,15 +94,20 @@ public sealed class ImagePacker
         }
     }
 
-    private async Task VmlinuxAsync(KernelFiles kernel, string destination, string scratch, Func<string, Task> log, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the ELF kernel to <paramref name="destination"/>; with a kernel cache, from the cache (extracted once per
+    /// vmlinuz digest), and then its own digest is known from the cache too: returned, or null when not known.
+    /// </summary>
+    private async Task<string?> VmlinuxAsync(KernelFiles kernel, string destination, string scratch, Func<string, Task> log, CancellationToken cancellationToken)
     {
         if (kernelCache is null)
         {
             await kernel.ExtractVmlinuxAsync(tools, destination, scratch, cancellationToken);
-            return;
+            return null;
         }
 
         var cached = Path.Combine(kernelCache, $"vmlinux-{await Sha256Hex.OfFileAsync(kernel.Vmlinuz, cancellationToken)}");
+        var digestFile = cached + ".sha256";
         if (!File.Exists(cached))
         {
             Directory.CreateDirectory(kernelCache);
@@ -114,6 +121,17 @@ public sealed class ImagePacker
         }
 
         File.Copy(cached, destination, overwrite: true);
+        if (File.Exists(digestFile) && (await File.ReadAllTextAsync(digestFile, cancellationToken)).Trim() is { } known && Sha256Hex.IsValid(known))
+        {
+            return known;
+        }
+
+        // Written beside the cached kernel, from the copy just made (a cache file changed since would not match it).
+        var digest = await Sha256Hex.OfFileAsync(destination, cancellationToken);
+        var partialDigest = $"{digestFile}.{Guid.NewGuid():N}.partial";
+        await File.WriteAllTextAsync(partialDigest, digest + "\n", cancellationToken);
+        File.Move(partialDigest, digestFile, overwrite: true);
+        return digest;
     }
 
     /// <summary>The programs packing <paramref name="definition"/> runs (the kernel's decompressor is found when needed).</summary>
@@ -139,8 +157,9 @@ public sealed class ImagePacker
         return needed;
     }
 
+    /// <param name="known">Gets the digests of files that need not be read again (a cached kernel's), by file name.</param>
     private async Task<List<(string Kind, string Name)>> BuildAsync(
-        ImageDefinition definition, string root, string output, string scratch, Func<string, Task> log, CancellationToken cancellationToken)
+        ImageDefinition definition, string root, string output, string scratch, Func<string, Task> log, Dictionary<string, string> known, CancellationToken cancellationToken)
     {
         var made = new List<(string Kind, string Name)>();
         var name = string.IsNullOrEmpty(definition.Name) ? "image" : definition.Name;
@@ -171,7 +190,13 @@ public sealed class ImagePacker
         {
             await log($"kernel {kernel.Version}, command line '{cmdline}'");
             var vmlinux = $"{name}.vmlinux";
-            await Step("vmlinux (the ELF kernel for direct boot)", () => VmlinuxAsync(kernel, Path.Combine(output, vmlinux), scratch, log, cancellationToken));
+            await Step("vmlinux (the ELF kernel for direct boot)", async () =>
+            {
+                if (await VmlinuxAsync(kernel, Path.Combine(output, vmlinux), scratch, log, cancellationToken) is { } digest)
+                {
+                    known[vmlinux] = digest;
+                }
+            });
             made.Add(("vmlinux", vmlinux));
             var initrd = $"{name}.initrd";
             await Step("stage-1 initramfs", async () =>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Forgeline.Core.Processes;
 
 namespace Forgeline.Images.Build;
 

@@ -1,26 +1,19 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
+using Forgeline.Core.Processes;
 
 namespace Forgeline.Images.Vm;
 
 /// <summary>
 /// A running QEMU (or the bubblewrap around it): its stderr kept in a file and as a tail for failure reasons, killed
-/// with everything it started when disposed. Started from one long-lived thread, because bwrap's
-/// <c>--die-with-parent</c> (PR_SET_PDEATHSIG) fires when the <em>thread</em> that forked it exits.
+/// with everything it started when disposed. Started by <see cref="SandboxLauncher"/>.
 /// </summary>
 public sealed class QemuProcess : IAsyncDisposable
 {
-    private static readonly BlockingCollection<(ProcessStartInfo Start, TaskCompletionSource<Process> Started)> Requests = [];
     private readonly Process process;
     private readonly StreamWriter log;
     private readonly Task pumping;
     private readonly List<string> lines = [];
-
-    static QemuProcess()
-    {
-        new Thread(Launch) { IsBackground = true, Name = "forgeline qemu launcher" }.Start();
-    }
 
     private QemuProcess(Process process, string logPath)
     {
@@ -51,9 +44,7 @@ public sealed class QemuProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        var started = new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Requests.Add((start, started));
-        var process = await started.Task;
+        var process = await SandboxLauncher.StartAsync(start);
         process.StandardInput.Close();
         return new QemuProcess(process, logPath);
     }
@@ -112,21 +103,6 @@ public sealed class QemuProcess : IAsyncDisposable
         await pumping.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
         await log.DisposeAsync();
         process.Dispose();
-    }
-
-    private static void Launch()
-    {
-        foreach (var (start, started) in Requests.GetConsumingEnumerable())
-        {
-            try
-            {
-                started.SetResult(Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}"));
-            }
-            catch (Exception e)
-            {
-                started.SetException(e);
-            }
-        }
     }
 
     private Task PumpAsync() => Task.WhenAll(Pump(process.StandardError), Pump(process.StandardOutput));

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
+using Forgeline.Core.Processes;
 
 namespace Forgeline.Worker.Sandbox;
 

@@ -1,14 +1,15 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace Forgeline.Worker.Sandbox;
+namespace Forgeline.Core.Processes;
 
 /// <summary>
-/// Starts sandbox processes from one thread that lives as long as the worker. bwrap's <c>--die-with-parent</c> is
-/// PR_SET_PDEATHSIG, which fires when the <em>thread</em> that forked bwrap exits; started from a thread-pool thread
-/// that the pool later retires, a long build would be killed mid-run.
+/// Starts processes that run under bubblewrap's <c>--die-with-parent</c> (build steps, image packing tools, QEMU) from one
+/// thread that lives as long as the process. <c>--die-with-parent</c> is PR_SET_PDEATHSIG, which fires when the
+/// <em>thread</em> that forked bwrap exits: started from a thread-pool thread that the pool later retires, a long build
+/// or VM would be killed mid-run (SIGKILL, exit status 137).
 /// </summary>
-internal static class SandboxLauncher
+public static class SandboxLauncher
 {
     private static readonly BlockingCollection<(ProcessStartInfo Start, TaskCompletionSource<Process> Started)> Requests = [];
 
