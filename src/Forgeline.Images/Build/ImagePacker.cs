@@ -120,7 +120,12 @@ public sealed class ImagePacker
             await log($"vmlinux of {kernel.Version} from the kernel cache");
         }
 
-        File.Copy(cached, destination, overwrite: true);
+        // A hard link where the cache shares the file system (nothing writes the image's files), else a copy.
+        if (HardLink.Create(cached, destination) is not null)
+        {
+            File.Copy(cached, destination, overwrite: true);
+        }
+
         if (File.Exists(digestFile) && (await File.ReadAllTextAsync(digestFile, cancellationToken)).Trim() is { } known && Sha256Hex.IsValid(known))
         {
             return known;
