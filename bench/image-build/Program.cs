@@ -38,16 +38,21 @@ var lease = new JobLease(1, "bench", 1, new BuildSource(SourceKind.Image, await 
 using var http = new HttpClient();
 using var cache = new RootCache(work["root-cache"], 1L << 30);
 var images = new ImageRunnerOptions(new VmRunnerOptions { Accelerator = VmAccelerator.Tcg }, work["vmlinux-cache"]);
+var forgelineSteps = new List<(double Install, double Pack)>();
 async Task<(double Seconds, IReadOnlyList<string> Log)> ForgelineAsync(int round)
 {
     var log = new LineLog();
     var clock = Stopwatch.StartNew();
     var runner = new BuildRunner(transfer, new BubblewrapSandbox(), lease, log, work[$"job-{round}"], roots: new BuildRootHost(cache, http, null, null), images: images);
     await runner.RunAsync(CancellationToken.None);
-    return (clock.Elapsed.TotalSeconds, log.Lines);
+    var seconds = clock.Elapsed.TotalSeconds;
+    double Step(string pattern) => double.Parse(log.Lines.Select(l => System.Text.RegularExpressions.Regex.Match(l, pattern)).First(m => m.Success).Groups[1].Value, CultureInfo.InvariantCulture);
+    forgelineSteps.Add((Step(@"^installing the image's packages took ([0-9.]+)s"), Step(@"^image tiny packed in ([0-9.]+) s")));
+    return (seconds, log.Lines);
 }
 
-// By hand: by-hand.sh with a dnf cache of its own kept between rounds.
+// By hand: by-hand.sh with a dnf cache of its own kept between rounds, then the root removed (as the worker does).
+var handSteps = new List<(double Install, double Pack)>();
 async Task<double> ByHandAsync(int round)
 {
     var clock = Stopwatch.StartNew();
@@ -59,7 +64,13 @@ async Task<double> ByHandAsync(int round)
         throw new InvalidOperationException($"by-hand.sh failed ({result.ExitCode}): {result.Stderr}{result.Stdout}");
     }
 
-    return clock.Elapsed.TotalSeconds;
+    // The worker removes its root when the job ends; so does a person's script.
+    Directory.Delete(Path.Combine(work[$"by-hand-{round}"], "root"), recursive: true);
+    Directory.Delete(Path.Combine(work[$"by-hand-{round}"], "stage1"), recursive: true);
+    var seconds = clock.Elapsed.TotalSeconds;
+    double Step(string name) => double.Parse(System.Text.RegularExpressions.Regex.Match(result.Stdout, $@"{name} (\d+) ms").Groups[1].Value, CultureInfo.InvariantCulture) / 1000;
+    handSteps.Add((Step("install"), Step("pack")));
+    return seconds;
 }
 
 Console.WriteLine("warming up both (dnf's metadata cache, the worker's vmlinux cache)…");
@@ -84,6 +95,9 @@ Console.WriteLine($"forgeline: {string.Join(" ", forgeline.Select(F))}");
 Console.WriteLine($"by hand:   {string.Join(" ", byHand.Select(F))}");
 Console.WriteLine($"forgeline's steps in the last round: {string.Join(" | ", lastLog.Where(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"[0-9] ?s\b")))}");
 Console.WriteLine($"files: {sizes}");
+var warmSteps = forgelineSteps.Skip(1).ToList();
+Console.WriteLine($"median install / pack: forgeline {F(Median([.. warmSteps.Select(s => s.Install)]))} / {F(Median([.. warmSteps.Select(s => s.Pack)]))} s (install: dnf and the package list; pack: customise, vmlinux, stage 1, disk, qcow2, digests); " +
+    $"by hand {F(Median([.. handSteps.Skip(1).Select(s => s.Install)]))} / {F(Median([.. handSteps.Skip(1).Select(s => s.Pack)]))} s");
 
 // Boot to the first step under TCG, each boot on its own overlay of the image.
 var runner = new VmJobRunner(new VmRunnerOptions { Accelerator = VmAccelerator.Tcg });

@@ -26,9 +26,12 @@ sandbox() {  # bwrap as uid 0 of a user namespace; the host's root and network s
     --proc /proc --dev /dev --tmpfs /tmp --tmpfs /var --dir /var/tmp --ro-bind "$repodir" "$repodir" --ro-bind "$key" /key.asc \
     --bind "$out" /out --bind "$cache" /cache --setenv HOME /out/cfg/home --chdir /out "$@"
 }
+ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+t=$(date +%s%N)
 sandbox dnf -c /out/cfg/dnf.conf --installroot /out/root --releasever 1 --setopt=cachedir=/cache --assumeyes -q \
   --disablerepo='*' --enablerepo=tiny install "$@" >/dev/null
 rm -rf "$out/root/out" "$out/root/var/cache/dnf"
+echo "install $(ms $t) ms"; t=$(date +%s%N)
 
 # stage 1: busybox and the kernel's modules; its /init loads them, mounts root= and switch_roots
 s="$out/stage1"; mkdir -p "$s/bin" "$s/proc" "$s/sys" "$s/dev" "$s/newroot" "$s/lib/modules"
@@ -62,3 +65,4 @@ qemu-img convert -f raw -O qcow2 disk.raw tiny.qcow2
 rm -f boot.img root.img disk.raw
 EOS
 sandbox sh /out/disk/pack.sh
+echo "pack $(ms $t) ms"
