@@ -182,13 +182,25 @@ public sealed partial class BuildRunner
     /// <summary>Runs the VM with its serial console streamed into the build log; the result and the VM's directory (the caller removes it).</summary>
     private async Task<(VmJobResult Result, string Directory)> RunVmAsync(VmJobSpec spec, VmRunnerOptions options, CancellationToken stop)
     {
-        // Serial lines arrive on QEMU's reader; the log is written in order by one pump.
+        // Serial lines arrive on QEMU's reader; the log is written in order by one pump, up to the build's log limit (a
+        // guest that floods its console is stopped by its job's time limit, not by filling the server's disk).
         var lines = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
         var pump = Task.Run(async () =>
         {
+            var cut = false;
             await foreach (var line in lines.Reader.ReadAllAsync(CancellationToken.None))
             {
-                await log.LineAsync($"serial: {line}");
+                var text = $"serial: {line}";
+                logBytes += System.Text.Encoding.UTF8.GetByteCount(text) + 1;
+                if (logBytes <= lease.LogLimitBytes)
+                {
+                    await log.LineAsync(text);
+                }
+                else if (!cut)
+                {
+                    cut = true;
+                    await log.LineAsync($"the serial console passed the build log's limit of {lease.LogLimitBytes} bytes: the rest is not kept");
+                }
             }
         }, CancellationToken.None);
 
