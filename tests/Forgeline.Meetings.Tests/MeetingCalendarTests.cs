@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Text.Json;
+using Forgeline.Testing;
+
+namespace Forgeline.Meetings.Tests;
+
+/// <summary>
+/// The iCalendar Forgeline writes, read back by a second, independent parser: Debian's python3-icalendar. It checks the
+/// method, sequence, status, recurrence and start of each event, and that each VTIMEZONE's own rules give the offsets
+/// tzdata gives around both DST changes (the parser would otherwise resolve TZID by name and never look at them).
+/// </summary>
+public sealed class MeetingCalendarTests
+{
+    private const string Reader = """
+        import sys, json, icalendar, pytz, datetime as dt
+        cal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())
+        zones = {}
+        for tz in cal.walk('VTIMEZONE'):
+            mine, ref = tz.to_tz(), pytz.timezone(str(tz['TZID']))
+            days = [dt.datetime(2027, m, d, 12) for m, d in ((1, 12), (3, 27), (3, 29), (7, 1), (10, 30), (11, 1), (11, 8))]
+            zones[str(tz['TZID'])] = all(mine.localize(d).utcoffset() == ref.localize(d).utcoffset() for d in days) and len(tz.subcomponents) > 0
+        events = []
+        for ev in cal.walk('VEVENT'):
+            start = ev.decoded('DTSTART')
+            events.append({'uid': str(ev['UID']), 'sequence': int(ev.get('SEQUENCE', 0)), 'status': str(ev.get('STATUS')),
+                           'start': start.astimezone(dt.timezone.utc).strftime('%Y-%m-%dT%H:%MZ'), 'tzid': str(ev['DTSTART'].params.get('TZID')),
+                           'rrule': ev['RRULE'].to_ical().decode() if ev.get('RRULE') else None, 'summary': str(ev['SUMMARY']),
+                           'duration': int(ev.decoded('DURATION').total_seconds()) if ev.get('DURATION') else None})
+        print(json.dumps({'method': str(cal.get('METHOD')), 'name': str(cal.get('X-WR-CALNAME')), 'zones': zones, 'events': events}))
+        """;
+
+    private static readonly DateTimeOffset Stamp = new(2026, 12, 7, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task An_invitation_an_update_and_a_cancellation_read_back_with_their_method_sequence_and_time_zone()
+    {
+        var weekly = new MeetingEvent("meeting-42@forgeline.example", "sig-release weekly", "Agenda: https://etherpad.example/p/release\nJoin: https://zoom.example/j/42",
+            "https://zoom.example/j/42", new DateTime(2027, 3, 16, 14, 0, 0), "Europe/Berlin", TimeSpan.FromHours(1), MeetingRecurrence.Weekly, 4);
+
+        var invitation = await ReadAsync(MeetingCalendar.Invitation(weekly, "meetings@forgeline.example", "sig-release@lists.example", Stamp));
+        var moved = await ReadAsync(MeetingCalendar.Invitation(weekly with { LocalStart = new DateTime(2027, 3, 16, 15, 0, 0), Sequence = 1 }, "meetings@forgeline.example", "sig-release@lists.example", Stamp));
+        var cancelled = await ReadAsync(MeetingCalendar.Invitation(weekly with { Sequence = 2, Cancelled = true }, "meetings@forgeline.example", "sig-release@lists.example", Stamp));
+
+        invitation.GetProperty("method").GetString().ShouldBe("REQUEST");
+        var vevent = invitation.GetProperty("events")[0];
+        vevent.GetProperty("uid").GetString().ShouldBe("meeting-42@forgeline.example");
+        vevent.GetProperty("start").GetString().ShouldBe("2027-03-16T13:00Z");
+        vevent.GetProperty("tzid").GetString().ShouldBe("Europe/Berlin");
+        vevent.GetProperty("rrule").GetString().ShouldBe("FREQ=WEEKLY;COUNT=4");
+        vevent.GetProperty("duration").GetInt32().ShouldBe(3600);
+        vevent.GetProperty("status").GetString().ShouldBe("CONFIRMED");
+        invitation.GetProperty("zones").GetProperty("Europe/Berlin").GetBoolean().ShouldBeTrue("the VTIMEZONE's rules give tzdata's offsets");
+
+        moved.GetProperty("events")[0].GetProperty("sequence").GetInt32().ShouldBe(1);
+        moved.GetProperty("events")[0].GetProperty("start").GetString().ShouldBe("2027-03-16T14:00Z");
+        cancelled.GetProperty("method").GetString().ShouldBe("CANCEL");
+        cancelled.GetProperty("events")[0].GetProperty("status").GetString().ShouldBe("CANCELLED");
+        cancelled.GetProperty("events")[0].GetProperty("sequence").GetInt32().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task A_feed_holds_every_meeting_with_one_time_zone_each_and_the_starts_forgeline_computed()
+    {
+        MeetingEvent[] meetings =
+        [
+            new("m1@forgeline.example", "sig-release weekly", "", null, new DateTime(2027, 3, 16, 14, 0, 0), "Europe/Berlin", TimeSpan.FromHours(1), MeetingRecurrence.Weekly, 4),
+            new("m2@forgeline.example", "sig-kernel", "", "https://meeting.tencent.example/1", new DateTime(2027, 1, 12, 20, 0, 0), "Asia/Shanghai", TimeSpan.FromMinutes(45)),
+            new("m3@forgeline.example", "sig-infra", "", null, new DateTime(2027, 10, 31, 9, 0, 0), "America/New_York", TimeSpan.FromMinutes(30), MeetingRecurrence.Biweekly, 2),
+            new("m4@forgeline.example", "sig-docs (cancelled)", "", null, new DateTime(2027, 2, 2, 10, 0, 0), "Europe/Berlin", TimeSpan.FromHours(1), Sequence: 1, Cancelled: true),
+        ];
+
+        var feed = await ReadAsync(MeetingCalendar.Feed("openEuler community meetings", meetings, Stamp));
+
+        feed.GetProperty("method").GetString().ShouldBe("PUBLISH");
+        feed.GetProperty("name").GetString().ShouldBe("openEuler community meetings");
+        feed.GetProperty("zones").EnumerateObject().Select(z => (z.Name, z.Value.GetBoolean())).OrderBy(z => z.Name, StringComparer.Ordinal)
+            .ShouldBe([("America/New_York", true), ("Asia/Shanghai", true), ("Europe/Berlin", true)]);
+        var events = feed.GetProperty("events").EnumerateArray().ToDictionary(e => e.GetProperty("uid").GetString()!);
+        foreach (var meeting in meetings)
+        {
+            var first = MeetingTimes.Instant(meeting.LocalStart, MeetingTimes.Zone(meeting.TimeZone)!);
+            events[meeting.Uid].GetProperty("start").GetString().ShouldBe(first.UtcDateTime.ToString("yyyy-MM-ddTHH:mmZ", CultureInfo.InvariantCulture), meeting.Title);
+        }
+
+        events["m3@forgeline.example"].GetProperty("rrule").GetString().ShouldBe("FREQ=WEEKLY;COUNT=2;INTERVAL=2");
+        events["m4@forgeline.example"].GetProperty("status").GetString().ShouldBe("CANCELLED");
+    }
+
+    private static async Task<JsonElement> ReadAsync(string ics)
+    {
+        using var directory = new TempDirectory("fl-ics");
+        await File.WriteAllTextAsync(directory["meeting.ics"], ics);
+        await File.WriteAllTextAsync(directory["read.py"], Reader);
+        // Debian's python3 (the one with python3-icalendar), not whatever python3 comes first on PATH.
+        var read = await ProcessRunner.RunAsync("/usr/bin/python3", [directory["read.py"], directory["meeting.ics"]]);
+        read.ExitCode.ShouldBe(0, read.Stderr + "\n" + ics);
+        return JsonDocument.Parse(read.Stdout).RootElement.Clone();
+    }
+}
