@@ -1,0 +1,215 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Forgeline.Meetings.Platforms.Zoom;
+
+/// <summary>
+/// Zoom's REST API v2 with server-to-server OAuth: the account's token is fetched with the app's credentials, kept until
+/// shortly before it expires, and fetched again once when Zoom answers 401. A rate limit (429) or a server error (5xx)
+/// is a retryable <see cref="MeetingPlatformException"/>; any other refusal carries Zoom's own message. No message
+/// carries a credential or a token.
+/// </summary>
+public sealed class ZoomClient : IMeetingPlatform, IDisposable
+{
+    /// <summary>How long before its expiry a token is replaced.</summary>
+    public static readonly TimeSpan TokenMargin = TimeSpan.FromMinutes(5);
+
+    private readonly HttpClient http;
+    private readonly ZoomOptions options;
+    private readonly TimeProvider time;
+    private readonly SemaphoreSlim tokenLock = new(1, 1);
+    private string? token;
+    private DateTimeOffset tokenExpires;
+
+    /// <summary>A client sending through <paramref name="http"/> as the app <paramref name="options"/> describes.</summary>
+    public ZoomClient(HttpClient http, ZoomOptions options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        this.http = http;
+        this.options = options;
+        this.time = time;
+    }
+
+    /// <inheritdoc />
+    public async Task<PlatformMeeting> CreateAsync(PlatformMeetingRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        using var response = await SendAsync(HttpMethod.Post, "users/me/meetings", ZoomMeetingBody.From(request), "create the meeting", ct);
+        var created = await response.Content.ReadFromJsonAsync(ZoomJson.Default.ZoomCreatedMeeting, ct)
+            ?? throw new MeetingPlatformException("Zoom answered the create with an empty body", retryable: true);
+        return new PlatformMeeting(created.Id.ToString(CultureInfo.InvariantCulture), created.JoinUrl, created.Password ?? "", created.StartUrl);
+    }
+
+    /// <inheritdoc />
+    public async Task UpdateAsync(string id, PlatformMeetingRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        using var response = await SendAsync(HttpMethod.Patch, $"meetings/{Uri.EscapeDataString(id)}", ZoomMeetingBody.From(request), $"change meeting {id}", ct);
+    }
+
+    /// <inheritdoc />
+    public async Task DeleteAsync(string id, CancellationToken ct)
+    {
+        using var response = await SendAsync(HttpMethod.Delete, $"meetings/{Uri.EscapeDataString(id)}", null, $"delete meeting {id}", ct, goneIsSuccess: true);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => tokenLock.Dispose();
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, ZoomMeetingBody? body, string what, CancellationToken ct, bool goneIsSuccess = false)
+    {
+        var uri = new Uri($"{options.ApiBaseUrl.TrimEnd('/')}/{path}");
+        for (var attempt = 0; ; attempt++)
+        {
+            var bearer = await TokenAsync(refresh: attempt > 0, ct);
+            using var message = new HttpRequestMessage(method, uri);
+            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+            if (body is not null)
+            {
+                message.Content = JsonContent.Create(body, ZoomJson.Default.ZoomMeetingBody);
+            }
+
+            HttpResponseMessage response;
+            try
+            {
+                response = await http.SendAsync(message, ct);
+            }
+            catch (HttpRequestException e)
+            {
+                throw new MeetingPlatformException($"could not reach Zoom to {what}: {e.Message}", retryable: true);
+            }
+
+            if (response.IsSuccessStatusCode || (goneIsSuccess && response.StatusCode == HttpStatusCode.NotFound))
+            {
+                return response;
+            }
+
+            using (response)
+            {
+                if (response.StatusCode == HttpStatusCode.Unauthorized && attempt == 0)
+                {
+                    continue;
+                }
+
+                throw await FailureAsync(response, $"Zoom refused to {what}", ct);
+            }
+        }
+    }
+
+    private async Task<string> TokenAsync(bool refresh, CancellationToken ct)
+    {
+        await tokenLock.WaitAsync(ct);
+        try
+        {
+            if (!refresh && token is not null && time.GetUtcNow() < tokenExpires - TokenMargin)
+            {
+                return token;
+            }
+
+            var uri = new Uri($"{options.OAuthUrl}?grant_type=account_credentials&account_id={Uri.EscapeDataString(options.AccountId)}");
+            using var message = new HttpRequestMessage(HttpMethod.Post, uri);
+            message.Headers.Authorization = new AuthenticationHeaderValue(
+                "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.ClientId}:{options.ClientSecret}")));
+            HttpResponseMessage response;
+            try
+            {
+                response = await http.SendAsync(message, ct);
+            }
+            catch (HttpRequestException e)
+            {
+                throw new MeetingPlatformException($"could not reach Zoom's OAuth endpoint: {e.Message}", retryable: true);
+            }
+
+            using (response)
+            {
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw await FailureAsync(response, "Zoom refused the app's credentials (check the Zoom account id, client id and client secret settings)", ct);
+                }
+
+                var issued = await response.Content.ReadFromJsonAsync(ZoomJson.Default.ZoomToken, ct);
+                if (issued is null || string.IsNullOrEmpty(issued.AccessToken))
+                {
+                    throw new MeetingPlatformException("Zoom's OAuth endpoint answered without an access token", retryable: true);
+                }
+
+                token = issued.AccessToken;
+                tokenExpires = time.GetUtcNow() + TimeSpan.FromSeconds(issued.ExpiresIn);
+                return token;
+            }
+        }
+        finally
+        {
+            tokenLock.Release();
+        }
+    }
+
+    private async Task<MeetingPlatformException> FailureAsync(HttpResponseMessage response, string what, CancellationToken ct)
+    {
+        var status = (int)response.StatusCode;
+        if (response.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            var wait = RetryAfter(response);
+            var when = wait is { } w ? $"retry after {w.TotalSeconds:0} seconds (Retry-After)" : "retry later (Zoom sent no Retry-After)";
+            return new MeetingPlatformException($"{what}: Zoom's rate limit was reached (429); {when}", retryable: true) { RetryAfter = wait };
+        }
+
+        var zoomMessage = await ZoomMessageAsync(response, ct);
+        var detail = zoomMessage is null ? "" : $": {zoomMessage}";
+        return status >= 500
+            ? new MeetingPlatformException($"{what}: Zoom failed with {status}{detail}; retry later", retryable: true)
+            : new MeetingPlatformException($"{what}: {status}{detail}", retryable: false);
+    }
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        if (response.Headers.RetryAfter is not { } header)
+        {
+            return null;
+        }
+
+        if (header.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        if (header.Date is { } date)
+        {
+            var wait = date - time.GetUtcNow();
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+
+        return null;
+    }
+
+    private async Task<string?> ZoomMessageAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        try
+        {
+            var text = await response.Content.ReadAsStringAsync(ct);
+            var error = JsonSerializer.Deserialize(text, ZoomJson.Default.ZoomError);
+            return error?.Message is { Length: > 0 } m ? Scrub(m) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private string Scrub(string message)
+    {
+        foreach (var secret in new[] { options.ClientSecret, options.WebhookSecretToken, token })
+        {
+            if (!string.IsNullOrEmpty(secret))
+            {
+                message = message.Replace(secret, "***", StringComparison.Ordinal);
+            }
+        }
+
+        return message;
+    }
+}
