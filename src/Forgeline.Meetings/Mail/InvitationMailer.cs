@@ -176,7 +176,7 @@ public sealed partial class InvitationMailer(MailOptions options, TimeProvider t
         return e switch
         {
             OperationCanceledException when cancellationToken.IsCancellationRequested => null,
-            OperationCanceledException or TimeoutException =>
+            OperationCanceledException or TimeoutException or IOException { InnerException: TimeoutException } =>
                 new($"{server} did not answer within {options.Timeout.TotalSeconds:0.#} s; try again later", retryable: true, e),
             SocketException socket =>
                 new($"could not connect to {server}: {socket.Message} ({socket.SocketErrorCode}); try again later", retryable: true, e),

@@ -157,6 +157,24 @@ public sealed class InvitationMailerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_server_that_never_answers_fails_after_the_timeout_as_retryable()
+    {
+        // The kernel completes the connection; nobody ever reads it or sends the greeting.
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var options = Options("127.0.0.1", ((IPEndPoint)silent.LocalEndpoint).Port);
+        options.Timeout = TimeSpan.FromMilliseconds(500);
+        var clock = Stopwatch.StartNew();
+
+        var failure = await Should.ThrowAsync<MailDeliveryException>(() => new InvitationMailer(options, TimeProvider.System).SendAsync(Weekly, List));
+
+        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(3));
+        failure.Retryable.ShouldBeTrue();
+        failure.Message.ShouldContain("did not answer within 0.5 s");
+        output.WriteLine($"{failure.Message} ({clock.Elapsed.TotalMilliseconds:F0} ms)");
+    }
+
+    [Fact]
     public async Task A_message_the_server_refuses_with_a_5xx_is_not_retryable()
     {
         await using var sink = await SmtpSink.StartAsync(maxMessageBytes: 1000);
