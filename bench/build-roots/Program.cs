@@ -82,7 +82,7 @@ async Task<double> ByHandAsync(int round, bool coldMetadata)
     return clock.Elapsed.TotalSeconds;
 }
 
-var transfer = new BenchTransfer();
+var transfer = new FileJobTransfer();
 var sha = await transfer.AddAsync(srpm);
 var lease = new JobLease(1, "bench", 1, new BuildSource(SourceKind.Srpm, sha, Path.GetFileName(srpm)), "x86_64", 600, 64 * 1024 * 1024, 60, Root: target);
 using var http = new HttpClient();
@@ -138,14 +138,8 @@ for (var i = 1; i <= rounds; i++)
     baseOnly.Add((await ForgelineAsync(cache, 200 + i)).ToRpmbuild);
 }
 
-static double Median(List<double> values)
-{
-    var sorted = values.Order().ToList();
-    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-}
-
 string F(double value) => value.ToString("0.000", CultureInfo.InvariantCulture);
-var (mHandCold, mHandWarm, mCold, mWarm, mBase) = (Median(handCold), Median(handWarm), Median(cold), Median(warm), Median(baseOnly));
+var (mHandCold, mHandWarm, mCold, mWarm, mBase) = (BenchStatistics.Median(handCold), BenchStatistics.Median(handWarm), BenchStatistics.Median(cold), BenchStatistics.Median(warm), BenchStatistics.Median(baseOnly));
 Console.WriteLine($"by hand (metadata cold): {string.Join(" ", handCold.Select(F))}");
 Console.WriteLine($"by hand (metadata warm): {string.Join(" ", handWarm.Select(F))}");
 Console.WriteLine($"forgeline cold:          {string.Join(" ", cold.Select(F))}");
@@ -156,27 +150,6 @@ Console.WriteLine($"RESULT build-roots cold (5 BuildRequires, median of {rounds}
 Console.WriteLine($"RESULT build-roots warm (5 BuildRequires, median of {rounds}) = {F(mWarm)} s; peer dnf-by-hand (metadata warm) = {F(mHandWarm)} s; ratio {(mWarm / mHandWarm).ToString("0.000", CultureInfo.InvariantCulture)}; goal < 2 s and <= 0.3");
 Console.WriteLine($"RESULT build-roots base cached, BuildRequires installed (5 BuildRequires, median of {rounds}) = {F(mBase)} s; peer dnf-by-hand (metadata warm) = {F(mHandWarm)} s; ratio {(mBase / mHandWarm).ToString("0.000", CultureInfo.InvariantCulture)}; goal < 2 s and <= 0.3");
 Console.WriteLine($"RESULT build-roots cache disk use for target {target.Target} = {(cache.DiskUse(target.Target) / (1024.0 * 1024)).ToString("0.0", CultureInfo.InvariantCulture)} MiB (base root and dnf metadata; RPMs from file:// repositories are not copied)");
-
-/// <summary>Sources from local files by digest; uploads dropped (the benchmark stops its clock before them).</summary>
-internal sealed class BenchTransfer : IJobTransfer
-{
-    private readonly Dictionary<string, string> blobs = [];
-
-    public async Task<string> AddAsync(string path)
-    {
-        var sha = await Sha256Hex.OfFileAsync(path);
-        blobs[sha] = path;
-        return sha;
-    }
-
-    public Task DownloadBlobAsync(string sha256, string destination, CancellationToken cancellationToken)
-    {
-        File.Copy(blobs[sha256], destination);
-        return Task.CompletedTask;
-    }
-
-    public Task UploadArtifactAsync(string kind, string path, CancellationToken cancellationToken) => Task.CompletedTask;
-}
 
 /// <summary>A build log that notes when the runner announces rpmbuild in the root: the end of the root's preparation.</summary>
 internal sealed class StartWatch : IBuildLog

@@ -65,11 +65,11 @@ for (var i = 0; i < 3; i++)
 }
 
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"  CLI medians: cache hit {Median(cliHits):0.000} s, cold build {Median(cliColds):0.000} s, ratio {Median(cliColds) / Median(cliHits):0.0}"));
+    $"  CLI medians: cache hit {BenchStatistics.Median(cliHits):0.000} s, cold build {BenchStatistics.Median(cliColds):0.000} s, ratio {BenchStatistics.Median(cliColds) / BenchStatistics.Median(cliHits):0.0}"));
 
-var hit = Median(hits);
-var firstHit = Median(firstHits);
-var cold = Median(colds);
+var hit = BenchStatistics.Median(hits);
+var firstHit = BenchStatistics.Median(firstHits);
+var cold = BenchStatistics.Median(colds);
 var ratio = cold / hit;
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"  ranges: cold build {colds.Min():0.000}–{colds.Max():0.000} s, first hit {firstHits.Min():0.0000}–{firstHits.Max():0.0000} s, repeated hit {hits.Min():0.0000}–{hits.Max():0.0000} s"));
@@ -177,8 +177,3 @@ static string WriteCompileWork(string parent, string name, int functions)
     return dir;
 }
 
-static double Median(List<double> values)
-{
-    var sorted = values.Order().ToList();
-    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-}

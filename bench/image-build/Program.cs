@@ -29,7 +29,7 @@ string[] packages = [.. TinyDistribution.ImagePackages];
 string F(double value) => value.ToString("0.000", CultureInfo.InvariantCulture);
 
 // Forgeline: the worker's runner on an image job, its uploads kept in a directory.
-var transfer = new BenchTransfer(work["uploads"]);
+var transfer = new FileJobTransfer(work["uploads"]);
 var definition = $"name: tiny\nrepositories: [{{project: tiny}}]\npackages: [{string.Join(", ", packages)}]\nformats: [qcow2]\nkernel: {{package: fl-kernel}}\ndisk_size_mb: 128\n";
 var spec = new ImageJobSpec(Build: new ImageBuildSpec("tiny", definition, [new JobRepository("tiny", distribution.Url, distribution.PublicKey)]));
 var specPath = work["tiny.image.json"];
@@ -96,8 +96,8 @@ Console.WriteLine($"by hand:   {string.Join(" ", byHand.Select(F))}");
 Console.WriteLine($"forgeline's steps in the last round: {string.Join(" | ", lastLog.Where(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"[0-9] ?s\b")))}");
 Console.WriteLine($"files: {sizes}");
 var warmSteps = forgelineSteps.Skip(1).ToList();
-Console.WriteLine($"median install / pack: forgeline {F(Median([.. warmSteps.Select(s => s.Install)]))} / {F(Median([.. warmSteps.Select(s => s.Pack)]))} s (install: dnf and the package list; pack: customise, vmlinux, stage 1, disk, qcow2, digests); " +
-    $"by hand {F(Median([.. handSteps.Skip(1).Select(s => s.Install)]))} / {F(Median([.. handSteps.Skip(1).Select(s => s.Pack)]))} s");
+Console.WriteLine($"median install / pack: forgeline {F(BenchStatistics.Median([.. warmSteps.Select(s => s.Install)]))} / {F(BenchStatistics.Median([.. warmSteps.Select(s => s.Pack)]))} s (install: dnf and the package list; pack: customise, vmlinux, stage 1, disk, qcow2, digests); " +
+    $"by hand {F(BenchStatistics.Median([.. handSteps.Skip(1).Select(s => s.Install)]))} / {F(BenchStatistics.Median([.. handSteps.Skip(1).Select(s => s.Pack)]))} s");
 
 // Boot to the first step under TCG, each boot on its own overlay of the image.
 var runner = new VmJobRunner(new VmRunnerOptions { Accelerator = VmAccelerator.Tcg });
@@ -156,43 +156,11 @@ async Task<List<double>> OverlaysAsync(string baseDisk)
 var tinyOverlays = await OverlaysAsync(qcow2);
 var bigOverlays = await OverlaysAsync(big);
 
-var (mF, mH) = (Median(forgeline), Median(byHand));
+var (mF, mH) = (BenchStatistics.Median(forgeline), BenchStatistics.Median(byHand));
 Console.WriteLine($"RESULT image-build tiny qcow2 (4 packages, median of {rounds}) = {F(mF)} s; peer by hand (dnf --installroot + mkfs + syslinux + qemu-img) = {F(mH)} s; ratio {F(mF / mH)}; goal <= 1.2");
 Console.WriteLine($"RESULT image-build first build with the kernel's vmlinux extracted = {F(firstSeconds)} s");
-Console.WriteLine($"RESULT image boot to first step, TCG, direct PVH boot (median of {direct.Count}) = {F(Median(direct))} s; through the disk's bootloader = {F(Median(firmware))} s");
-Console.WriteLine($"RESULT image overlay per job (median of 20) = {Median(tinyOverlays):0.0} ms over the {new FileInfo(qcow2).Length / (1024 * 1024.0):0.0} MiB tiny image, {Median(bigOverlays):0.0} ms over a 2 GiB base (max {Math.Max(tinyOverlays.Max(), bigOverlays.Max()):0.0} ms); goal < 100 ms, independent of size");
-
-static double Median(List<double> values)
-{
-    var sorted = values.Order().ToList();
-    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-}
-
-/// <summary>Sources from local files by digest; uploads moved into a directory (a rename: the clock measures building, not a network).</summary>
-internal sealed class BenchTransfer(string uploads) : IJobTransfer
-{
-    private readonly Dictionary<string, string> blobs = [];
-
-    public async Task<string> AddAsync(string path)
-    {
-        var sha = await Sha256Hex.OfFileAsync(path);
-        blobs[sha] = path;
-        return sha;
-    }
-
-    public Task DownloadBlobAsync(string sha256, string destination, CancellationToken cancellationToken)
-    {
-        File.Copy(blobs[sha256], destination);
-        return Task.CompletedTask;
-    }
-
-    public Task UploadArtifactAsync(string kind, string path, CancellationToken cancellationToken)
-    {
-        Directory.CreateDirectory(uploads);
-        File.Move(path, Path.Combine(uploads, Path.GetFileName(path)), overwrite: true);
-        return Task.CompletedTask;
-    }
-}
+Console.WriteLine($"RESULT image boot to first step, TCG, direct PVH boot (median of {direct.Count}) = {F(BenchStatistics.Median(direct))} s; through the disk's bootloader = {F(BenchStatistics.Median(firmware))} s");
+Console.WriteLine($"RESULT image overlay per job (median of 20) = {BenchStatistics.Median(tinyOverlays):0.0} ms over the {new FileInfo(qcow2).Length / (1024 * 1024.0):0.0} MiB tiny image, {BenchStatistics.Median(bigOverlays):0.0} ms over a 2 GiB base (max {Math.Max(tinyOverlays.Max(), bigOverlays.Max()):0.0} ms); goal < 100 ms, independent of size");
 
 /// <summary>The runner's log lines.</summary>
 internal sealed class LineLog : IBuildLog

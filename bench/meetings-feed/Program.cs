@@ -67,13 +67,7 @@ if (peer.ExitCode != 0)
 
 var answer = JsonDocument.Parse(peer.Stdout).RootElement;
 var python = answer.GetProperty("ms").EnumerateArray().Select(e => e.GetDouble()).ToList();
-static double Median(List<double> values)
-{
-    var sorted = values.Order().ToList();
-    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-}
-
 string F(double value) => value.ToString("0.0", CultureInfo.InvariantCulture);
 Console.WriteLine($"forgeline: {string.Join(" ", forgeline.Select(F))} ms ({length / 1024} KiB, with a VTIMEZONE per zone)");
 Console.WriteLine($"python3-icalendar: {string.Join(" ", python.Select(F))} ms ({answer.GetProperty("bytes").GetInt32() / 1024} KiB, TZID only: it writes no VTIMEZONE)");
-Console.WriteLine($"RESULT meetings-feed ({count} meetings, median of 20) = {F(Median(forgeline))} ms; peer python3-icalendar = {F(Median(python))} ms; ratio {(Median(forgeline) / Median(python)).ToString("0.00", CultureInfo.InvariantCulture)}; goal < 100 ms");
+Console.WriteLine($"RESULT meetings-feed ({count} meetings, median of 20) = {F(BenchStatistics.Median(forgeline))} ms; peer python3-icalendar = {F(BenchStatistics.Median(python))} ms; ratio {(BenchStatistics.Median(forgeline) / BenchStatistics.Median(python)).ToString("0.00", CultureInfo.InvariantCulture)}; goal < 100 ms");

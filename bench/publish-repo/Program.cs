@@ -103,7 +103,7 @@ try
     }
 
     await Verify(publisher.Root, current.Count, key.PublicKey);
-    double ours = Median(forgeline), theirs = Median(plain), theirsNoDb = Median(plainNoDb);
+    double ours = BenchStatistics.Median(forgeline), theirs = BenchStatistics.Median(plain), theirsNoDb = BenchStatistics.Median(plainNoDb);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"RESULT publish-repo ({count} packages, +1, repomd signed) = {ours:0} ms; peer createrepo_c --update = {theirs:0} ms; ratio {ours / theirs:0.00}; goal <= 1.1"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -113,12 +113,6 @@ try
 finally
 {
     Directory.Delete(work, recursive: true);
-}
-
-static double Median(List<double> values)
-{
-    var sorted = values.Order().ToList();
-    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
 }
 
 static async Task<string> Sha256Hex(string path)

@@ -146,10 +146,7 @@ public sealed class TestDistribution
     private static async Task<TestDistribution> CreateAsync()
     {
         var started = Stopwatch.GetTimestamp();
-        RemoveStale();
-        var work = Path.Combine(Path.GetTempPath(), $"{DirectoryPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(work);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Remove(work);
+        var work = ProcessScratch.Create(DirectoryPrefix);
         var keys = await Task.WhenAll(
             TestSigningKey.CreateAsync(Path.Combine(work, "gnupg"), "Test Distribution <test@example.org>"),
             TestSigningKey.CreateAsync(Path.Combine(work, "gnupg-other"), "Someone Else <else@example.org>"),
@@ -249,37 +246,5 @@ public sealed class TestDistribution
         var path = Path.Combine(work, name);
         File.WriteAllText(path, armored);
         return path;
-    }
-
-    /// <summary>
-    /// Removes the distributions of test processes that are gone (killed, or exited before <see cref="Remove"/> ran), so
-    /// at most the current one is left behind.
-    /// </summary>
-    private static void RemoveStale()
-    {
-        foreach (var stale in Directory.EnumerateDirectories(Path.GetTempPath(), $"{DirectoryPrefix}*"))
-        {
-            var pid = Path.GetFileName(stale)[DirectoryPrefix.Length..].Split('-')[0];
-            if (int.TryParse(pid, out var id) && id != Environment.ProcessId && !Directory.Exists($"/proc/{id}"))
-            {
-                Remove(stale);
-            }
-        }
-    }
-
-    // No child process here (gpgconf --kill): starting one while the runtime shuts down can hang the test host until
-    // the runner kills it. gpg-agent ends by itself once its socket in the removed GNUPGHOME is gone.
-    private static void Remove(string work)
-    {
-        try
-        {
-            Directory.Delete(work, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
     }
 }

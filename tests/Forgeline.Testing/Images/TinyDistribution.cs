@@ -111,11 +111,8 @@ public sealed class TinyDistribution
     private static async Task<TinyDistribution> CreateAsync()
     {
         var started = Stopwatch.GetTimestamp();
-        RemoveStale();
         var (rpms, kernelRelease) = await RpmsAsync();
-        var work = Path.Combine(Path.GetTempPath(), $"{DirectoryPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(work);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Remove(work);
+        var work = ProcessScratch.Create(DirectoryPrefix);
         var key = await TestSigningKey.CreateAsync(Path.Combine(work, "gnupg"), "Tiny Distribution <tiny@example.org>");
         var signed = Path.Combine(work, "rpms");
         Directory.CreateDirectory(signed);
@@ -197,31 +194,5 @@ public sealed class TinyDistribution
         }
 
         await new RepositoryPublisher(repository).PublishAsync(packages, signer.DetachSignAsync, CancellationToken.None);
-    }
-
-    private static void RemoveStale()
-    {
-        foreach (var stale in Directory.EnumerateDirectories(Path.GetTempPath(), $"{DirectoryPrefix}*"))
-        {
-            var pid = Path.GetFileName(stale)[DirectoryPrefix.Length..].Split('-')[0];
-            if (int.TryParse(pid, out var id) && id != Environment.ProcessId && !Directory.Exists($"/proc/{id}"))
-            {
-                Remove(stale);
-            }
-        }
-    }
-
-    private static void Remove(string work)
-    {
-        try
-        {
-            Directory.Delete(work, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
     }
 }
