@@ -32,10 +32,10 @@ public sealed class BotRuntime
         foreach (var (name, forge) in config.Forges)
         {
             var which = Enum.Parse<Forge>(name, ignoreCase: true);
-            tokens[which] = SecretValue.Resolve(forge.Token, $"{Path}: forges.{name}.token");
+            tokens[which] = Secret(forge.Token, $"{Path}: forges.{name}.token");
             if (forge.WebhookSecret is { Length: > 0 })
             {
-                secrets[which] = SecretValue.Resolve(forge.WebhookSecret, $"{Path}: forges.{name}.webhook_secret");
+                secrets[which] = Secret(forge.WebhookSecret, $"{Path}: forges.{name}.webhook_secret");
             }
         }
 
@@ -56,4 +56,11 @@ public sealed class BotRuntime
 
     /// <summary>The API token of <paramref name="forge"/>; null when it is not configured.</summary>
     public string? Token(Forge forge) => tokens.GetValueOrDefault(forge);
+
+    /// <summary>A secret setting read with <see cref="SecretValue"/>; a <see cref="BotConfigException"/> naming <paramref name="setting"/> when it cannot be read.</summary>
+    public static string Secret(string? value, string setting)
+    {
+        var (secret, problem) = SecretValue.Resolve(value, setting);
+        return secret ?? throw new BotConfigException(problem!);
+    }
 }

@@ -1,4 +1,5 @@
 using Forgeline.Accounts;
+using Forgeline.Core;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Http;

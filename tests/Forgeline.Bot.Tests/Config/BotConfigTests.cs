@@ -1,3 +1,4 @@
+using Forgeline.Bot;
 using Forgeline.Bot.Config;
 using Forgeline.Bot.Forges;
 using Forgeline.Testing;
@@ -83,15 +84,15 @@ public sealed class BotConfigTests
         Environment.SetEnvironmentVariable(variable, "from-the-environment");
         try
         {
-            SecretValue.Resolve($"env:{variable}", "forges.github.token").ShouldBe("from-the-environment");
-            SecretValue.Resolve($"file:{directory["secret"]}", "forges.github.token").ShouldBe("from-a-file");
-            SecretValue.Resolve("plain", "forges.github.token").ShouldBe("plain");
-            Should.Throw<BotConfigException>(() => SecretValue.Resolve($"env:{variable}_MISSING", "bot.yaml: forges.github.token"))
-                .Message.ShouldBe($"bot.yaml: forges.github.token: 'env:{variable}_MISSING' is empty or missing");
-            Should.Throw<BotConfigException>(() => SecretValue.Resolve($"file:{directory["nope"]}", "bot.yaml: forges.gitee.webhook_secret"))
-                .Message.ShouldStartWith("bot.yaml: forges.gitee.webhook_secret: 'file:");
-            Should.Throw<BotConfigException>(() => SecretValue.Resolve(null, "bot.yaml: forges.gitlab.token"))
-                .Message.ShouldBe("bot.yaml: forges.gitlab.token: is not set");
+            BotRuntime.Secret($"env:{variable}", "forges.github.token").ShouldBe("from-the-environment");
+            BotRuntime.Secret($"file:{directory["secret"]}", "forges.github.token").ShouldBe("from-a-file");
+            BotRuntime.Secret("plain", "forges.github.token").ShouldBe("plain");
+            Should.Throw<BotConfigException>(() => BotRuntime.Secret($"env:{variable}_MISSING", "bot.yaml: forges.github.token"))
+                .Message.ShouldBe($"bot.yaml: forges.github.token names the environment variable {variable}_MISSING, which is not set");
+            Should.Throw<BotConfigException>(() => BotRuntime.Secret($"file:{directory["nope"]}", "bot.yaml: forges.gitee.webhook_secret"))
+                .Message.ShouldStartWith("bot.yaml: forges.gitee.webhook_secret names the file ");
+            Should.Throw<BotConfigException>(() => BotRuntime.Secret(null, "bot.yaml: forges.gitlab.token"))
+                .Message.ShouldBe("bot.yaml: forges.gitlab.token is empty; set the secret, env:VARIABLE or file:PATH");
         }
         finally
         {

@@ -1,4 +1,4 @@
-namespace Forgeline.Accounts;
+namespace Forgeline.Core;
 
 /// <summary>Reads settings that hold secrets: <c>env:NAME</c>, <c>file:PATH</c> or the value itself.</summary>
 public static class SecretValue
