@@ -256,6 +256,7 @@ public sealed partial class ForgelineDbContext(DbContextOptions<ForgelineDbConte
         ConfigureMessageCenter(modelBuilder);
         ConfigurePlayground(modelBuilder);
         ConfigureImages(modelBuilder);
+        ConfigureMeetings(modelBuilder);
         ConfigureAccounts(modelBuilder);
     }
 

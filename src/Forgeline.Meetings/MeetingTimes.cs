@@ -84,11 +84,22 @@ public static class MeetingTimes
             return null;
         }
 
+        return Expand(local, zone, request.Duration, request.Recurrence, count);
+    }
+
+    /// <summary>
+    /// The <paramref name="count"/> occurrences of a meeting first starting at <paramref name="localStart"/> in
+    /// <paramref name="zone"/>, without any check (for meetings already booked).
+    /// </summary>
+    public static IReadOnlyList<MeetingOccurrence> Expand(DateTime localStart, TimeZoneInfo zone, TimeSpan duration, MeetingRecurrence recurrence, int count)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        var local = DateTime.SpecifyKind(localStart, DateTimeKind.Unspecified);
         var occurrences = new List<MeetingOccurrence>(count);
         for (var i = 0; i < count; i++)
         {
-            var start = Instant(Nth(local, request.Recurrence, i), zone);
-            occurrences.Add(new MeetingOccurrence(start, Instant(start, request.Duration, zone)));
+            var start = Instant(Nth(local, recurrence, i), zone);
+            occurrences.Add(new MeetingOccurrence(start, Instant(start, duration, zone)));
         }
 
         return occurrences;

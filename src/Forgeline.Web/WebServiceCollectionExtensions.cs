@@ -6,6 +6,7 @@ using Forgeline.Web.Features.Bot;
 using Forgeline.Web.Features.Builds;
 using Forgeline.Web.Features.Events;
 using Forgeline.Web.Features.Images;
+using Forgeline.Web.Features.Meetings;
 using Forgeline.Web.Features.Operations;
 using Forgeline.Web.Features.Playground;
 using Forgeline.Web.Features.Projects;
@@ -93,6 +94,7 @@ public static class WebServiceCollectionExtensions
             app.MapRepositoryEndpoints();
             app.MapPlaygroundEndpoints();
             app.MapImageEndpoints();
+            app.MapMeetingEndpoints();
         }
 
         if (targets.HasFlag(ServerTargets.Bot))

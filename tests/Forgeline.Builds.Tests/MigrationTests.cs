@@ -51,7 +51,7 @@ public abstract class MigrationTests(DatabaseEngine engine) : IAsyncLifetime
         }
 
         (await db.Database.GetPendingMigrationsAsync()).ShouldBeEmpty();
-        DatabaseMigrator.KnownMigrations(db).ShouldBe(["20261122000001_Initial", "20261122000002_WorkerSessions", "20261122000003_SigningKeys", "20261122000004_FairQueues", "20261122000005_Projects", "20261122000006_Bot", "20261206000001_Accounts", "20261206000002_MessageCenter", "20261206000003_BuildOrigin", "20261207000001_BuildTargets", "20261207000002_PlaygroundEnvironments", "20261207000003_Images"]);
+        DatabaseMigrator.KnownMigrations(db).ShouldBe(["20261122000001_Initial", "20261122000002_WorkerSessions", "20261122000003_SigningKeys", "20261122000004_FairQueues", "20261122000005_Projects", "20261122000006_Bot", "20261206000001_Accounts", "20261206000002_MessageCenter", "20261206000003_BuildOrigin", "20261207000001_BuildTargets", "20261207000002_PlaygroundEnvironments", "20261207000003_Images", "20261207000004_Meetings"]);
     }
 
     [Fact]

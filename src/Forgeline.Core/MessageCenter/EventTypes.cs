@@ -36,8 +36,20 @@ public static class EventTypes
     /// <summary>A playground session ended: its processes and files are gone (or it never started).</summary>
     public const string PlaygroundSessionEnded = "org.forgeline.playground.session.ended";
 
+    /// <summary>A SIG's meeting was booked (data: the meeting, with its join link).</summary>
+    public const string MeetingScheduled = "org.forgeline.meeting.scheduled";
+
+    /// <summary>A meeting's time, title, agenda or repetition changed.</summary>
+    public const string MeetingChanged = "org.forgeline.meeting.changed";
+
+    /// <summary>A meeting was cancelled.</summary>
+    public const string MeetingCancelled = "org.forgeline.meeting.cancelled";
+
+    /// <summary>A meeting's recording was stored and published to the video platforms.</summary>
+    public const string MeetingRecordingPublished = "org.forgeline.meeting.recording.published";
+
     /// <summary>Every type, for documentation and validation.</summary>
     public static IReadOnlyList<string> All { get; } =
         [BuildQueued, BuildStarted, BuildFinished, ProjectCreated, ProjectChanged, ProjectDeleted, RepositoryPublished, SignatureCreated, BotCommand,
-         PlaygroundSessionStarted, PlaygroundSessionEnded];
+         PlaygroundSessionStarted, PlaygroundSessionEnded, MeetingScheduled, MeetingChanged, MeetingCancelled, MeetingRecordingPublished];
 }

@@ -27,6 +27,9 @@ public static class EventOutbox
     /// <summary>The CloudEvent <c>source</c> of playground events.</summary>
     public const string PlaygroundSource = "/forgeline/playground";
 
+    /// <summary>The CloudEvent <c>source</c> of meeting events.</summary>
+    public const string MeetingsSource = "/forgeline/meetings";
+
     /// <summary>How <c>data</c> is written: compact camelCase JSON.</summary>
     public static JsonSerializerOptions DataJson { get; } = new(JsonSerializerDefaults.Web);
 

@@ -57,9 +57,39 @@ public sealed partial class InvitationMailer(MailOptions options, TimeProvider t
     /// Sends <paramref name="meeting"/>'s invitation, update or cancellation to <paramref name="list"/> and returns its
     /// Message-Id; throws <see cref="MailDeliveryException"/> when the server did not take it.
     /// </summary>
-    public async Task<string> SendAsync(MeetingEvent meeting, string list, CancellationToken cancellationToken = default)
+    public Task<string> SendAsync(MeetingEvent meeting, string list, CancellationToken cancellationToken = default) =>
+        SendAsync(Compose(meeting, list), cancellationToken);
+
+    /// <summary>
+    /// The reminder of occurrence <paramref name="occurrence"/> (0-based) of <paramref name="meeting"/>, starting at
+    /// <paramref name="start"/>, to <paramref name="list"/>: the meeting in words, no calendar part (the invitation
+    /// has it); its Message-Id names the occurrence (<c>meeting-42.reminder3@…</c>).
+    /// </summary>
+    public MimeMessage ComposeReminder(MeetingEvent meeting, int occurrence, DateTimeOffset start, string list)
     {
-        var message = Compose(meeting, list);
+        ArgumentNullException.ThrowIfNull(meeting);
+        ArgumentException.ThrowIfNullOrWhiteSpace(list);
+        var zone = MeetingTimes.Zone(meeting.TimeZone) ?? throw new ArgumentException($"'{meeting.TimeZone}' is not a time zone", nameof(meeting));
+        var local = TimeZoneInfo.ConvertTime(start, zone);
+        var when = local.ToString("dddd d MMMM, HH:mm", CultureInfo.InvariantCulture);
+        var words = new TextPart("plain");
+        words.SetText(Encoding.UTF8, $"Reminder: this meeting takes place {when} {meeting.TimeZone} ({start.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC).\n\n{Words(meeting)}");
+        var message = new MimeMessage
+        {
+            Subject = $"Reminder: {meeting.Title}, {when} {meeting.TimeZone}",
+            Date = time.GetUtcNow(),
+            MessageId = MessageId(meeting, string.Create(CultureInfo.InvariantCulture, $"reminder{occurrence}")),
+            Body = words,
+        };
+        message.From.Add(new MailboxAddress(options.FromName, options.FromAddress));
+        message.To.Add(MailboxAddress.Parse(list));
+        return message;
+    }
+
+    /// <summary>Sends <paramref name="message"/> and returns its Message-Id; throws <see cref="MailDeliveryException"/> when the server did not take it.</summary>
+    public async Task<string> SendAsync(MimeMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(options.Timeout);
         using var client = new SmtpClient { Timeout = (int)Math.Clamp(options.Timeout.TotalMilliseconds, 1, int.MaxValue) };
@@ -87,7 +117,7 @@ public sealed partial class InvitationMailer(MailOptions options, TimeProvider t
         {
         }
 
-        return message.MessageId ?? MessageId(meeting);
+        return message.MessageId ?? "";
     }
 
     /// <summary>"Invitation: …", "Updated: …" (a sequence above 0) or "Cancelled: …".</summary>
@@ -105,7 +135,11 @@ public sealed partial class InvitationMailer(MailOptions options, TimeProvider t
     public static string MessageId(MeetingEvent meeting)
     {
         ArgumentNullException.ThrowIfNull(meeting);
-        var seq = string.Create(CultureInfo.InvariantCulture, $"seq{meeting.Sequence}");
+        return MessageId(meeting, string.Create(CultureInfo.InvariantCulture, $"seq{meeting.Sequence}"));
+    }
+
+    private static string MessageId(MeetingEvent meeting, string seq)
+    {
         if (PlainUid().Match(meeting.Uid) is { Success: true } plain)
         {
             return $"{plain.Groups[1].Value}.{seq}@{plain.Groups[2].Value}";

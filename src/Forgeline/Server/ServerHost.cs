@@ -1,4 +1,5 @@
 using Forgeline.Images.Server;
+using Forgeline.Meetings.Server;
 using Forgeline.Bot;
 using Forgeline.Builds;
 using Forgeline.Core;
@@ -49,6 +50,7 @@ public static class ServerHost
         builder.Services.AddForgelineMessageCenter(builder.Configuration, outboxSignal, runDispatcher: targets.HasFlag(ServerTargets.Events));
         builder.Services.AddForgelinePlayground(builder.Configuration, paths, runHost: targets.HasFlag(ServerTargets.Playground));
         builder.Services.AddForgelineImages(builder.Configuration, runCoordinator: targets.HasFlag(ServerTargets.Scheduler));
+        builder.Services.AddForgelineMeetings(builder.Configuration, runCoordinator: targets.HasFlag(ServerTargets.Scheduler));
         builder.Services.AddForgelineWeb(builder.Configuration, paths);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<BuildsOptions>>((kestrel, builds) =>

@@ -22,6 +22,9 @@ public sealed class ZoomWebhook
     /// <summary>The event Zoom sends when a cloud recording is ready.</summary>
     public const string RecordingCompleted = "recording.completed";
 
+    /// <summary>The event of someone joining a meeting.</summary>
+    public const string ParticipantJoined = "meeting.participant_joined";
+
     private readonly byte[] secret;
     private readonly TimeProvider time;
 
@@ -114,6 +117,24 @@ public sealed class ZoomWebhook
     {
         ArgumentNullException.ThrowIfNull(delivery);
         return delivery.Name == UrlValidation ? Text(delivery.Payload, "plainToken") : null;
+    }
+
+    /// <summary>
+    /// Who joined, from a <c>meeting.participant_joined</c> event: the meeting's id and a key of the participant
+    /// (their uuid, user id, id or name, the first Zoom gives); null for any other event.
+    /// </summary>
+    public static ZoomParticipant? Participant(ZoomEvent delivery)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        if (delivery.Name != ParticipantJoined || delivery.Payload.ValueKind != JsonValueKind.Object
+            || !delivery.Payload.TryGetProperty("object", out var meeting) || meeting.ValueKind != JsonValueKind.Object
+            || !meeting.TryGetProperty("participant", out var who) || who.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        var key = Text(who, "participant_uuid") ?? Text(who, "user_id") ?? Text(who, "id") ?? Text(who, "user_name");
+        return Text(meeting, "id") is { } id && key is { Length: > 0 } ? new ZoomParticipant(id, key, Instant(who, "join_time")) : null;
     }
 
     /// <summary>The recording of a <c>recording.completed</c> event, or null for any other event.</summary>
