@@ -1,5 +1,4 @@
 using Forgeline.Builds.Coordination;
-using Forgeline.Builds.Queue;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -9,8 +8,8 @@ namespace Forgeline.Meetings.Server;
 /// Runs <see cref="MeetingCoordinatorPass"/> whenever something is booked or reported, and every few seconds anyway
 /// (reminders, retries); one replica at a time on PostgreSQL.
 /// </summary>
-public sealed class MeetingCoordinator(IServiceScopeFactory scopes, MeetingsSignal signal, FarmEvents farm, ILogger<MeetingCoordinator> logger)
-    : CoordinatorLoop(scopes, signal, farm, logger)
+public sealed class MeetingCoordinator(IServiceScopeFactory scopes, MeetingsSignal signal, ILogger<MeetingCoordinator> logger)
+    : CoordinatorLoop(scopes, signal, null, logger)
 {
     /// <inheritdoc />
     protected override long LockKey => 0x466f7267_4d656574; // "ForgMeet"

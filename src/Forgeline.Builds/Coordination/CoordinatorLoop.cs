@@ -12,7 +12,7 @@ namespace Forgeline.Builds.Coordination;
 /// pass that changed something may have made more work (a cached build ends at once), so it looks again at once. On
 /// PostgreSQL an advisory lock (<see cref="LockKey"/>) keeps two replicas from running passes at the same time.
 /// </summary>
-public abstract partial class CoordinatorLoop(IServiceScopeFactory scopes, WakeSignal signal, FarmEvents farm, ILogger logger) : BackgroundService
+public abstract partial class CoordinatorLoop(IServiceScopeFactory scopes, WakeSignal signal, FarmEvents? farm, ILogger logger) : BackgroundService
 {
     /// <summary>The PostgreSQL advisory lock of this coordinator, the same on every replica.</summary>
     protected abstract long LockKey { get; }
@@ -29,7 +29,11 @@ public abstract partial class CoordinatorLoop(IServiceScopeFactory scopes, WakeS
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        farm.BuildFinished += signal.Wake;
+        if (farm is not null)
+        {
+            farm.BuildFinished += signal.Wake;
+        }
+
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -46,7 +50,10 @@ public abstract partial class CoordinatorLoop(IServiceScopeFactory scopes, WakeS
         }
         finally
         {
-            farm.BuildFinished -= signal.Wake;
+            if (farm is not null)
+            {
+                farm.BuildFinished -= signal.Wake;
+            }
         }
     }
 

@@ -1,0 +1,138 @@
+using Forgeline.Accounts;
+using Forgeline.Core.Accounts;
+using Forgeline.Data;
+using Forgeline.Data.Outbox;
+using Forgeline.Meetings.Server;
+using Forgeline.Testing;
+using Forgeline.Testing.Mail;
+using Forgeline.Testing.Meetings;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Forgeline.Meetings.Tests.Server;
+
+/// <summary>
+/// The meetings part as the server composes it, on a fresh database, booking on a fake Zoom and mailing a real SMTP
+/// server (aiosmtpd); the coordinator does not run by itself: tests run its passes, with their own clock.
+/// </summary>
+internal sealed class MeetingsHost : IAsyncDisposable
+{
+    public const string WebhookSecret = "zoom-webhook-secret-token";
+
+    private readonly ServiceProvider provider;
+
+    private MeetingsHost(TestDatabase database, ServiceProvider provider, FakeZoom zoom, SmtpSink? smtp, FakeTimeProvider? clock)
+    {
+        Database = database;
+        this.provider = provider;
+        Zoom = zoom;
+        Smtp = smtp;
+        Clock = clock;
+    }
+
+    public TestDatabase Database { get; }
+
+    public FakeZoom Zoom { get; }
+
+    public SmtpSink? Smtp { get; }
+
+    /// <summary>The clock, when the test asked for one it moves itself.</summary>
+    public FakeTimeProvider? Clock { get; }
+
+    public IServiceProvider Services => provider;
+
+    public static async Task<MeetingsHost> StartAsync(
+        bool mail = true, FakeTimeProvider? clock = null, IDictionary<string, string?>? settings = null, DatabaseEngine engine = DatabaseEngine.Sqlite,
+        Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor? fault = null)
+    {
+        var database = await TestDatabase.CreateAsync(engine);
+        var zoom = await FakeZoom.StartAsync();
+        var smtp = mail ? await SmtpSink.StartAsync() : null;
+        var values = new Dictionary<string, string?>
+        {
+            ["Forgeline:Meetings:MailingList"] = "{sig}@lists.example.org",
+            ["Forgeline:Meetings:Zoom:AccountId"] = zoom.AccountId,
+            ["Forgeline:Meetings:Zoom:ClientId"] = zoom.ClientId,
+            ["Forgeline:Meetings:Zoom:ClientSecret"] = zoom.ClientSecret,
+            ["Forgeline:Meetings:Zoom:WebhookSecretToken"] = WebhookSecret,
+            ["Forgeline:Meetings:Zoom:ApiBaseUrl"] = zoom.ApiBaseUrl,
+            ["Forgeline:Meetings:Zoom:OAuthUrl"] = zoom.OAuthUrl,
+        };
+        if (smtp is not null)
+        {
+            values["Forgeline:Meetings:Mail:Host"] = smtp.Host;
+            values["Forgeline:Meetings:Mail:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            values["Forgeline:Meetings:Mail:Security"] = "None";
+            values["Forgeline:Meetings:Mail:FromAddress"] = "meetings@forgeline.example";
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        var services = new ServiceCollection();
+        services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddSingleton<TimeProvider>(clock ?? TimeProvider.System);
+        services.AddDbContextPool<ForgelineDbContext>(o =>
+        {
+            o.UseForgelineDatabase(database.Settings, new OutboxSignal());
+            if (fault is not null)
+            {
+                o.AddInterceptors(fault);
+            }
+        });
+        services.AddForgelineAccounts(configuration);
+        services.AddForgelineMeetings(configuration, runCoordinator: false);
+        var provider = services.BuildServiceProvider();
+        await using (var scope = provider.CreateAsyncScope())
+        {
+            await DatabaseMigrator.MigrateAsync(scope.ServiceProvider.GetRequiredService<ForgelineDbContext>());
+        }
+
+        return new MeetingsHost(database, provider, zoom, smtp, clock);
+    }
+
+    /// <summary>Makes the group <paramref name="sig"/>.</summary>
+    public async Task SigAsync(string sig)
+    {
+        await using var scope = provider.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<GroupService>().CreateGroupAsync(new CreateGroupRequest(sig), "admin", CancellationToken.None);
+        result.IsSuccess.ShouldBeTrue(result.Message);
+    }
+
+    /// <summary>Runs <paramref name="work"/> with a service of a new scope.</summary>
+    public async Task<TResult> WithAsync<TService, TResult>(Func<TService, Task<TResult>> work)
+        where TService : notnull
+    {
+        await using var scope = provider.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
+    /// <summary>Runs coordinator passes until one changes nothing.</summary>
+    public async Task SettleAsync()
+    {
+        for (var i = 0; i < 20; i++)
+        {
+            if (!await WithAsync<MeetingCoordinatorPass, bool>(p => p.RunAsync(CancellationToken.None)))
+            {
+                return;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await provider.DisposeAsync();
+        await Zoom.DisposeAsync();
+        if (Smtp is not null)
+        {
+            await Smtp.DisposeAsync();
+        }
+
+        await Database.DisposeAsync();
+    }
+}
