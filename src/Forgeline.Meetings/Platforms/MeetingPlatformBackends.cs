@@ -1,4 +1,6 @@
 using Forgeline.Core;
+using Forgeline.Meetings.Platforms.Tencent;
+using Forgeline.Meetings.Platforms.WeLink;
 using Forgeline.Meetings.Platforms.Zoom;
 
 namespace Forgeline.Meetings.Platforms;
@@ -7,7 +9,7 @@ namespace Forgeline.Meetings.Platforms;
 public static class MeetingPlatformBackends
 {
     /// <summary>Every backend, by <see cref="IMeetingPlatformBackend.Name"/>.</summary>
-    public static IReadOnlyList<IMeetingPlatformBackend> All { get; } = [new ZoomBackend()];
+    public static IReadOnlyList<IMeetingPlatformBackend> All { get; } = [new ZoomBackend(), new TencentMeetingBackend(), new WeLinkBackend()];
 
     /// <summary>The backend called <paramref name="name"/> (any case), or null.</summary>
     public static IMeetingPlatformBackend? Find(string name) =>

@@ -1,16 +1,10 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Forgeline.Testing.Meetings;
 
@@ -24,19 +18,14 @@ namespace Forgeline.Testing.Meetings;
 public sealed partial class FakeZoom : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, bool> tokens = new();
-    private readonly Lock faultLock = new();
-    private WebApplication? app;
+    private FakePlatformServer server = null!;
     private long nextId = 81_000_000_000;
-    private int faultsLeft;
-    private int faultStatus;
-    private string? faultRetryAfter;
 
-    private FakeZoom(string accountId, string clientId, string clientSecret, int port)
+    private FakeZoom(string accountId, string clientId, string clientSecret)
     {
         AccountId = accountId;
         ClientId = clientId;
         ClientSecret = clientSecret;
-        Port = port;
     }
 
     /// <summary>The account the token endpoint accepts.</summary>
@@ -49,7 +38,7 @@ public sealed partial class FakeZoom : IAsyncDisposable
     public string ClientSecret { get; }
 
     /// <summary>The port.</summary>
-    public int Port { get; }
+    public int Port => server.Root.Port;
 
     /// <summary>The REST API's base URL.</summary>
     public string ApiBaseUrl => $"http://127.0.0.1:{Port}/v2";
@@ -61,7 +50,8 @@ public sealed partial class FakeZoom : IAsyncDisposable
     public int TokenLifetimeSeconds { get; set; } = 3600;
 
     /// <summary>Every call received, in arrival order.</summary>
-    public ConcurrentQueue<FakeZoomCall> Calls { get; } = new();
+    public IEnumerable<FakeZoomCall> Calls =>
+        server.Calls.Select(c => new FakeZoomCall(c.Method, c.Path, c.Query, c.Header("Authorization"), c.Body, c.Status));
 
     /// <summary>The meetings that exist, by id, as last created or changed.</summary>
     public ConcurrentDictionary<long, JsonObject> Meetings { get; } = new();
@@ -72,26 +62,17 @@ public sealed partial class FakeZoom : IAsyncDisposable
     /// <summary>Starts a fake Zoom for the given app credentials.</summary>
     public static async Task<FakeZoom> StartAsync(string accountId = "acct-forgeline", string clientId = "client-forgeline", string clientSecret = "s3cret-client-value")
     {
-        var zoom = new FakeZoom(accountId, clientId, clientSecret, FreePort());
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel().UseUrls($"http://127.0.0.1:{zoom.Port}");
-        zoom.app = builder.Build();
-        zoom.app.Run(zoom.HandleAsync);
-        await zoom.app.StartAsync();
+        var zoom = new FakeZoom(accountId, clientId, clientSecret);
+        zoom.server = await FakePlatformServer.StartAsync(
+            (request, body) => zoom.Route(request.Method, request.Path.Value ?? "", request, body),
+            status => status == 429
+                ? Error(429, "You have reached the maximum per-second rate limit for this API. Try again later.")
+                : Error(status, "Internal server error"));
         return zoom;
     }
 
     /// <summary>Makes the next <paramref name="count"/> calls (token calls included) answer <paramref name="status"/>, with <c>Retry-After</c> when given.</summary>
-    public void FailNext(int count, int status, string? retryAfter = null)
-    {
-        lock (faultLock)
-        {
-            faultsLeft = count;
-            faultStatus = status;
-            faultRetryAfter = retryAfter;
-        }
-    }
+    public void FailNext(int count, int status, string? retryAfter = null) => server.FailNext(count, status, retryAfter);
 
     /// <summary>Forgets every token issued, so the next call with one answers 401.</summary>
     public void RevokeTokens() => tokens.Clear();
@@ -105,50 +86,7 @@ public sealed partial class FakeZoom : IAsyncDisposable
     });
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        if (app is not null)
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
-    }
-
-    private async Task HandleAsync(HttpContext context)
-    {
-        var request = context.Request;
-        using var reader = new StreamReader(request.Body, Encoding.UTF8);
-        var body = await reader.ReadToEndAsync(context.RequestAborted);
-        var (status, answer) = Fault(context) ?? Route(request.Method, request.Path.Value ?? "", request, body);
-        Calls.Enqueue(new FakeZoomCall(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "", request.Headers.Authorization.ToString(), body, status));
-        context.Response.StatusCode = status;
-        if (answer is not null)
-        {
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(answer.ToJsonString(), context.RequestAborted);
-        }
-    }
-
-    private (int, JsonNode?)? Fault(HttpContext context)
-    {
-        lock (faultLock)
-        {
-            if (faultsLeft <= 0)
-            {
-                return null;
-            }
-
-            faultsLeft--;
-            if (faultRetryAfter is not null)
-            {
-                context.Response.Headers.RetryAfter = faultRetryAfter;
-            }
-
-            return faultStatus == 429
-                ? (429, Error(429, "You have reached the maximum per-second rate limit for this API. Try again later."))
-                : (faultStatus, Error(faultStatus, "Internal server error"));
-        }
-    }
+    public ValueTask DisposeAsync() => server.DisposeAsync();
 
     private (int, JsonNode?) Route(string method, string path, HttpRequest request, string body)
     {
@@ -277,13 +215,6 @@ public sealed partial class FakeZoom : IAsyncDisposable
         var local = DateTime.SpecifyKind(parsed, DateTimeKind.Unspecified);
         var info = TimeZoneInfo.FindSystemTimeZoneById(zone);
         return new DateTimeOffset(local, info.GetUtcOffset(local));
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     [GeneratedRegex(@"^/v2/meetings/(\d+)$")]

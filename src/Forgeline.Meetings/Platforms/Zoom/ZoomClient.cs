@@ -80,7 +80,7 @@ public sealed class ZoomClient : IMeetingPlatform, IDisposable
             }
             catch (HttpRequestException e)
             {
-                throw new MeetingPlatformException($"could not reach Zoom to {what}: {e.Message}", retryable: true);
+                throw PlatformResponses.Unreachable("Zoom", what, e);
             }
 
             if (response.IsSuccessStatusCode || (goneIsSuccess && response.StatusCode == HttpStatusCode.NotFound))
@@ -148,68 +148,19 @@ public sealed class ZoomClient : IMeetingPlatform, IDisposable
         }
     }
 
-    private async Task<MeetingPlatformException> FailureAsync(HttpResponseMessage response, string what, CancellationToken ct)
-    {
-        var status = (int)response.StatusCode;
-        if (response.StatusCode == HttpStatusCode.TooManyRequests)
-        {
-            var wait = RetryAfter(response);
-            var when = wait is { } w ? $"retry after {w.TotalSeconds:0} seconds (Retry-After)" : "retry later (Zoom sent no Retry-After)";
-            return new MeetingPlatformException($"{what}: Zoom's rate limit was reached (429); {when}", retryable: true) { RetryAfter = wait };
-        }
+    private Task<MeetingPlatformException> FailureAsync(HttpResponseMessage response, string what, CancellationToken ct) =>
+        PlatformResponses.FailureAsync(response, "Zoom", what, time, ZoomMessage, ct);
 
-        var zoomMessage = await ZoomMessageAsync(response, ct);
-        var detail = zoomMessage is null ? "" : $": {zoomMessage}";
-        return status >= 500
-            ? new MeetingPlatformException($"{what}: Zoom failed with {status}{detail}; retry later", retryable: true)
-            : new MeetingPlatformException($"{what}: {status}{detail}", retryable: false);
-    }
-
-    private TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        if (response.Headers.RetryAfter is not { } header)
-        {
-            return null;
-        }
-
-        if (header.Delta is { } delta)
-        {
-            return delta;
-        }
-
-        if (header.Date is { } date)
-        {
-            var wait = date - time.GetUtcNow();
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-        }
-
-        return null;
-    }
-
-    private async Task<string?> ZoomMessageAsync(HttpResponseMessage response, CancellationToken ct)
+    private string? ZoomMessage(string text)
     {
         try
         {
-            var text = await response.Content.ReadAsStringAsync(ct);
             var error = JsonSerializer.Deserialize(text, ZoomJson.Default.ZoomError);
-            return error?.Message is { Length: > 0 } m ? Scrub(m) : null;
+            return error?.Message is { Length: > 0 } m ? PlatformResponses.Scrub(m, options.ClientSecret, options.WebhookSecretToken, token) : null;
         }
         catch (JsonException)
         {
             return null;
         }
-    }
-
-    private string Scrub(string message)
-    {
-        foreach (var secret in new[] { options.ClientSecret, options.WebhookSecretToken, token })
-        {
-            if (!string.IsNullOrEmpty(secret))
-            {
-                message = message.Replace(secret, "***", StringComparison.Ordinal);
-            }
-        }
-
-        return message;
     }
 }
