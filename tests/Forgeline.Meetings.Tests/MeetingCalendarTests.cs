@@ -86,7 +86,7 @@ public sealed class MeetingCalendarTests
         events["m4@forgeline.example"].GetProperty("status").GetString().ShouldBe("CANCELLED");
     }
 
-    private static async Task<JsonElement> ReadAsync(string ics)
+    internal static async Task<JsonElement> ReadAsync(string ics)
     {
         using var directory = new TempDirectory("fl-ics");
         await File.WriteAllTextAsync(directory["meeting.ics"], ics);
