@@ -158,7 +158,7 @@ public sealed class FakeBilibili : IAsyncDisposable
 
         if (drop)
         {
-            context.Abort();
+            LoopbackFake.Cut(context);
             return;
         }
 

@@ -141,7 +141,7 @@ public sealed class FakeRecordingServer : IAsyncDisposable
 
             await response.Body.WriteAsync(body[..(int)after], context.RequestAborted);
             await response.Body.FlushAsync(context.RequestAborted);
-            context.Abort();
+            LoopbackFake.Cut(context);
             return;
         }
 

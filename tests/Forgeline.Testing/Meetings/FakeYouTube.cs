@@ -255,7 +255,7 @@ public sealed class FakeYouTube : IAsyncDisposable
                     dropAt = null;
                 }
 
-                context.Abort();
+                LoopbackFake.Cut(context);
                 return false;
             }
         }

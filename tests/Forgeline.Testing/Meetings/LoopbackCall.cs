@@ -13,10 +13,9 @@ public sealed record LoopbackCall(string Method, string Path, string Query, IRea
     /// <summary>The request header <paramref name="name"/>, or empty.</summary>
     public string Header(string name) => Headers.TryGetValue(name, out var value) ? value : "";
 
-    internal static LoopbackCall From(HttpContext context)
+    internal static LoopbackCall From(HttpContext context, int status)
     {
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        var status = context.RequestAborted.IsCancellationRequested ? 0 : context.Response.StatusCode;
         return new LoopbackCall(context.Request.Method, context.Request.Path.Value ?? "", context.Request.QueryString.Value ?? "", headers, status);
     }
 }
