@@ -100,6 +100,12 @@ public sealed class RecordingDownloader : IDisposable
                 return response;
             }
 
+            if (status == 416 && from > 0 && response.Content.Headers.ContentRange?.Length == from)
+            {
+                // The partial file is already the whole file (its size was not known in advance).
+                return response;
+            }
+
             using (response)
             {
                 if (status == 416 && from > 0)
@@ -122,6 +128,11 @@ public sealed class RecordingDownloader : IDisposable
     private static async Task<long> WriteAsync(RecordingDownload request, HttpResponseMessage response, long have, string what, IProgress<long>? progress, CancellationToken ct)
     {
         var append = false;
+        if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
+        {
+            return have;
+        }
+
         if (response.StatusCode == HttpStatusCode.PartialContent)
         {
             var range = response.Content.Headers.ContentRange;

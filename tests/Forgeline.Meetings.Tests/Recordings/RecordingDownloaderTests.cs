@@ -68,6 +68,18 @@ public sealed class RecordingDownloaderTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_finished_file_of_unknown_size_is_checked_again_not_downloaded_again()
+    {
+        var first = await downloader.DownloadAsync(Request() with { ExpectedSize = null }, null, Ct);
+
+        var again = await downloader.DownloadAsync(Request() with { ExpectedSize = null }, null, Ct);
+
+        again.ShouldBe(first);
+        server.Calls.Last().Header("Range").ShouldBe($"bytes={Video.Length}-");
+        server.Calls.Last().Status.ShouldBe(416);
+    }
+
+    [Fact]
     public async Task A_server_ignoring_range_makes_the_download_start_again()
     {
         File.WriteAllBytes(Partial, Video.AsSpan(0, 400_000).ToArray());

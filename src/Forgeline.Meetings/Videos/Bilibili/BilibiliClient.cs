@@ -124,10 +124,10 @@ public sealed class BilibiliClient : IVideoPlatform
 
         return new JsonObject
         {
-            ["title"] = YouTube.YouTubeMetadata.Shorten(title, TitleLimit),
+            ["title"] = VideoText.Shorten(title, TitleLimit),
             ["tid"] = options.Tid,
             ["tag"] = string.Join(',', tags),
-            ["desc"] = YouTube.YouTubeMetadata.Shorten(upload.Description, DescriptionLimit),
+            ["desc"] = VideoText.Shorten(upload.Description, DescriptionLimit),
             ["copyright"] = options.Copyright,
             ["no_reprint"] = 1,
         };

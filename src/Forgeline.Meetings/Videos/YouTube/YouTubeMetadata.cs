@@ -43,7 +43,7 @@ internal static class YouTubeMetadata
         {
             ["snippet"] = new JsonObject
             {
-                ["title"] = Shorten(title, TitleLimit),
+                ["title"] = VideoText.Shorten(title, TitleLimit),
                 ["description"] = ShortenBytes(Clean(upload.Description), DescriptionByteLimit),
                 ["tags"] = tags,
                 ["categoryId"] = options.CategoryId,
@@ -54,13 +54,6 @@ internal static class YouTubeMetadata
                 ["selfDeclaredMadeForKids"] = false,
             },
         };
-    }
-
-    /// <summary><paramref name="text"/> in at most <paramref name="limit"/> characters (text elements), ending in '…' when cut.</summary>
-    public static string Shorten(string text, int limit)
-    {
-        var info = new StringInfo(text);
-        return info.LengthInTextElements <= limit ? text : info.SubstringByTextElements(0, limit - 1).TrimEnd() + "…";
     }
 
     private static string ShortenBytes(string text, int limit)
