@@ -37,6 +37,7 @@ public sealed class RecordingDownloader : IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         var what = $"the recording at {Shown(request.Url)}";
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(request.PartialPath))!);
         var have = File.Exists(request.PartialPath) ? new FileInfo(request.PartialPath).Length : 0;
         if (request.ExpectedSize is { } expected && have > expected)
         {
