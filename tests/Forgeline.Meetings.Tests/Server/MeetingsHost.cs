@@ -1,4 +1,6 @@
 using Forgeline.Accounts;
+using Forgeline.Builds.Artifacts;
+using Forgeline.Core;
 using Forgeline.Core.Accounts;
 using Forgeline.Data;
 using Forgeline.Data.Outbox;
@@ -21,9 +23,11 @@ internal sealed class MeetingsHost : IAsyncDisposable
     public const string WebhookSecret = "zoom-webhook-secret-token";
 
     private readonly ServiceProvider provider;
+    private readonly TempDirectory data;
 
-    private MeetingsHost(TestDatabase database, ServiceProvider provider, FakeZoom zoom, SmtpSink? smtp, FakeTimeProvider? clock)
+    private MeetingsHost(TestDatabase database, ServiceProvider provider, FakeZoom zoom, SmtpSink? smtp, FakeTimeProvider? clock, TempDirectory data)
     {
+        this.data = data;
         Database = database;
         this.provider = provider;
         Zoom = zoom;
@@ -41,6 +45,9 @@ internal sealed class MeetingsHost : IAsyncDisposable
     public FakeTimeProvider? Clock { get; }
 
     public IServiceProvider Services => provider;
+
+    /// <summary>The server's data directory.</summary>
+    public ForgelinePaths Paths => Services.GetRequiredService<ForgelinePaths>();
 
     public static async Task<MeetingsHost> StartAsync(
         bool mail = true, FakeTimeProvider? clock = null, IDictionary<string, string?>? settings = null, DatabaseEngine engine = DatabaseEngine.Sqlite,
@@ -72,11 +79,15 @@ internal sealed class MeetingsHost : IAsyncDisposable
             values[key] = value;
         }
 
+        var data = new TempDirectory("fl-meetings");
+        var paths = new ForgelinePaths(data.Path);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var services = new ServiceCollection();
         services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton<IConfiguration>(configuration);
         services.AddSingleton<TimeProvider>(clock ?? TimeProvider.System);
+        services.AddSingleton(paths);
+        services.AddSingleton(new ArtifactStore(paths.Artifacts));
         services.AddDbContextPool<ForgelineDbContext>(o =>
         {
             o.UseForgelineDatabase(database.Settings, new OutboxSignal());
@@ -93,7 +104,7 @@ internal sealed class MeetingsHost : IAsyncDisposable
             await DatabaseMigrator.MigrateAsync(scope.ServiceProvider.GetRequiredService<ForgelineDbContext>());
         }
 
-        return new MeetingsHost(database, provider, zoom, smtp, clock);
+        return new MeetingsHost(database, provider, zoom, smtp, clock, data);
     }
 
     /// <summary>Makes the group <paramref name="sig"/>.</summary>
@@ -134,5 +145,6 @@ internal sealed class MeetingsHost : IAsyncDisposable
         }
 
         await Database.DisposeAsync();
+        data.Dispose();
     }
 }
