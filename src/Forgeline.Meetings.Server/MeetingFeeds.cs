@@ -17,7 +17,7 @@ public sealed record MeetingFeed(string Text, string ETag);
 /// The subscribable calendar feeds: one per SIG and one for the whole community, with the meetings that ended in the
 /// last 90 days and all ahead (cancelled ones as cancelled, so subscribed clients drop them). A feed is written once
 /// and kept until a meeting in it changes, which a cheap query (how many rows, the latest change) notices on every
-/// replica.
+/// replica; then only the changed meetings' events are written again.
 /// </summary>
 public sealed class MeetingFeeds(IServiceScopeFactory scopes, MeetingMail mail, TimeProvider time)
 {
@@ -28,6 +28,8 @@ public sealed class MeetingFeeds(IServiceScopeFactory scopes, MeetingMail mail, 
     public const int MaxMeetings = 5000;
 
     private readonly ConcurrentDictionary<string, (string Version, MeetingFeed Feed)> cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(long Id, long Changed), string> events = new();
+    private readonly ConcurrentDictionary<(string Zone, int Year), string> zones = new();
 
     /// <summary>The feed of <paramref name="sig"/>, or the community's when null.</summary>
     public async Task<MeetingFeed> FeedAsync(string? sig, CancellationToken cancellationToken)
@@ -51,7 +53,17 @@ public sealed class MeetingFeeds(IServiceScopeFactory scopes, MeetingMail mail, 
 
         var rows = await query.OrderBy(m => m.FirstStart).ThenBy(m => m.Id).Take(MaxMeetings).ToListAsync(cancellationToken);
         var name = sig is null ? "Community meetings" : $"{sig} meetings";
-        var text = MeetingCalendar.Feed(name, rows.Select(r => MeetingRows.Event(r, mail.UidDomain)), time.GetUtcNow());
+        // Each meeting's VEVENT is written once per change (its DTSTAMP is that change) and kept: a change rewrites one.
+        var written = rows.Select(r => (Row: r, Event: MeetingRows.Event(r, mail.UidDomain))).ToList();
+        var text = MeetingCalendar.Assemble(
+            name,
+            written.Select(w => events.GetOrAdd((w.Row.Id, w.Row.UpdatedAt.Ticks), _ => MeetingCalendar.FeedEvent(w.Event, MeetingRows.Utc(w.Row.UpdatedAt)))),
+            MeetingCalendar.Zones(written.Select(w => w.Event)).Select(z => zones.GetOrAdd(z, key => MeetingCalendar.FeedZone(key.Zone, key.Year))));
+        if (events.Count > 4 * MaxMeetings)
+        {
+            events.Clear();
+        }
+
         var feed = new MeetingFeed(text, $"\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(version)))[..32]}\"");
         cache[key] = (version, feed);
         return feed;

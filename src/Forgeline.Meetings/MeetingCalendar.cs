@@ -62,27 +62,84 @@ public static class MeetingCalendar
     public static string Feed(string name, IEnumerable<MeetingEvent> meetings, DateTimeOffset stamp)
     {
         ArgumentNullException.ThrowIfNull(meetings);
-        var calendar = new Calendar { ProductId = ProductId, Method = "PUBLISH" };
-        calendar.AddProperty("X-WR-CALNAME", name);
-        var zones = new Dictionary<string, DateTime>(StringComparer.Ordinal);
-        foreach (var meeting in meetings)
+        var list = meetings.ToList();
+        return Assemble(name, list.Select(m => FeedEvent(m, stamp)), Zones(list).Select(z => FeedZone(z.Zone, z.FromYear)));
+    }
+
+    /// <summary>
+    /// One meeting's <c>VEVENT</c> as a feed holds it (<c>BEGIN:VEVENT</c> to <c>END:VEVENT</c>, CRLF-ended): a piece a
+    /// server may keep and reuse until the meeting changes; <paramref name="stamp"/> is its <c>DTSTAMP</c>.
+    /// </summary>
+    public static string FeedEvent(MeetingEvent meeting, DateTimeOffset stamp)
+    {
+        ArgumentNullException.ThrowIfNull(meeting);
+        return new ComponentSerializer().SerializeToString(Event(meeting, stamp)) ?? throw new InvalidOperationException("Ical.Net wrote no event");
+    }
+
+    /// <summary>The <c>VTIMEZONE</c> of <paramref name="zone"/> with its rules from the start of <paramref name="fromYear"/>.</summary>
+    public static string FeedZone(string zone, int fromYear) =>
+        new ComponentSerializer().SerializeToString(ZoneFrom(zone, fromYear)) ?? throw new InvalidOperationException("Ical.Net wrote no time zone");
+
+    /// <summary>The zones <paramref name="meetings"/> use, each with the year its rules must start from (the year before its earliest use).</summary>
+    public static IEnumerable<(string Zone, int FromYear)> Zones(IEnumerable<MeetingEvent> meetings)
+    {
+        ArgumentNullException.ThrowIfNull(meetings);
+        return meetings.GroupBy(m => m.TimeZone, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (g.Key, g.Min(m => m.LocalStart).Year - 1));
+    }
+
+    /// <summary>A <c>METHOD:PUBLISH</c> calendar named <paramref name="name"/> of written <paramref name="zones"/> and <paramref name="events"/>.</summary>
+    public static string Assemble(string name, IEnumerable<string> events, IEnumerable<string> zones)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(zones);
+        var text = new System.Text.StringBuilder(64 * 1024);
+        text.Append("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:").Append(ProductId).Append("\r\nMETHOD:PUBLISH\r\n");
+        Fold(text, "X-WR-CALNAME:" + Escape(name));
+        foreach (var zone in zones)
         {
-            calendar.Events.Add(Event(meeting, stamp));
-            zones[meeting.TimeZone] = zones.TryGetValue(meeting.TimeZone, out var earliest) && earliest < meeting.LocalStart ? earliest : meeting.LocalStart;
+            text.Append(zone);
         }
 
-        foreach (var (zone, earliest) in zones.OrderBy(z => z.Key, StringComparer.Ordinal))
+        foreach (var vevent in events)
         {
-            calendar.AddTimeZone(Zone(zone, earliest));
+            text.Append(vevent);
         }
 
-        return Serialize(calendar);
+        return text.Append("END:VCALENDAR\r\n").ToString();
+    }
+
+    // RFC 5545 3.3.11: a TEXT value escapes backslash, semicolon, comma and newline.
+    private static string Escape(string value) =>
+        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace(";", "\\;", StringComparison.Ordinal).Replace(",", "\\,", StringComparison.Ordinal)
+            .Replace("\r\n", "\\n", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+
+    // RFC 5545 3.1: lines longer than 75 octets are folded with CRLF and a space, never inside a UTF-8 sequence.
+    private static void Fold(System.Text.StringBuilder text, string line)
+    {
+        var bytes = 0;
+        foreach (var rune in line.EnumerateRunes())
+        {
+            var size = rune.Utf8SequenceLength;
+            if (bytes + size > 75)
+            {
+                text.Append("\r\n ");
+                bytes = 1;
+            }
+
+            text.Append(rune.ToString());
+            bytes += size;
+        }
+
+        text.Append("\r\n");
     }
 
     // The zone's rules from the start of the year before its earliest use: observances that began before a meeting
     // (a DST period it falls into) are there, and older history is not.
-    private static VTimeZone Zone(string zone, DateTime earliest) =>
-        VTimeZone.FromDateTimeZone(zone, new DateTime(earliest.Year - 1, 1, 1, 0, 0, 0, DateTimeKind.Unspecified), includeHistoricalData: false);
+    private static VTimeZone Zone(string zone, DateTime earliest) => ZoneFrom(zone, earliest.Year - 1);
+
+    private static VTimeZone ZoneFrom(string zone, int fromYear) =>
+        VTimeZone.FromDateTimeZone(zone, new DateTime(fromYear, 1, 1, 0, 0, 0, DateTimeKind.Unspecified), includeHistoricalData: false);
 
     private static CalendarEvent Event(MeetingEvent meeting, DateTimeOffset stamp)
     {
