@@ -58,13 +58,13 @@ public sealed class MeetingQueries(ForgelineDbContext db, TimeProvider time)
 
     /// <summary>
     /// Meetings per SIG per month from <paramref name="fromMonth"/> to <paramref name="toMonth"/> (<c>2027-01</c>;
-    /// default: the last 12 months): occurrences that started, their hours and participants.
+    /// default: the 12 months up to next month): occurrences held or booked, their hours and participants.
     /// </summary>
     public async Task<ServiceResult<MeetingStatistics>> StatisticsAsync(string? fromMonth, string? toMonth, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var thisMonth = new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc);
-        if (!Month(toMonth, thisMonth, out var last) || !Month(fromMonth, last.AddMonths(-11), out var first))
+        if (!Month(toMonth, thisMonth.AddMonths(1), out var last) || !Month(fromMonth, last.AddMonths(-11), out var first))
         {
             return ServiceResult<MeetingStatistics>.Fail(ServiceError.Invalid, "months are written 2027-01");
         }
@@ -74,7 +74,7 @@ public sealed class MeetingQueries(ForgelineDbContext db, TimeProvider time)
             return ServiceResult<MeetingStatistics>.Fail(ServiceError.Invalid, $"the range runs forward and covers at most {MaxRange.TotalDays / 30:0} months");
         }
 
-        var end = last.AddMonths(1) < now ? last.AddMonths(1) : now;
+        var end = last.AddMonths(1);
         var rows = await db.Meetings.AsNoTracking().Where(m => m.State == MeetingRows.Scheduled && m.FirstStart < end && m.LastEnd > first).ToListAsync(cancellationToken);
         var ids = rows.Select(r => r.Id).ToList();
         var participants = await db.MeetingParticipants.AsNoTracking().Where(p => ids.Contains(p.MeetingId))

@@ -63,7 +63,7 @@ public sealed record MeetingDto(
 /// <summary>One SIG's meetings in one month.</summary>
 /// <param name="Sig">The SIG.</param>
 /// <param name="Month"><c>2027-01</c>.</param>
-/// <param name="Meetings">Occurrences that started in the month.</param>
+/// <param name="Meetings">Occurrences in the month, held or booked (cancelled meetings do not count).</param>
 /// <param name="Hours">Their scheduled hours.</param>
 /// <param name="Participants">People who joined them (as the platform reported; the same person in two meetings counts twice).</param>
 public sealed record MeetingMonthStat(string Sig, string Month, int Meetings, double Hours, int Participants);
@@ -76,7 +76,7 @@ public sealed record MeetingStatistics(IReadOnlyList<string> Months, IReadOnlyLi
 
 /// <summary>One SIG's totals.</summary>
 /// <param name="Sig">The SIG.</param>
-/// <param name="Meetings">Occurrences held.</param>
+/// <param name="Meetings">Occurrences held or booked.</param>
 /// <param name="Hours">Hours.</param>
 /// <param name="Participants">Participants (summed over meetings).</param>
 public sealed record MeetingSigTotal(string Sig, int Meetings, double Hours, int Participants);

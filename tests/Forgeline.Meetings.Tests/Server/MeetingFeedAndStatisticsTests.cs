@@ -4,6 +4,7 @@ using Forgeline.Core.Meetings;
 using Forgeline.Data;
 using Forgeline.Data.Entities;
 using Forgeline.Meetings.Server;
+using Forgeline.Testing.Meetings;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Forgeline.Meetings.Tests.Server;
@@ -28,7 +29,7 @@ public sealed class MeetingFeedAndStatisticsTests
         var feeds = host.Services.GetRequiredService<MeetingFeeds>();
 
         var sig = await feeds.FeedAsync("sig-release", CancellationToken.None);
-        var read = await MeetingCalendarTests.ReadAsync(sig.Text);
+        var read = await IcalendarReader.ReadAsync(sig.Text);
         read.GetProperty("name").GetString().ShouldBe("sig-release meetings");
         read.GetProperty("method").GetString().ShouldBe("PUBLISH");
         var only = read.GetProperty("events").EnumerateArray().ShouldHaveSingleItem();
@@ -37,17 +38,17 @@ public sealed class MeetingFeedAndStatisticsTests
         only.GetProperty("tzid").GetString().ShouldBe("Asia/Shanghai");
         read.GetProperty("zones").GetProperty("Asia/Shanghai").GetBoolean().ShouldBeTrue();
 
-        var community = await MeetingCalendarTests.ReadAsync((await feeds.FeedAsync(null, CancellationToken.None)).Text);
+        var community = await IcalendarReader.ReadAsync((await feeds.FeedAsync(null, CancellationToken.None)).Text);
         community.GetProperty("events").GetArrayLength().ShouldBe(2);
         (await feeds.FeedAsync("sig-release", CancellationToken.None)).ShouldBeSameAs(sig, "unchanged: the written feed is kept");
 
         (await host.WithAsync<MeetingBooking, ServiceResult<MeetingDto>>(b => b.CancelAsync(alice, release.Id, CancellationToken.None))).IsSuccess.ShouldBeTrue();
         var after = await feeds.FeedAsync("sig-release", CancellationToken.None);
         after.ETag.ShouldNotBe(sig.ETag);
-        var cancelled = (await MeetingCalendarTests.ReadAsync(after.Text)).GetProperty("events").EnumerateArray().ShouldHaveSingleItem();
+        var cancelled = (await IcalendarReader.ReadAsync(after.Text)).GetProperty("events").EnumerateArray().ShouldHaveSingleItem();
         cancelled.GetProperty("status").GetString().ShouldBe("CANCELLED");
         cancelled.GetProperty("sequence").GetInt32().ShouldBe(1);
-        (await MeetingCalendarTests.ReadAsync((await feeds.FeedAsync("sig-nobody", CancellationToken.None)).Text)).GetProperty("events").GetArrayLength().ShouldBe(0);
+        (await IcalendarReader.ReadAsync((await feeds.FeedAsync("sig-nobody", CancellationToken.None)).Text)).GetProperty("events").GetArrayLength().ShouldBe(0);
     }
 
     [Fact]
@@ -74,7 +75,7 @@ public sealed class MeetingFeedAndStatisticsTests
         var stats = (await host.WithAsync<MeetingQueries, ServiceResult<MeetingStatistics>>(q => q.StatisticsAsync(null, null, CancellationToken.None))).Value!;
 
         stats.Months.Count.ShouldBe(12);
-        stats.Months[^1].ShouldBe(thisMonth.ToString("yyyy-MM", CultureInfo.InvariantCulture));
+        stats.Months[^1].ShouldBe(thisMonth.AddMonths(1).ToString("yyyy-MM", CultureInfo.InvariantCulture));
         var month = twoMonthsAgo.ToString("yyyy-MM", CultureInfo.InvariantCulture);
         var release = stats.Cells.Where(c => c.Sig == "sig-release").ToList();
         release.Sum(c => c.Meetings).ShouldBe(4);

@@ -27,7 +27,7 @@ public static class MeetingEndpoints
         api.MapGet("/platforms", (MeetingPlatforms platforms) => TypedResults.Ok(platforms.Accounts.Select(a => new MeetingPlatformDto(a.Name, a.DisplayName, a.ConcurrentMeetings)).OrderBy(p => p.Name, StringComparer.Ordinal).ToList()))
             .WithSummary("The platforms meetings can be booked on here");
         api.MapGet("/statistics", StatisticsAsync).Produces<MeetingStatistics>().Produces<string>(contentType: "text/csv")
-            .WithSummary("Meetings per SIG per month (from, to: 2027-01; default the last 12 months), hours, participants; ?format=csv for CSV");
+            .WithSummary("Meetings per SIG per month (from, to: 2027-01; default the 12 months up to next month), hours, participants; ?format=csv for CSV");
         api.MapGet("/{id:long}", async Task<Results<Ok<MeetingDto>, ProblemHttpResult>> (long id, MeetingQueries queries, CancellationToken ct) =>
             OkOrProblem(await queries.GetAsync(id, ct))).WithSummary("One meeting with its join link, upcoming occurrences and recordings");
         api.MapPatch("/{id:long}", async Task<Results<Ok<MeetingDto>, ProblemHttpResult>> (long id, MeetingBookingRequest request, ClaimsPrincipal user, MeetingBooking booking, CancellationToken ct) =>
