@@ -60,7 +60,7 @@ public static class MeetingCommand
                 return 0;
             }
 
-            AnsiConsole.MarkupLine($"meeting [bold]{meeting.Id}[/] booked for {Markup.Escape(meeting.Sig)}: {Markup.Escape(meeting.Title)}");
+            Console.WriteLine($"meeting {meeting.Id} booked for {meeting.Sig}: {meeting.Title}");
             MeetingOutput.Summary(meeting);
             return 0;
         }));
@@ -132,7 +132,7 @@ public static class MeetingCommand
                 return 0;
             }
 
-            AnsiConsole.MarkupLine($"meeting [bold]{meeting.Id}[/] changed: {Markup.Escape(meeting.Title)}");
+            Console.WriteLine($"meeting {meeting.Id} changed: {meeting.Title}");
             MeetingOutput.Summary(meeting);
             return 0;
         }));
@@ -152,7 +152,7 @@ public static class MeetingCommand
                 return 0;
             }
 
-            AnsiConsole.MarkupLine($"meeting [bold]{meeting.Id}[/] ({Markup.Escape(meeting.Title)}) of {Markup.Escape(meeting.Sig)}: {Markup.Escape(meeting.State)}");
+            Console.WriteLine($"meeting {meeting.Id} ({meeting.Title}) of {meeting.Sig}: {meeting.State}");
             return 0;
         }));
         return command;
