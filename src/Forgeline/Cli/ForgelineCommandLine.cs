@@ -40,6 +40,7 @@ public static class ForgelineCommandLine
         root.Subcommands.Add(EventsCommand.Create());
         root.Subcommands.Add(PlaygroundCommand.Create());
         root.Subcommands.Add(ImageCommand.Create());
+        root.Subcommands.Add(MeetingCommand.Create());
         root.Subcommands.Add(PlaygroundHostCommand.Create());
         return root;
     }

@@ -93,6 +93,7 @@ public sealed class AssetEndpointsTests : IAsyncLifetime
     {
         EmbeddedAssets.Paths.ShouldBe(
             ["builds/build-log.js", "images/image-matrix.js", "images/image-run.js", "images/images.css",
+             "meetings/meetings.css", "meetings/meetings.js",
              "playground/playground-list.js", "playground/playground-sessions.js", "playground/playground.css", "playground/playground.js",
              "vendor/xterm/LICENSE.addon-fit", "vendor/xterm/LICENSE.xterm", "vendor/xterm/addon-fit.js", "vendor/xterm/xterm.css", "vendor/xterm/xterm.js"],
             ignoreOrder: true);
