@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using Forgeline.Core.Accounts;
 using Forgeline.Core.Meetings;
 using Forgeline.Testing.Meetings;
@@ -35,18 +33,8 @@ public sealed class MeetingReminderTests
             for (var i = 0; i < Meetings; i++)
             {
                 await admin.CreateGroupAsync(new CreateGroupRequest($"sig-{i}"));
-            }
-        }
-
-        using (var http = new HttpClient { BaseAddress = server.Url })
-        {
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", server.AdminToken);
-            for (var i = 0; i < Meetings; i++)
-            {
-                var request = new MeetingBookingRequest($"sig-{i}", $"Meeting {i}", start.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture), "UTC", 30, "zoom",
-                    i % 2 == 0 ? "weekly" : "none", i % 2 == 0 ? 3 : null);
-                using var response = await http.PostAsJsonAsync("api/v1/meetings", request);
-                response.IsSuccessStatusCode.ShouldBeTrue(await response.Content.ReadAsStringAsync());
+                await admin.BookMeetingAsync(new MeetingBookingRequest($"sig-{i}", $"Meeting {i}", start.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture), "UTC", 30,
+                    "zoom", i % 2 == 0 ? "weekly" : "none", i % 2 == 0 ? 3 : null));
             }
         }
 

@@ -28,8 +28,11 @@ public sealed class MeetingServer : IAsyncDisposable
     /// <summary>The SMTP server it mails.</summary>
     public SmtpSink Smtp { get; }
 
-    /// <summary>Starts Zoom, the mail server and Forgeline (without a worker) with <paramref name="settings"/> on top.</summary>
-    public static async Task<MeetingServer> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Starts Zoom, the mail server and Forgeline (without a worker) with <paramref name="settings"/> on top, on
+    /// <paramref name="port"/> when given (an OpenID provider's redirect URI must know it).
+    /// </summary>
+    public static async Task<MeetingServer> StartAsync(IDictionary<string, string?>? settings = null, int? port = null)
     {
         var zoom = await FakeZoom.StartAsync();
         var smtp = await SmtpSink.StartAsync();
@@ -53,7 +56,7 @@ public sealed class MeetingServer : IAsyncDisposable
             environment[key] = value;
         }
 
-        var server = await ForgelineServer.StartAsync(embeddedWorker: false, settings: environment);
+        var server = await ForgelineServer.StartOnPortAsync(port ?? ForgelineServer.FreePort(), embeddedWorker: false, settings: environment);
         return new MeetingServer(server, zoom, smtp);
     }
 
