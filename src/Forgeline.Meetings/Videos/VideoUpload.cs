@@ -15,4 +15,15 @@ public sealed record VideoUpload(
     string Title,
     string Description,
     IReadOnlyList<string> Tags,
-    string IdempotencyKey);
+    string IdempotencyKey)
+{
+    /// <summary>Throws a <see cref="VideoPlatformException"/> when the file is missing, empty or not <see cref="Size"/> bytes.</summary>
+    public void CheckFile()
+    {
+        var size = File.Exists(FilePath) ? new FileInfo(FilePath).Length : -1;
+        if (size != Size || size == 0)
+        {
+            throw new VideoPlatformException($"{FilePath} is {(size < 0 ? "missing" : $"{size:N0} bytes")}, the upload expects {Size:N0}; download the recording again");
+        }
+    }
+}

@@ -19,7 +19,7 @@ namespace Forgeline.Meetings.Platforms.WeLink;
 public sealed class WeLinkClient : IMeetingPlatform, IDisposable
 {
     /// <summary>How long before its expiry a token is replaced.</summary>
-    public static readonly TimeSpan TokenMargin = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan TokenMargin = CachedToken.Margin;
 
     /// <summary>How long an App ID signature stays valid (its <c>expireTime</c>).</summary>
     public static readonly TimeSpan SignatureLifetime = TimeSpan.FromMinutes(10);
@@ -30,9 +30,7 @@ public sealed class WeLinkClient : IMeetingPlatform, IDisposable
     private readonly HttpClient http;
     private readonly WeLinkOptions options;
     private readonly TimeProvider time;
-    private readonly SemaphoreSlim tokenLock = new(1, 1);
-    private string? token;
-    private DateTimeOffset tokenExpires;
+    private readonly CachedToken token;
 
     /// <summary>A client sending through <paramref name="http"/> as the app <paramref name="options"/> describes.</summary>
     public WeLinkClient(HttpClient http, WeLinkOptions options, TimeProvider time)
@@ -41,6 +39,7 @@ public sealed class WeLinkClient : IMeetingPlatform, IDisposable
         this.http = http;
         this.options = options;
         this.time = time;
+        token = new CachedToken(time);
     }
 
     /// <inheritdoc />
@@ -69,7 +68,7 @@ public sealed class WeLinkClient : IMeetingPlatform, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => tokenLock.Dispose();
+    public void Dispose() => token.Dispose();
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string pathAndQuery, WeLinkConferenceBody? body, string what, CancellationToken ct, bool goneIsSuccess = false)
     {
@@ -102,44 +101,31 @@ public sealed class WeLinkClient : IMeetingPlatform, IDisposable
         }
     }
 
-    private async Task<string> TokenAsync(bool refresh, CancellationToken ct)
+    private Task<string> TokenAsync(bool refresh, CancellationToken ct) => token.GetAsync(refresh, FetchTokenAsync, ct);
+
+    private async Task<(string Token, TimeSpan Lifetime)> FetchTokenAsync(CancellationToken ct)
     {
-        await tokenLock.WaitAsync(ct);
-        try
+        var expireTime = (time.GetUtcNow() + SignatureLifetime).ToUnixTimeSeconds();
+        var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
+        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(options.ApiBaseUrl.TrimEnd('/') + "/v2/usg/acs/auth/appauth"));
+        message.Headers.TryAddWithoutValidation("Authorization", $"HMAC-SHA256 signature={Signature(expireTime, nonce)},access={Convert.ToBase64String(Encoding.UTF8.GetBytes(options.AppId))}");
+        message.Headers.Add("X-Token-Type", "LongTicket");
+        var corpId = options.CorpId.Length > 0 ? options.CorpId : null;
+        message.Content = JsonContent.Create(new WeLinkAppAuth(options.AppId, 72, corpId, expireTime, nonce, options.UserId), WeLinkJson.Default.WeLinkAppAuth);
+        using var response = await SendAsync(message, "authenticate the app", ct);
+        if (!response.IsSuccessStatusCode)
         {
-            if (!refresh && token is not null && time.GetUtcNow() < tokenExpires - TokenMargin)
-            {
-                return token;
-            }
-
-            var expireTime = (time.GetUtcNow() + SignatureLifetime).ToUnixTimeSeconds();
-            var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
-            using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(options.ApiBaseUrl.TrimEnd('/') + "/v2/usg/acs/auth/appauth"));
-            message.Headers.TryAddWithoutValidation("Authorization", $"HMAC-SHA256 signature={Signature(expireTime, nonce)},access={Convert.ToBase64String(Encoding.UTF8.GetBytes(options.AppId))}");
-            message.Headers.Add("X-Token-Type", "LongTicket");
-            var corpId = options.CorpId.Length > 0 ? options.CorpId : null;
-            message.Content = JsonContent.Create(new WeLinkAppAuth(options.AppId, 72, corpId, expireTime, nonce, options.UserId), WeLinkJson.Default.WeLinkAppAuth);
-            using var response = await SendAsync(message, "authenticate the app", ct);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw await PlatformResponses.FailureAsync(
-                    response, Platform, "WeLink refused the app's credentials (check the WeLink AppId, AppKey, UserId and CorpId settings)", time, Message, ct);
-            }
-
-            var issued = await response.Content.ReadFromJsonAsync(WeLinkJson.Default.WeLinkToken, ct);
-            if (issued is null || string.IsNullOrEmpty(issued.AccessToken))
-            {
-                throw new MeetingPlatformException("WeLink's App ID authentication answered without an access token", retryable: true);
-            }
-
-            token = issued.AccessToken;
-            tokenExpires = time.GetUtcNow() + TimeSpan.FromSeconds(issued.ValidPeriod);
-            return token;
+            throw await PlatformResponses.FailureAsync(
+                response, Platform, "WeLink refused the app's credentials (check the WeLink AppId, AppKey, UserId and CorpId settings)", time, Message, ct);
         }
-        finally
+
+        var issued = await response.Content.ReadFromJsonAsync(WeLinkJson.Default.WeLinkToken, ct);
+        if (issued is null || string.IsNullOrEmpty(issued.AccessToken))
         {
-            tokenLock.Release();
+            throw new MeetingPlatformException("WeLink's App ID authentication answered without an access token", retryable: true);
         }
+
+        return (issued.AccessToken, TimeSpan.FromSeconds(issued.ValidPeriod));
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage message, string what, CancellationToken ct)
@@ -171,7 +157,7 @@ public sealed class WeLinkClient : IMeetingPlatform, IDisposable
                 return null;
             }
 
-            var scrubbed = PlatformResponses.Scrub(m, options.AppKey, token);
+            var scrubbed = PlatformResponses.Scrub(m, options.AppKey, token.Current);
             return error.ErrorCode is { Length: > 0 } code ? $"{scrubbed} ({code})" : scrubbed;
         }
         catch (JsonException)

@@ -16,14 +16,12 @@ namespace Forgeline.Meetings.Platforms.Zoom;
 public sealed class ZoomClient : IMeetingPlatform, IDisposable
 {
     /// <summary>How long before its expiry a token is replaced.</summary>
-    public static readonly TimeSpan TokenMargin = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan TokenMargin = CachedToken.Margin;
 
     private readonly HttpClient http;
     private readonly ZoomOptions options;
     private readonly TimeProvider time;
-    private readonly SemaphoreSlim tokenLock = new(1, 1);
-    private string? token;
-    private DateTimeOffset tokenExpires;
+    private readonly CachedToken token;
 
     /// <summary>A client sending through <paramref name="http"/> as the app <paramref name="options"/> describes.</summary>
     public ZoomClient(HttpClient http, ZoomOptions options, TimeProvider time)
@@ -32,6 +30,7 @@ public sealed class ZoomClient : IMeetingPlatform, IDisposable
         this.http = http;
         this.options = options;
         this.time = time;
+        token = new CachedToken(time);
     }
 
     /// <inheritdoc />
@@ -58,7 +57,7 @@ public sealed class ZoomClient : IMeetingPlatform, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => tokenLock.Dispose();
+    public void Dispose() => token.Dispose();
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, ZoomMeetingBody? body, string what, CancellationToken ct, bool goneIsSuccess = false)
     {
@@ -100,51 +99,38 @@ public sealed class ZoomClient : IMeetingPlatform, IDisposable
         }
     }
 
-    private async Task<string> TokenAsync(bool refresh, CancellationToken ct)
+    private Task<string> TokenAsync(bool refresh, CancellationToken ct) => token.GetAsync(refresh, FetchTokenAsync, ct);
+
+    private async Task<(string Token, TimeSpan Lifetime)> FetchTokenAsync(CancellationToken ct)
     {
-        await tokenLock.WaitAsync(ct);
+        var uri = new Uri($"{options.OAuthUrl}?grant_type=account_credentials&account_id={Uri.EscapeDataString(options.AccountId)}");
+        using var message = new HttpRequestMessage(HttpMethod.Post, uri);
+        message.Headers.Authorization = new AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.ClientId}:{options.ClientSecret}")));
+        HttpResponseMessage response;
         try
         {
-            if (!refresh && token is not null && time.GetUtcNow() < tokenExpires - TokenMargin)
-            {
-                return token;
-            }
-
-            var uri = new Uri($"{options.OAuthUrl}?grant_type=account_credentials&account_id={Uri.EscapeDataString(options.AccountId)}");
-            using var message = new HttpRequestMessage(HttpMethod.Post, uri);
-            message.Headers.Authorization = new AuthenticationHeaderValue(
-                "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.ClientId}:{options.ClientSecret}")));
-            HttpResponseMessage response;
-            try
-            {
-                response = await http.SendAsync(message, ct);
-            }
-            catch (HttpRequestException e)
-            {
-                throw new MeetingPlatformException($"could not reach Zoom's OAuth endpoint: {e.Message}", retryable: true);
-            }
-
-            using (response)
-            {
-                if (!response.IsSuccessStatusCode)
-                {
-                    throw await FailureAsync(response, "Zoom refused the app's credentials (check the Zoom account id, client id and client secret settings)", ct);
-                }
-
-                var issued = await response.Content.ReadFromJsonAsync(ZoomJson.Default.ZoomToken, ct);
-                if (issued is null || string.IsNullOrEmpty(issued.AccessToken))
-                {
-                    throw new MeetingPlatformException("Zoom's OAuth endpoint answered without an access token", retryable: true);
-                }
-
-                token = issued.AccessToken;
-                tokenExpires = time.GetUtcNow() + TimeSpan.FromSeconds(issued.ExpiresIn);
-                return token;
-            }
+            response = await http.SendAsync(message, ct);
         }
-        finally
+        catch (HttpRequestException e)
         {
-            tokenLock.Release();
+            throw new MeetingPlatformException($"could not reach Zoom's OAuth endpoint: {e.Message}", retryable: true);
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                throw await FailureAsync(response, "Zoom refused the app's credentials (check the Zoom account id, client id and client secret settings)", ct);
+            }
+
+            var issued = await response.Content.ReadFromJsonAsync(ZoomJson.Default.ZoomToken, ct);
+            if (issued is null || string.IsNullOrEmpty(issued.AccessToken))
+            {
+                throw new MeetingPlatformException("Zoom's OAuth endpoint answered without an access token", retryable: true);
+            }
+
+            return (issued.AccessToken, TimeSpan.FromSeconds(issued.ExpiresIn));
         }
     }
 
@@ -156,7 +142,7 @@ public sealed class ZoomClient : IMeetingPlatform, IDisposable
         try
         {
             var error = JsonSerializer.Deserialize(text, ZoomJson.Default.ZoomError);
-            return error?.Message is { Length: > 0 } m ? PlatformResponses.Scrub(m, options.ClientSecret, options.WebhookSecretToken, token) : null;
+            return error?.Message is { Length: > 0 } m ? PlatformResponses.Scrub(m, options.ClientSecret, options.WebhookSecretToken, token.Current) : null;
         }
         catch (JsonException)
         {

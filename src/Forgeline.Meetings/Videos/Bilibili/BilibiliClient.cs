@@ -62,11 +62,7 @@ public sealed class BilibiliClient : IVideoPlatform
             return done;
         }
 
-        var size = File.Exists(upload.FilePath) ? new FileInfo(upload.FilePath).Length : -1;
-        if (size != upload.Size || size == 0)
-        {
-            throw new VideoPlatformException($"{upload.FilePath} is {(size < 0 ? "missing" : $"{size:N0} bytes")}, the upload expects {upload.Size:N0}; download the recording again");
-        }
+        upload.CheckFile();
 
         var body = Archive(upload);
         var progress = uploads.GetOrAdd(upload.IdempotencyKey, _ => new Progress());

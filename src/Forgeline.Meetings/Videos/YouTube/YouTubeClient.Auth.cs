@@ -9,65 +9,48 @@ namespace Forgeline.Meetings.Videos.YouTube;
 public sealed partial class YouTubeClient
 {
     /// <summary>How long before its expiry an access token is replaced.</summary>
-    public static readonly TimeSpan TokenMargin = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan TokenMargin = CachedToken.Margin;
 
-    private readonly SemaphoreSlim tokenLock = new(1, 1);
-    private string? token;
-    private DateTimeOffset tokenExpires;
+    private Task<string> TokenAsync(bool refresh, CancellationToken ct) => token.GetAsync(refresh, FetchTokenAsync, ct);
 
-    private async Task<string> TokenAsync(bool refresh, CancellationToken ct)
+    private async Task<(string Token, TimeSpan Lifetime)> FetchTokenAsync(CancellationToken ct)
     {
-        await tokenLock.WaitAsync(ct);
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token",
+            ["client_id"] = options.ClientId,
+            ["client_secret"] = options.ClientSecret,
+            ["refresh_token"] = options.RefreshToken,
+        });
+        using var message = new HttpRequestMessage(HttpMethod.Post, options.TokenUrl) { Content = form };
+        using var response = await SendAsync(message, "get an access token", ct);
+        JsonObject? answer = null;
         try
         {
-            if (!refresh && token is not null && time.GetUtcNow() < tokenExpires - TokenMargin)
-            {
-                return token;
-            }
-
-            using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["grant_type"] = "refresh_token",
-                ["client_id"] = options.ClientId,
-                ["client_secret"] = options.ClientSecret,
-                ["refresh_token"] = options.RefreshToken,
-            });
-            using var message = new HttpRequestMessage(HttpMethod.Post, options.TokenUrl) { Content = form };
-            using var response = await SendAsync(message, "get an access token", ct);
-            JsonObject? answer = null;
-            try
-            {
-                answer = await response.Content.ReadFromJsonAsync<JsonObject>(ct);
-            }
-            catch (JsonException)
-            {
-            }
-
-            if (!response.IsSuccessStatusCode)
-            {
-                var status = (int)response.StatusCode;
-                var error = $"{Text(answer?["error"])}: {Text(answer?["error_description"])}".Trim(' ', ':');
-                return status >= 500
-                    ? throw new VideoPlatformException($"Google's token endpoint failed with {status}; retry later", retryable: true)
-                    : throw new VideoPlatformException(
-                        $"Google refused the refresh token ({status} {Scrub(error)}); authorize the app for the channel again and set {YouTubeOptions.Section}:{nameof(YouTubeOptions.RefreshToken)}",
-                        retryable: false);
-            }
-
-            if (Text(answer?["access_token"]) is not { Length: > 0 } issued)
-            {
-                throw new VideoPlatformException("Google's token endpoint answered without an access token", retryable: true);
-            }
-
-            token = issued;
-            var seconds = answer?["expires_in"]?.GetValueKind() == JsonValueKind.Number ? answer["expires_in"]!.GetValue<double>() : 3600;
-            tokenExpires = time.GetUtcNow() + TimeSpan.FromSeconds(seconds);
-            return token;
+            answer = await response.Content.ReadFromJsonAsync<JsonObject>(ct);
         }
-        finally
+        catch (JsonException)
         {
-            tokenLock.Release();
         }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            var status = (int)response.StatusCode;
+            var error = $"{Text(answer?["error"])}: {Text(answer?["error_description"])}".Trim(' ', ':');
+            return status >= 500
+                ? throw new VideoPlatformException($"Google's token endpoint failed with {status}; retry later", retryable: true)
+                : throw new VideoPlatformException(
+                    $"Google refused the refresh token ({status} {Scrub(error)}); authorize the app for the channel again and set {YouTubeOptions.Section}:{nameof(YouTubeOptions.RefreshToken)}",
+                    retryable: false);
+        }
+
+        if (Text(answer?["access_token"]) is not { Length: > 0 } issued)
+        {
+            throw new VideoPlatformException("Google's token endpoint answered without an access token", retryable: true);
+        }
+
+        var seconds = answer?["expires_in"]?.GetValueKind() == JsonValueKind.Number ? answer["expires_in"]!.GetValue<double>() : 3600;
+        return (issued, TimeSpan.FromSeconds(seconds));
     }
 
     /// <summary>
@@ -103,18 +86,7 @@ public sealed partial class YouTubeClient
 
     private static string? Text(JsonNode? node) => node?.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : null;
 
-    private string Scrub(string message)
-    {
-        foreach (var secret in new[] { options.ClientSecret, options.RefreshToken, token })
-        {
-            if (!string.IsNullOrEmpty(secret))
-            {
-                message = message.Replace(secret, "***", StringComparison.Ordinal);
-            }
-        }
-
-        return message;
-    }
+    private string Scrub(string message) => Platforms.PlatformResponses.Scrub(message, options.ClientSecret, options.RefreshToken, token.Current);
 
     [GeneratedRegex("<[^>]*>")]
     private static partial Regex Tags();

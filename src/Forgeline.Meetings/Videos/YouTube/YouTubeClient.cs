@@ -23,6 +23,7 @@ public sealed partial class YouTubeClient : IVideoPlatform, IDisposable
     private readonly TimeProvider time;
     private readonly ConcurrentDictionary<string, Uri> sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PublishedVideo> published = new(StringComparer.Ordinal);
+    private readonly CachedToken token;
 
     /// <summary>A client sending through <paramref name="http"/> as <paramref name="options"/> describe.</summary>
     public YouTubeClient(HttpClient http, YouTubeOptions options, TimeProvider time)
@@ -36,6 +37,7 @@ public sealed partial class YouTubeClient : IVideoPlatform, IDisposable
         this.http = http;
         this.options = options;
         this.time = time;
+        token = new CachedToken(time);
     }
 
     /// <inheritdoc />
@@ -53,11 +55,7 @@ public sealed partial class YouTubeClient : IVideoPlatform, IDisposable
             return done;
         }
 
-        var size = File.Exists(upload.FilePath) ? new FileInfo(upload.FilePath).Length : -1;
-        if (size != upload.Size || size == 0)
-        {
-            throw new VideoPlatformException($"{upload.FilePath} is {(size < 0 ? "missing" : $"{size:N0} bytes")}, the upload expects {upload.Size:N0}; download the recording again");
-        }
+        upload.CheckFile();
 
         var resumed = sessions.TryGetValue(upload.IdempotencyKey, out var session);
         if (session is null)
@@ -73,7 +71,7 @@ public sealed partial class YouTubeClient : IVideoPlatform, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => tokenLock.Dispose();
+    public void Dispose() => token.Dispose();
 
     private async Task<Uri> StartAsync(VideoUpload upload, CancellationToken ct)
     {
