@@ -16,7 +16,7 @@ public sealed record MeetingPlatformAccount(string Name, string DisplayName, IMe
 /// <summary>
 /// The platforms configured on this server: each backend of <see cref="MeetingPlatformBackends.All"/> whose section
 /// (<c>Forgeline:Meetings:{Name}</c>, any case) has settings. A backend whose settings are incomplete is not offered; why is
-/// logged at start and given to whoever asks for it.
+/// logged when the part first uses them and given to whoever asks for it.
 /// </summary>
 public sealed partial class MeetingPlatforms
 {

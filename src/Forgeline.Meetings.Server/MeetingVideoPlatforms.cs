@@ -7,7 +7,7 @@ namespace Forgeline.Meetings.Server;
 /// <summary>
 /// The video platforms recordings are published to: each backend of <see cref="VideoPlatformBackends.All"/> whose
 /// section (<c>Forgeline:Meetings:Videos:{Name}</c>, any case) has settings. One with incomplete settings is left out;
-/// why is logged at start.
+/// why is logged when the part first uses them.
 /// </summary>
 public sealed partial class MeetingVideoPlatforms
 {
