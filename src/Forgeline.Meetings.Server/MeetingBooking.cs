@@ -47,8 +47,7 @@ public sealed partial class MeetingBooking(
             return ServiceResult<MeetingDto>.Fail(ServiceError.Invalid, problem!);
         }
 
-        await gate.WaitAsync(cancellationToken);
-        try
+        await using (await gate.EnterAsync(db, cancellationToken))
         {
             if (await ConflictAsync(request.Sig, account, occurrences, null, cancellationToken) is { } conflict)
             {
@@ -89,18 +88,13 @@ public sealed partial class MeetingBooking(
             signal.Wake();
             return MeetingRows.Dto(row, [], now);
         }
-        finally
-        {
-            gate.Release();
-        }
     }
 
     /// <summary>Changes meeting <paramref name="id"/> to what <paramref name="body"/> says; the platform and the list hear of it.</summary>
     public async Task<ServiceResult<MeetingDto>> ChangeAsync(MeetingCaller caller, long id, MeetingBookingRequest body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        await gate.WaitAsync(cancellationToken);
-        try
+        await using (await gate.EnterAsync(db, cancellationToken))
         {
             var (row, account, failure) = await EditableAsync(caller, id, cancellationToken);
             if (row is null || account is null)
@@ -161,18 +155,13 @@ public sealed partial class MeetingBooking(
             signal.Wake();
             return MeetingRows.Dto(row, await db.MeetingRecordings.Where(r => r.MeetingId == id).ToListAsync(cancellationToken), now);
         }
-        finally
-        {
-            gate.Release();
-        }
     }
 
     /// <summary>Cancels meeting <paramref name="id"/>: deleted on the platform, kept here as cancelled, the list told.</summary>
     public async Task<ServiceResult<MeetingDto>> CancelAsync(MeetingCaller caller, long id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        await gate.WaitAsync(cancellationToken);
-        try
+        await using (await gate.EnterAsync(db, cancellationToken))
         {
             var (row, account, failure) = await EditableAsync(caller, id, cancellationToken);
             if (row is null || account is null)
@@ -198,10 +187,6 @@ public sealed partial class MeetingBooking(
             await SaveAsync(row, "cancellation", EventTypes.MeetingCancelled, cancellationToken);
             signal.Wake();
             return MeetingRows.Dto(row, await db.MeetingRecordings.Where(r => r.MeetingId == id).ToListAsync(cancellationToken), now);
-        }
-        finally
-        {
-            gate.Release();
         }
     }
 

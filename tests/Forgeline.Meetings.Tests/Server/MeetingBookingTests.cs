@@ -105,6 +105,21 @@ public sealed class MeetingBookingTests
         host.Zoom.Meetings.Count.ShouldBe(3);
     }
 
+    [Fact]
+    public async Task Two_replicas_on_one_PostgreSQL_database_book_only_one_of_overlapping_meetings()
+    {
+        await using var first = await MeetingsHost.StartAsync(mail: false, engine: DatabaseEngine.Postgres);
+        await using var second = await MeetingsHost.StartAsync(mail: false, shared: first.Database);
+        await first.SigAsync("sig-release");
+        var start = InDays(6);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Book(i % 2 == 0 ? first : second, Alice, new("sig-release", $"M{i}", start, "UTC", 60, "zoom"))));
+
+        results.Count(r => r.IsSuccess).ShouldBe(1, string.Join("; ", results.Select(r => r.Message)));
+        results.Where(r => !r.IsSuccess).ShouldAllBe(r => r.Error == ServiceError.Conflict);
+        (first.Zoom.Meetings.Count + second.Zoom.Meetings.Count).ShouldBe(1);
+    }
+
     [Theory]
     [InlineData(429, "rate limit", ServiceError.Unavailable)]
     [InlineData(500, "failed with 500", ServiceError.Unavailable)]

@@ -25,8 +25,11 @@ internal sealed class MeetingsHost : IAsyncDisposable
     private readonly ServiceProvider provider;
     private readonly TempDirectory data;
 
-    private MeetingsHost(TestDatabase database, ServiceProvider provider, FakeZoom zoom, SmtpSink? smtp, FakeTimeProvider? clock, TempDirectory data)
+    private readonly bool ownsDatabase;
+
+    private MeetingsHost(TestDatabase database, ServiceProvider provider, FakeZoom zoom, SmtpSink? smtp, FakeTimeProvider? clock, TempDirectory data, bool ownsDatabase)
     {
+        this.ownsDatabase = ownsDatabase;
         this.data = data;
         Database = database;
         this.provider = provider;
@@ -51,9 +54,9 @@ internal sealed class MeetingsHost : IAsyncDisposable
 
     public static async Task<MeetingsHost> StartAsync(
         bool mail = true, FakeTimeProvider? clock = null, IDictionary<string, string?>? settings = null, DatabaseEngine engine = DatabaseEngine.Sqlite,
-        Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor? fault = null)
+        Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor? fault = null, TestDatabase? shared = null)
     {
-        var database = await TestDatabase.CreateAsync(engine);
+        var database = shared ?? await TestDatabase.CreateAsync(engine);
         var zoom = await FakeZoom.StartAsync();
         var smtp = mail ? await SmtpSink.StartAsync() : null;
         var values = new Dictionary<string, string?>
@@ -104,7 +107,7 @@ internal sealed class MeetingsHost : IAsyncDisposable
             await DatabaseMigrator.MigrateAsync(scope.ServiceProvider.GetRequiredService<ForgelineDbContext>());
         }
 
-        return new MeetingsHost(database, provider, zoom, smtp, clock, data);
+        return new MeetingsHost(database, provider, zoom, smtp, clock, data, ownsDatabase: shared is null);
     }
 
     /// <summary>Makes the group <paramref name="sig"/>.</summary>
@@ -144,7 +147,11 @@ internal sealed class MeetingsHost : IAsyncDisposable
             await Smtp.DisposeAsync();
         }
 
-        await Database.DisposeAsync();
+        if (ownsDatabase)
+        {
+            await Database.DisposeAsync();
+        }
+
         data.Dispose();
     }
 }
