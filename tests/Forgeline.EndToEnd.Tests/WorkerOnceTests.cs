@@ -21,6 +21,33 @@ public sealed class WorkerOnceTests(WorkerlessServerFixture fixture) : IClassFix
     private ForgelineServer Server => fixture.Server;
 
     [Fact]
+    public async Task A_token_from_a_file_stays_out_of_ps_and_one_on_the_command_line_gets_a_warning()
+    {
+        var token = await Server.CreateWorkerTokenAsync("secret-token");
+        var file = Server.Home["secret-token.txt"];
+        await File.WriteAllTextAsync(file, token + "\n");
+
+        var worker = ForgelineProcess.Start(
+            ["worker", "--server", Server.Url.ToString(), "--token-file", file, "--name", "from-file", "--work-dir", Server.Home["work-from-file"]], new Dictionary<string, string?>(Server.Environment));
+        await using (worker)
+        {
+            await worker.WaitForOutputAsync("asking", TimeSpan.FromSeconds(60));
+            var commandLine = (await File.ReadAllTextAsync($"/proc/{worker.Id}/cmdline")).Replace('\0', ' ');
+            commandLine.ShouldContain("--token-file");
+            commandLine.ShouldNotContain(token);
+            worker.Output.ShouldNotContain("warning: --token");
+        }
+
+        var (code, _, stderr) = await Server.CliAsync(["worker", "--once", "--wait", "1", "--server", Server.Url.ToString(), "--token", token, "--work-dir", Server.Home["work-flag"]], null);
+        code.ShouldBe(0, stderr);
+        stderr.ShouldContain("warning: --token shows the token to every user of this machine (ps, /proc); use --token-file PATH or FORGELINE_TOKEN");
+
+        var missing = await Server.CliAsync(["worker", "--once", "--server", Server.Url.ToString(), "--token-file", Server.Home["nope.txt"]], null);
+        missing.ExitCode.ShouldBe(2);
+        missing.Stderr.ShouldContain("--token-file " + Server.Home["nope.txt"] + ": no such file");
+    }
+
+    [Fact]
     public async Task Once_leases_the_queued_build_runs_it_reports_it_and_exits_0()
     {
         var id = await Server.SubmitAsync(TestPackages.WriteSpecDirectory(Server.Home["in"], "oneshot", buildScript: "echo one-shot-build"));

@@ -1,3 +1,4 @@
+using Forgeline.Core;
 using System.Net;
 using System.Net.Sockets;
 using Forgeline.Core.Builds;
@@ -94,8 +95,11 @@ public sealed class ForgelineServer : IAsyncDisposable
     public async Task<ForgelineProcess> StartWorkerAsync(string name, int slots = 1)
     {
         var token = await CreateWorkerTokenAsync(name);
+        // From a file, as docs/operations.md advises: a --token would show in ps.
+        var tokenFile = Home[$"worker-{name}.token"];
+        PrivateFile.WriteAllText(tokenFile, token);
         var worker = ForgelineProcess.Start(
-            ["worker", "--server", Url.ToString(), "--token", token, "--name", name, "--slots", slots.ToString(System.Globalization.CultureInfo.InvariantCulture), "--work-dir", Home[$"work-{name}"]],
+            ["worker", "--server", Url.ToString(), "--token-file", tokenFile, "--name", name, "--slots", slots.ToString(System.Globalization.CultureInfo.InvariantCulture), "--work-dir", Home[$"work-{name}"]],
             environment);
         workers.Add(worker);
         await worker.WaitForOutputAsync("asking", TimeSpan.FromSeconds(60));

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Json;
 using Forgeline.Core;
 using Forgeline.Core.Client;
@@ -15,6 +16,36 @@ public sealed record CliSettings(string? Server, string? Token)
         Path.Combine(Environment.GetEnvironmentVariable("XDG_CONFIG_HOME") is { Length: > 0 } xdg ? xdg : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config"), "forgeline", "config.json");
 
     /// <summary>Resolves the settings from flags, environment and file.</summary>
+    public static CliSettings Resolve(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        var token = parse.GetValue(ForgelineCommandLine.TokenOption);
+        if (parse.GetValue(ForgelineCommandLine.TokenFileOption) is { } file)
+        {
+            token = File.Exists(file) ? File.ReadAllText(file).Trim() : throw new CliException($"--token-file {file}: no such file");
+            if (token.Length == 0)
+            {
+                throw new CliException($"--token-file {file} is empty");
+            }
+        }
+
+        return Resolve(parse.GetValue(ForgelineCommandLine.ServerOption), token);
+    }
+
+    /// <summary>
+    /// For long-running verbs (a worker, a playground host): a warning on stderr when the token was given with
+    /// <c>--token</c>, which every user of the machine sees in <c>ps</c> for as long as the process runs.
+    /// </summary>
+    public static void WarnIfTokenOnCommandLine(ParseResult parse, string verb)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        if (parse.GetValue(ForgelineCommandLine.TokenOption) is { Length: > 0 })
+        {
+            Console.Error.WriteLine($"forgeline {verb}: warning: --token shows the token to every user of this machine (ps, /proc); use --token-file PATH or FORGELINE_TOKEN");
+        }
+    }
+
+    /// <summary>The settings from the flags given (the token's file read), then the environment, then <c>forgeline login</c>'s file.</summary>
     public static CliSettings Resolve(string? serverFlag, string? tokenFlag)
     {
         var saved = Load();

@@ -12,6 +12,9 @@ public static class ForgelineCommandLine
     /// <summary>--token, for every client verb.</summary>
     public static readonly Option<string?> TokenOption = new("--token") { Description = "API token (default: FORGELINE_TOKEN, then 'forgeline login')", Recursive = true };
 
+    /// <summary>--token-file, for every client verb: the token read from a file, so it does not show in <c>ps</c>.</summary>
+    public static readonly Option<string?> TokenFileOption = new("--token-file") { Description = "Read the API token from this file (not visible in ps, unlike --token)", Recursive = true };
+
     /// <summary>--json, for verbs that print results.</summary>
     public static readonly Option<bool> JsonOption = new("--json") { Description = "Print JSON instead of a table", Recursive = true };
 
@@ -21,6 +24,7 @@ public static class ForgelineCommandLine
         var root = new RootCommand("Forgeline: build farm, repositories and signing for RPM-based distributions");
         root.Options.Add(ServerOption);
         root.Options.Add(TokenOption);
+        root.Options.Add(TokenFileOption);
         root.Options.Add(JsonOption);
         root.Subcommands.Add(ServerCommand.Create());
         root.Subcommands.Add(WorkerCommand.Create());
@@ -50,7 +54,7 @@ public static class ForgelineCommandLine
     {
         try
         {
-            using var client = CliSettings.Resolve(parse.GetValue(ServerOption), parse.GetValue(TokenOption)).CreateClient();
+            using var client = CliSettings.Resolve(parse).CreateClient();
             return await action(client);
         }
         catch (CliException e)

@@ -27,7 +27,7 @@ public static class LoginCommand
         };
         command.SetAction((parse, cancellationToken) => ForgelineCommandLine.RunClientAsync(parse, async client =>
         {
-            var settings = CliSettings.Resolve(parse.GetValue(ForgelineCommandLine.ServerOption), parse.GetValue(ForgelineCommandLine.TokenOption));
+            var settings = CliSettings.Resolve(parse);
             // A token given as --token or FORGELINE_TOKEN is checked and saved; otherwise sign in through the browser.
             var given = parse.GetValue(ForgelineCommandLine.TokenOption) ?? Environment.GetEnvironmentVariable("FORGELINE_TOKEN");
             if (given is not { Length: > 0 })

@@ -32,8 +32,9 @@ public static class PlaygroundHostCommand
             CliSettings settings;
             try
             {
-                settings = CliSettings.Resolve(parse.GetValue(ForgelineCommandLine.ServerOption), parse.GetValue(ForgelineCommandLine.TokenOption));
+                settings = CliSettings.Resolve(parse);
                 settings.CreateClient().Dispose();
+                CliSettings.WarnIfTokenOnCommandLine(parse, "playground-host");
             }
             catch (CliException e)
             {

@@ -33,7 +33,18 @@ public static class WorkerCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var settings = CliSettings.Resolve(parse.GetValue(ForgelineCommandLine.ServerOption), parse.GetValue(ForgelineCommandLine.TokenOption));
+            CliSettings settings;
+            try
+            {
+                settings = CliSettings.Resolve(parse);
+            }
+            catch (CliException e)
+            {
+                await Console.Error.WriteLineAsync($"forgeline: {e.Message}");
+                return 2;
+            }
+
+            CliSettings.WarnIfTokenOnCommandLine(parse, "worker");
             var builder = Host.CreateApplicationBuilder();
             builder.Logging.UseForgelineLogs(ConsoleLogging.Choose(null).Format ?? LogFormat.Json);
             // Configuration first (Forgeline:Worker:*), then the flags that were given.
