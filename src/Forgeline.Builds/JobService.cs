@@ -333,21 +333,13 @@ public sealed partial class JobService(
             .SetProperty(w => w.Labels, labels).SetProperty(w => w.Environment, request.Environment).SetProperty(w => w.BuildRoots, request.BuildRoots), cancellationToken);
         if (updated == 0)
         {
-            db.Workers.Add(new WorkerRecord
-            {
-                Name = request.Worker, Arch = request.Arch, Slots = request.Slots, Labels = labels, Environment = request.Environment, BuildRoots = request.BuildRoots,
-                RegisteredAt = now, LastSeenAt = now, Session = request.Session,
-            });
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateException)
-            {
-                // Another slot of the same worker registered it first.
-                db.ChangeTracker.Clear();
-            }
-
+            // The first contact of a new worker; its other slots may ask at the same moment. Whichever row lands
+            // first stays, without an exception (and an error in the log) for the expected race.
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO workers ("Name", "Arch", "Slots", "Labels", "Environment", "BuildRoots", "RegisteredAt", "LastSeenAt", "Session", "Admin")
+                VALUES ({request.Worker}, {request.Arch}, {request.Slots}, {labels}, {request.Environment}, {request.BuildRoots}, {now}, {now}, {request.Session}, {WorkerAdmin.Enabled})
+                ON CONFLICT ("Name") DO NOTHING
+                """, cancellationToken);
             return;
         }
 

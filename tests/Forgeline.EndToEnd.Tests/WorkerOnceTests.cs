@@ -28,7 +28,7 @@ public sealed class WorkerOnceTests(WorkerlessServerFixture fixture) : IClassFix
         await File.WriteAllTextAsync(file, token + "\n");
 
         var worker = ForgelineProcess.Start(
-            ["worker", "--server", Server.Url.ToString(), "--token-file", file, "--name", "from-file", "--work-dir", Server.Home["work-from-file"]], new Dictionary<string, string?>(Server.Environment));
+            ["worker", "--server", Server.Url.ToString(), "--token-file", file, "--name", "from-file", "--slots", "3", "--work-dir", Server.Home["work-from-file"]], new Dictionary<string, string?>(Server.Environment));
         await using (worker)
         {
             await worker.WaitForOutputAsync("asking", TimeSpan.FromSeconds(60));
