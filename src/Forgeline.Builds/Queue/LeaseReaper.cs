@@ -27,7 +27,7 @@ public sealed partial class LeaseReaper(
         foreach (var build in lapsed)
         {
             var why = $"worker {build.WorkerName} was lost (its lease expired) during attempt {build.Attempt}";
-            if (await recovery.TakeBackAsync(build, why, LeaseRecovery.Mode.Retry, now, cancellationToken) is { } state)
+            if (await recovery.TakeBackAsync(build, why, LeaseRecovery.Mode.Lost, now, cancellationToken) is { } state)
             {
                 moved++;
                 LogReaped(build.Id, build.WorkerName, state.ToApiName());

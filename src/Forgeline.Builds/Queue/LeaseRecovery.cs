@@ -25,6 +25,12 @@ public sealed class LeaseRecovery(ForgelineDbContext db, FarmEvents events, IOpt
         /// <summary>Its worker failed: the attempt counts, and the build waits out a backoff before it runs again.</summary>
         Retry,
 
+        /// <summary>
+        /// Its worker was lost (the lease lapsed): the attempt counts, but the build has already waited the lease out,
+        /// so it may start again at once, and being older it goes before the owner's newer builds.
+        /// </summary>
+        Lost,
+
         /// <summary>Its worker came back as a new process: the attempt counts, but the build may start again at once.</summary>
         Restarted,
 
