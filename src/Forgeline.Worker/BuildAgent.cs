@@ -105,6 +105,12 @@ public sealed partial class BuildAgent(
             if (prepared is null)
             {
                 Directory.CreateDirectory(Options.WorkDirectory);
+                var (removed, left) = WorkTree.RemoveLeftovers(Options.WorkDirectory);
+                if (removed > 0 || left.Count > 0)
+                {
+                    LogLeftovers(removed, Options.WorkDirectory, left.Count == 0 ? "" : $"; could not remove {string.Join(", ", left)}");
+                }
+
                 var environment = Options.Environment ?? await BuildEnvironment.ComputeAsync(environmentProbe ?? new HostBuildEnvironmentProbe(), cancellationToken);
                 var (cache, cacheStatus) = CompilerCache.ForWorker(Options, environment);
                 var roots = OpenRootCache();
@@ -375,22 +381,13 @@ public sealed partial class BuildAgent(
         return null;
     }
 
-    private static void TryDelete(string directory)
-    {
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
+    private static void TryDelete(string directory) => WorkTree.Remove(directory);
 
     /// <summary>What every job of this process shares.</summary>
     private sealed record Prepared(string Environment, CompilerCache? CompilerCache, BuildRootHost? Roots, ImageRunnerOptions? Images, IReadOnlyList<string> Labels);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Removed {Count} work directories an earlier worker process left in {Directory}{Problem}")]
+    private partial void LogLeftovers(int count, string directory, string problem);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Worker {Worker} ({Arch}, {Slots} slots) asking {Server} for work")]
     private partial void LogStarted(string worker, string arch, int slots, Uri server);

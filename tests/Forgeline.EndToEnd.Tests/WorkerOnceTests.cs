@@ -48,6 +48,36 @@ public sealed class WorkerOnceTests(WorkerlessServerFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task A_worker_killed_mid_build_leaves_its_work_directory_and_the_restarted_worker_removes_it()
+    {
+        var workDir = Server.Home["work-killed"];
+        var id = await Server.SubmitAsync(TestPackages.WriteSpecDirectory(Server.Home["in-killed"], "killed", buildScript: "echo started-long; sleep 60"));
+        var token = await Server.CreateWorkerTokenAsync("killed");
+        var tokenFile = Server.Home["killed.token"];
+        await File.WriteAllTextAsync(tokenFile, token);
+        string[] args = ["worker", "--server", Server.Url.ToString(), "--token-file", tokenFile, "--name", "killed-1", "--work-dir", workDir];
+
+        var first = ForgelineProcess.Start(args, new Dictionary<string, string?>(Server.Environment));
+        await using (first)
+        {
+            await Server.WaitForLogAsync(id, "started-long");
+            await first.KillAsync();
+        }
+
+        var left = Directory.GetDirectories(workDir, "build-*");
+        left.ShouldHaveSingleItem($"the killed worker's attempt directory: {string.Join(", ", Directory.GetFileSystemEntries(workDir))}");
+
+        // Another worker on the same machine and directory (the build itself stays leased to the dead one until its
+        // lease lapses; it is canceled here so that it does not wander into the other tests).
+        (await Server.CliAsync("builds", "cancel", id.ToString(System.Globalization.CultureInfo.InvariantCulture))).ExitCode.ShouldBe(0);
+        var (code, stdout, stderr) = await Server.CliAsync(["worker", "--server", Server.Url.ToString(), "--token-file", tokenFile, "--name", "killed-2", "--work-dir", workDir, "--once", "--wait", "1"], null);
+
+        code.ShouldBe(0, stderr + stdout);
+        stdout.ShouldContain("Removed 1 work directories an earlier worker process left in");
+        Directory.Exists(left[0]).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task Once_leases_the_queued_build_runs_it_reports_it_and_exits_0()
     {
         var id = await Server.SubmitAsync(TestPackages.WriteSpecDirectory(Server.Home["in"], "oneshot", buildScript: "echo one-shot-build"));

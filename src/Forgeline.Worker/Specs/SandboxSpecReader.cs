@@ -227,34 +227,7 @@ public sealed partial class SandboxSpecReader(BubblewrapSandbox sandbox, string 
         return lines.Length == 0 ? "(it printed nothing)" : string.Join(" / ", lines.TakeLast(3));
     }
 
-    /// <summary>Removes a tree even where the sources made directories read-only.</summary>
-    private static void RemoveTree(string path)
-    {
-        if (!Directory.Exists(path))
-        {
-            return;
-        }
-
-        try
-        {
-            Directory.Delete(path, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Top-down, so each directory is readable before its entries are listed.
-            var pending = new Stack<string>([path]);
-            while (pending.TryPop(out var dir))
-            {
-                File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-                foreach (var sub in Directory.EnumerateDirectories(dir).Where(d => new DirectoryInfo(d).LinkTarget is null))
-                {
-                    pending.Push(sub);
-                }
-            }
-
-            Directory.Delete(path, recursive: true);
-        }
-    }
+    private static void RemoveTree(string path) => WorkTree.Remove(path);
 
     [GeneratedRegex(@"^[A-Za-z0-9_]+\z", RegexOptions.CultureInvariant)]
     private static partial Regex ArchPattern();
