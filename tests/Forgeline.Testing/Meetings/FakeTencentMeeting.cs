@@ -195,7 +195,7 @@ public sealed partial class FakeTencentMeeting : IAsyncDisposable
             return (400, Error(ParameterError, $"record file not exist: {fileId}"));
         }
 
-        var code = (long.Parse(file.MeetingId, CultureInfo.InvariantCulture) % 1_000_000_000).ToString("000000000", CultureInfo.InvariantCulture);
+        var code = file.MeetingId.Length >= 9 ? file.MeetingId[^9..] : file.MeetingId.PadLeft(9, '0');
         return (200, new JsonObject
         {
             ["record_file_id"] = fileId,
