@@ -6,6 +6,7 @@ using Forgeline.Core.MessageCenter;
 using Forgeline.Data;
 using Forgeline.Data.Entities;
 using Forgeline.Data.Outbox;
+using Forgeline.Meetings.Platforms;
 using Forgeline.Meetings.Recordings;
 using Forgeline.Meetings.Videos;
 using Microsoft.EntityFrameworkCore;
@@ -19,11 +20,12 @@ namespace Forgeline.Meetings.Server;
 /// partial file that survives restarts and is resumed, its size checked against the report and its SHA-256 computed,
 /// then stored as an artifact), <c>stored</c> (uploaded to each configured video platform in turn, each URL saved as
 /// it comes), <c>published</c>. A failure the other side may get over is tried again with a growing wait; a recording
-/// that keeps failing, or fails for good, is <c>failed</c> with the reason on the meeting page.
+/// that keeps failing, or fails for good, is <c>failed</c> with the reason on the meeting page. A recording reported
+/// without an address (Tencent Meeting's carry only file ids) gets a fresh one from its platform before each download.
 /// </summary>
 public sealed partial class MeetingRecordings(
-    ForgelineDbContext db, ArtifactStore store, ForgelinePaths paths, MeetingVideoPlatforms videos, IOptions<MeetingsOptions> options, TimeProvider time,
-    ILogger<MeetingRecordings> logger)
+    ForgelineDbContext db, ArtifactStore store, ForgelinePaths paths, MeetingVideoPlatforms videos, MeetingPlatforms platforms, IOptions<MeetingsOptions> options,
+    TimeProvider time, ILogger<MeetingRecordings> logger)
 {
     /// <summary>A recording waiting to be downloaded.</summary>
     public const string Pending = "pending";
@@ -49,14 +51,14 @@ public sealed partial class MeetingRecordings(
             {
                 if (recording.State == Pending)
                 {
-                    await DownloadAsync(recording, cancellationToken);
+                    await DownloadAsync(recording, meeting, cancellationToken);
                 }
 
                 await PublishAsync(recording, meeting, cancellationToken);
             }
-            catch (Exception e) when (e is RecordingDownloadException or VideoPlatformException)
+            catch (Exception e) when (e is RecordingDownloadException or VideoPlatformException or MeetingPlatformException)
             {
-                var retryable = e is RecordingDownloadException { Retryable: true } or VideoPlatformException { Retryable: true };
+                var retryable = e is RecordingDownloadException { Retryable: true } or VideoPlatformException { Retryable: true } or MeetingPlatformException { Retryable: true };
                 recording.Attempts++;
                 recording.Error = e.Message;
                 if (retryable && recording.Attempts < options.Value.MaxAttempts)
@@ -85,14 +87,17 @@ public sealed partial class MeetingRecordings(
         return Path.Combine(paths.Root, "meetings", "recordings", string.Create(CultureInfo.InvariantCulture, $"{recording.Id}.part"));
     }
 
-    private async Task DownloadAsync(MeetingRecordingRecord recording, CancellationToken cancellationToken)
+    private async Task DownloadAsync(MeetingRecordingRecord recording, MeetingRecord meeting, CancellationToken cancellationToken)
     {
         var partial = PartialPath(recording);
         Directory.CreateDirectory(Path.GetDirectoryName(partial)!);
+        var account = platforms.Find(meeting.Platform, out var problem);
+        var (url, size) = recording.DownloadUrl.Length > 0
+            ? (new Uri(recording.DownloadUrl), recording.ExpectedSize >= 0 ? recording.ExpectedSize : (long?)null)
+            : await LocateAsync(recording, account, problem, cancellationToken);
         using var downloader = new RecordingDownloader();
         var downloaded = await downloader.DownloadAsync(
-            new RecordingDownload(new Uri(recording.DownloadUrl), partial, recording.DownloadToken, recording.ExpectedSize >= 0 ? recording.ExpectedSize : null,
-                MaxBytes: options.Value.MaxRecordingBytes, Source: "Zoom"),
+            new RecordingDownload(url, partial, recording.DownloadToken, size, MaxBytes: options.Value.MaxRecordingBytes, Source: account?.DisplayName ?? "the platform"),
             null, cancellationToken);
         await using (var file = File.OpenRead(downloaded.Path))
         {
@@ -114,6 +119,19 @@ public sealed partial class MeetingRecordings(
         recording.Error = null;
         await db.SaveChangesAsync(CancellationToken.None);
         Delete(partial);
+    }
+
+    private static async Task<(Uri Url, long? Size)> LocateAsync(MeetingRecordingRecord recording, MeetingPlatformAccount? account, string? problem, CancellationToken cancellationToken)
+    {
+        if (account?.Client is not IRecordingSource source)
+        {
+            // An unconfigured platform may be configured again; one that cannot locate files never will.
+            throw new RecordingDownloadException(
+                $"recording file {recording.FileId} has no download address and {(account is null ? problem : $"{account.DisplayName} cannot give one")}", retryable: account is null);
+        }
+
+        var location = await source.LocateAsync(recording.FileId, cancellationToken);
+        return (location.DownloadUrl, location.Size);
     }
 
     private async Task PublishAsync(MeetingRecordingRecord recording, MeetingRecord meeting, CancellationToken cancellationToken)

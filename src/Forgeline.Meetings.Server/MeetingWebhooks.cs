@@ -3,6 +3,7 @@ using Forgeline.Core;
 using Forgeline.Data;
 using Forgeline.Data.Entities;
 using Forgeline.Meetings.Platforms;
+using Forgeline.Meetings.Platforms.Tencent;
 using Forgeline.Meetings.Platforms.Zoom;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -10,14 +11,14 @@ using Microsoft.Extensions.Logging;
 
 namespace Forgeline.Meetings.Server;
 
-/// <summary>What a webhook delivery is answered with: a JSON body (Zoom's URL validation) or none.</summary>
+/// <summary>What a webhook delivery is answered with: a JSON body (Zoom's URL validation), plain text (Tencent Meeting's) or none.</summary>
 /// <param name="Answer">The body, or null.</param>
 public sealed record WebhookAnswer(object? Answer);
 
 /// <summary>
-/// Zoom's event notifications: checked (signature in constant time, at most five minutes old), each handled once
-/// (its delivery key is stored with what it caused; a retry finds it), and turned into work: a recording to fetch, a
-/// participant to count.
+/// Zoom's and Tencent Meeting's event notifications: checked (signature in constant time, at most five minutes old),
+/// each handled once (its delivery key is stored with what it caused; a retry finds it), and turned into work: a
+/// recording to fetch, a participant to count.
 /// </summary>
 public sealed partial class MeetingWebhooks(ForgelineDbContext db, IConfiguration configuration, MeetingsSignal signal, TimeProvider time, ILogger<MeetingWebhooks> logger)
 {
@@ -89,6 +90,126 @@ public sealed partial class MeetingWebhooks(ForgelineDbContext db, IConfiguratio
         return new WebhookAnswer(null);
     }
 
+    /// <summary>Answers Tencent Meeting's URL verification GET: its <c>check_str</c>, verified, decoded.</summary>
+    public ServiceResult<WebhookAnswer> TencentVerify(string? checkStr, string? timestamp, string? nonce, string? signature)
+    {
+        if (TencentWebhookFor(out var refusal) is not { } webhook)
+        {
+            return refusal;
+        }
+
+        var data = TencentWebhook.CheckString(checkStr ?? "");
+        if (!webhook.Verify(timestamp, nonce, signature, data, out var problem))
+        {
+            LogTencentRefused(logger, problem!);
+            return ServiceResult<WebhookAnswer>.Fail(ServiceError.Unauthorized, problem!);
+        }
+
+        return TencentWebhook.AnswerUrlVerification(data) is { } answer
+            ? new WebhookAnswer(answer)
+            : ServiceResult<WebhookAnswer>.Fail(ServiceError.Invalid, "check_str is not base64 (an EncodingAESKey on the subscription is not supported: leave it empty)");
+    }
+
+    /// <summary>Handles a Tencent Meeting event POST of <paramref name="body"/> (<c>{"data": base64}</c>) with its signature headers.</summary>
+    public async Task<ServiceResult<WebhookAnswer>> TencentAsync(byte[] body, string? timestamp, string? nonce, string? signature, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (TencentWebhookFor(out var refusal) is not { } webhook)
+        {
+            return refusal;
+        }
+
+        var data = TencentWebhook.Data(body);
+        if (!webhook.Verify(timestamp, nonce, signature, data, out var problem))
+        {
+            LogTencentRefused(logger, problem!);
+            return ServiceResult<WebhookAnswer>.Fail(ServiceError.Unauthorized, problem!);
+        }
+
+        if (TencentWebhook.Parse(data!) is not { } delivery)
+        {
+            return ServiceResult<WebhookAnswer>.Fail(ServiceError.Invalid,
+                "the delivery's data is not base64 of a Tencent Meeting event (JSON with an event name); an EncodingAESKey on the subscription is not supported: leave it empty");
+        }
+
+        if (await db.MeetingWebhookDeliveries.AnyAsync(d => d.DeliveryKey == delivery.DeliveryKey, cancellationToken))
+        {
+            return new WebhookAnswer(null);
+        }
+
+        db.MeetingWebhookDeliveries.Add(new MeetingWebhookDeliveryRecord { DeliveryKey = delivery.DeliveryKey, ReceivedAt = time.GetUtcNow().UtcDateTime });
+        foreach (var recording in TencentWebhook.Recordings(delivery))
+        {
+            await TencentRecordingAsync(recording, cancellationToken);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            if (await SeenAsync(delivery.DeliveryKey))
+            {
+                return new WebhookAnswer(null);
+            }
+
+            throw;
+        }
+
+        signal.Wake();
+        return new WebhookAnswer(null);
+    }
+
+    private TencentWebhook? TencentWebhookFor(out ServiceResult<WebhookAnswer> refusal)
+    {
+        refusal = default;
+        TencentMeetingOptions options;
+        try
+        {
+            options = TencentMeetingBackend.Options(key => configuration[$"{MeetingPlatforms.SectionOf(new TencentMeetingBackend())}:{key}"]);
+        }
+        catch (MeetingPlatformException e)
+        {
+            refusal = ServiceResult<WebhookAnswer>.Fail(ServiceError.Unavailable, $"Tencent Meeting is not configured on this server: {e.Message}");
+            return null;
+        }
+
+        if (options.WebhookToken.Length == 0)
+        {
+            refusal = ServiceResult<WebhookAnswer>.Fail(ServiceError.Unavailable,
+                $"Tencent Meeting's webhook is not configured on this server: set {TencentMeetingOptions.Section}:{nameof(TencentMeetingOptions.WebhookToken)} to the subscription's Token");
+            return null;
+        }
+
+        return new TencentWebhook(options.WebhookToken, time);
+    }
+
+    private async Task TencentRecordingAsync(TencentRecording recording, CancellationToken cancellationToken)
+    {
+        var meeting = await db.Meetings.FirstOrDefaultAsync(m => m.Platform == "tencent" && m.PlatformId == recording.MeetingId, cancellationToken);
+        if (meeting is null)
+        {
+            LogTencentUnknownMeeting(logger, recording.MeetingId);
+            return;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        foreach (var fileId in recording.FileIds)
+        {
+            if (await db.MeetingRecordings.AnyAsync(r => r.MeetingId == meeting.Id && r.FileId == fileId, cancellationToken))
+            {
+                continue;
+            }
+
+            // No address yet: Tencent's expires within minutes, so MeetingRecordings asks for one before each download.
+            db.MeetingRecordings.Add(new MeetingRecordingRecord
+            {
+                MeetingId = meeting.Id, FileId = fileId, DownloadUrl = "", ExpectedSize = -1, State = MeetingRecordings.Pending, NextAttemptAt = now, CreatedAt = now,
+            });
+        }
+    }
+
     private async Task RecordingAsync(ZoomRecording recording, CancellationToken cancellationToken)
     {
         var meeting = await db.Meetings.FirstOrDefaultAsync(m => m.Platform == "zoom" && m.PlatformId == recording.MeetingId, cancellationToken);
@@ -141,6 +262,12 @@ public sealed partial class MeetingWebhooks(ForgelineDbContext db, IConfiguratio
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Meetings: a Zoom delivery was refused: {Problem}")]
     private static partial void LogRefused(ILogger logger, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Meetings: a Tencent Meeting delivery was refused: {Problem}")]
+    private static partial void LogTencentRefused(ILogger logger, string problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Meetings: Tencent Meeting reported a recording of meeting {MeetingId}, which was not booked here; ignored")]
+    private static partial void LogTencentUnknownMeeting(ILogger logger, string meetingId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Meetings: Zoom reported a recording of meeting {MeetingId}, which was not booked here; ignored")]
     private static partial void LogUnknownMeeting(ILogger logger, string meetingId);

@@ -186,6 +186,39 @@ public sealed class TencentMeetingClientTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_recording_file_s_address_is_asked_for_signed_with_the_booking_user_as_operator()
+    {
+        tencent.Recordings["rec-1"] = ("13339451618278424869", new Uri("https://download.example/rec-1.mp4?sign=abc"));
+
+        var location = await client.LocateAsync("rec-1", Ct);
+
+        location.DownloadUrl.ShouldBe(new Uri("https://download.example/rec-1.mp4?sign=abc"));
+        location.Size.ShouldBeNull();
+        var call = tencent.Calls.Single(c => c.Path == "/v1/addresses/rec-1");
+        (call.Method, call.Status).ShouldBe(("GET", 200));
+        call.Query.ShouldContain($"operator_id={tencent.UserId}");
+        call.Query.ShouldContain("operator_id_type=1");
+
+        var unknown = await Should.ThrowAsync<MeetingPlatformException>(() => client.LocateAsync("no-such-file", Ct));
+        unknown.Retryable.ShouldBeFalse();
+        unknown.Message.ShouldNotContain(tencent.SecretKey);
+    }
+
+    [Fact]
+    public void The_webhook_token_is_optional_and_read_like_a_secret()
+    {
+        var settings = new Dictionary<string, string?> { ["AppId"] = "a", ["SecretId"] = "i", ["SecretKey"] = "k", ["UserId"] = "u" };
+        TencentMeetingBackend.Options(key => settings.GetValueOrDefault(key)).WebhookToken.ShouldBe("");
+
+        settings["WebhookToken"] = "env:FORGELINE_TEST_NO_SUCH_TENCENT_TOKEN";
+        Should.Throw<MeetingPlatformException>(() => TencentMeetingBackend.Options(key => settings.GetValueOrDefault(key)))
+            .Message.ShouldContain("Forgeline:Meetings:Tencent:WebhookToken");
+
+        settings["WebhookToken"] = "plain-token";
+        TencentMeetingBackend.Options(key => settings.GetValueOrDefault(key)).WebhookToken.ShouldBe("plain-token");
+    }
+
     private static CancellationToken Ct => CancellationToken.None;
 
     private static string Seconds(DateTimeOffset instant) => instant.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);

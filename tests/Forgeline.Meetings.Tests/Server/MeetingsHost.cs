@@ -16,11 +16,14 @@ namespace Forgeline.Meetings.Tests.Server;
 
 /// <summary>
 /// The meetings part as the server composes it, on a fresh database, booking on a fake Zoom and mailing a real SMTP
-/// server (aiosmtpd); the coordinator does not run by itself: tests run its passes, with their own clock.
+/// server (aiosmtpd), and on a fake Tencent Meeting when the test gives one; the coordinator does not run by itself: tests run its passes, with their own clock.
 /// </summary>
 internal sealed class MeetingsHost : IAsyncDisposable
 {
     public const string WebhookSecret = "zoom-webhook-secret-token";
+
+    /// <summary>The Tencent Meeting event subscription's Token, when the host books on a fake Tencent Meeting too.</summary>
+    public const string TencentWebhookToken = "tencentwebhooktoken0000025";
 
     private readonly ServiceProvider provider;
     private readonly TempDirectory data;
@@ -54,7 +57,7 @@ internal sealed class MeetingsHost : IAsyncDisposable
 
     public static async Task<MeetingsHost> StartAsync(
         bool mail = true, FakeTimeProvider? clock = null, IDictionary<string, string?>? settings = null, DatabaseEngine engine = DatabaseEngine.Sqlite,
-        Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor? fault = null, TestDatabase? shared = null)
+        Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor? fault = null, TestDatabase? shared = null, FakeTencentMeeting? tencent = null)
     {
         var database = shared ?? await TestDatabase.CreateAsync(engine);
         var zoom = await FakeZoom.StartAsync();
@@ -69,6 +72,17 @@ internal sealed class MeetingsHost : IAsyncDisposable
             ["Forgeline:Meetings:Zoom:ApiBaseUrl"] = zoom.ApiBaseUrl,
             ["Forgeline:Meetings:Zoom:OAuthUrl"] = zoom.OAuthUrl,
         };
+        if (tencent is not null)
+        {
+            values["Forgeline:Meetings:Tencent:AppId"] = tencent.AppId;
+            values["Forgeline:Meetings:Tencent:SdkId"] = tencent.SdkId;
+            values["Forgeline:Meetings:Tencent:SecretId"] = tencent.SecretId;
+            values["Forgeline:Meetings:Tencent:SecretKey"] = tencent.SecretKey;
+            values["Forgeline:Meetings:Tencent:UserId"] = tencent.UserId;
+            values["Forgeline:Meetings:Tencent:WebhookToken"] = TencentWebhookToken;
+            values["Forgeline:Meetings:Tencent:ApiBaseUrl"] = tencent.ApiBaseUrl;
+        }
+
         if (smtp is not null)
         {
             values["Forgeline:Meetings:Mail:Host"] = smtp.Host;

@@ -10,7 +10,9 @@ namespace Forgeline.Testing.Meetings;
 
 /// <summary>
 /// A fake Tencent Meeting REST API v1 for an enterprise self-built app (<c>POST /v1/meetings</c>,
-/// <c>PUT /v1/meetings/{meeting_id}</c>, <c>POST /v1/meetings/{meeting_id}/cancel</c>). Every request's signature is
+/// <c>PUT /v1/meetings/{meeting_id}</c>, <c>POST /v1/meetings/{meeting_id}/cancel</c>, and "查询单个录制详情"
+/// <c>GET /v1/addresses/{record_file_id}?operator_id=…&amp;operator_id_type=1</c> for the files of
+/// <see cref="Recordings"/>). Every request's signature is
 /// checked as cloud.tencent.com/document/product/1095/42413 documents it, computed here on its own: the HMAC-SHA256
 /// (keyed with the SecretKey) of <c>METHOD\nX-TC-Key=…&amp;X-TC-Nonce=…&amp;X-TC-Timestamp=…\nURI\nbody</c>, as hex, then
 /// base64; with the headers <c>AppId</c>, <c>SdkId</c>, <c>X-TC-Registered</c> and a timestamp at most five minutes off.
@@ -62,6 +64,9 @@ public sealed partial class FakeTencentMeeting : IAsyncDisposable
     /// <summary>The meetings that exist, by meeting_id, as last created or changed.</summary>
     public ConcurrentDictionary<string, JsonObject> Meetings { get; } = new();
 
+    /// <summary>The cloud recording files that exist, by record_file_id: their meeting and where they download from.</summary>
+    public ConcurrentDictionary<string, (string MeetingId, Uri DownloadUrl)> Recordings { get; } = new();
+
     /// <summary>Starts a fake Tencent Meeting for the given app, on <paramref name="time"/> (the system clock when null).</summary>
     public static async Task<FakeTencentMeeting> StartAsync(
         TimeProvider? time = null, string appId = "211000001", string sdkId = "19000001", string secretId = "AKIDforgelinetest",
@@ -100,6 +105,11 @@ public sealed partial class FakeTencentMeeting : IAsyncDisposable
         if (path == "/v1/meetings" && request.Method == "POST")
         {
             return Create(body);
+        }
+
+        if (AddressPath().Match(path) is { Success: true } address && request.Method == "GET")
+        {
+            return Address(Uri.UnescapeDataString(address.Groups[1].Value), request);
         }
 
         var match = MeetingPath().Match(path);
@@ -173,6 +183,32 @@ public sealed partial class FakeTencentMeeting : IAsyncDisposable
         });
     }
 
+    private (int, JsonNode?) Address(string fileId, HttpRequest request)
+    {
+        if (request.Query["operator_id"] != UserId || request.Query["operator_id_type"] != "1")
+        {
+            return (400, Error(ParameterError, "operator_id (the userid of a user allowed to view the recording) and operator_id_type=1 are required"));
+        }
+
+        if (!Recordings.TryGetValue(fileId, out var file))
+        {
+            return (400, Error(ParameterError, $"record file not exist: {fileId}"));
+        }
+
+        var code = file.MeetingId.Length >= 9 ? file.MeetingId[^9..] : file.MeetingId.PadLeft(9, '0');
+        return (200, new JsonObject
+        {
+            ["record_file_id"] = fileId,
+            ["meeting_id"] = file.MeetingId,
+            ["meeting_code"] = code,
+            ["view_address"] = $"https://meeting.tencent.com/v2/cloud-record/share?id={fileId}",
+            ["download_address"] = file.DownloadUrl.ToString(),
+            ["download_address_file_type"] = "mp4",
+            ["audio_address"] = "",
+            ["audio_address_file_type"] = "m4a",
+        });
+    }
+
     /// <summary>Why the request's authentication headers are refused, in Tencent's words, or null.</summary>
     private JsonObject? Unsigned(HttpRequest request, string body)
     {
@@ -216,6 +252,9 @@ public sealed partial class FakeTencentMeeting : IAsyncDisposable
     {
         ["error_info"] = new JsonObject { ["error_code"] = code, ["new_error_code"] = code, ["message"] = message },
     };
+
+    [GeneratedRegex(@"^/v1/addresses/([^/]+)$")]
+    private static partial Regex AddressPath();
 
     [GeneratedRegex(@"^/v1/meetings/(\d+)(/cancel)?$")]
     private static partial Regex MeetingPath();

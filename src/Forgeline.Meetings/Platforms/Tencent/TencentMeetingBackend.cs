@@ -1,3 +1,5 @@
+using Forgeline.Core;
+
 namespace Forgeline.Meetings.Platforms.Tencent;
 
 /// <summary>Tencent Meeting (REST API v1, enterprise self-built app signatures), configured in <c>Forgeline:Meetings:Tencent</c>.</summary>
@@ -25,6 +27,12 @@ public sealed class TencentMeetingBackend : IMeetingPlatformBackend
             UserId = values[nameof(TencentMeetingOptions.UserId)],
             SdkId = setting(nameof(TencentMeetingOptions.SdkId)) ?? "",
         };
+        if (setting(nameof(TencentMeetingOptions.WebhookToken)) is { Length: > 0 } token)
+        {
+            var (value, problem) = SecretValue.Resolve(token, $"{TencentMeetingOptions.Section}:{nameof(TencentMeetingOptions.WebhookToken)}");
+            options.WebhookToken = value ?? throw new MeetingPlatformException(problem!);
+        }
+
         if (setting(nameof(TencentMeetingOptions.ApiBaseUrl)) is { Length: > 0 } api)
         {
             options.ApiBaseUrl = api;

@@ -76,6 +76,9 @@ internal sealed record TencentMeetingList(List<TencentMeetingInfo>? MeetingInfoL
 /// <summary>One meeting of <see cref="TencentMeetingList"/>.</summary>
 internal sealed record TencentMeetingInfo(string MeetingId, string? MeetingCode, string? JoinUrl, string? Password);
 
+/// <summary>What <c>GET /v1/addresses/{record_file_id}</c> answers (the fields read).</summary>
+internal sealed record TencentRecordAddress(string? RecordFileId, string? MeetingId, string? DownloadAddress, string? DownloadAddressFileType);
+
 /// <summary>An error body: <c>{"error_info":{"error_code":…,"new_error_code":…,"message":…}}</c>.</summary>
 internal sealed record TencentError(TencentErrorInfo? ErrorInfo);
 
@@ -88,4 +91,5 @@ internal sealed record TencentErrorInfo(long? ErrorCode, long? NewErrorCode, str
 [JsonSerializable(typeof(TencentCancelBody))]
 [JsonSerializable(typeof(TencentMeetingList))]
 [JsonSerializable(typeof(TencentError))]
+[JsonSerializable(typeof(TencentRecordAddress))]
 internal sealed partial class TencentJson : JsonSerializerContext;

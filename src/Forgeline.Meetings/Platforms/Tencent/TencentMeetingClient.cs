@@ -13,7 +13,7 @@ namespace Forgeline.Meetings.Platforms.Tencent;
 /// request itself is wrong (a bad signature, an unknown meeting, no permission …) is not, whatever the status. No
 /// message carries the SecretKey or a signature.
 /// </summary>
-public sealed class TencentMeetingClient : IMeetingPlatform
+public sealed class TencentMeetingClient : IMeetingPlatform, IRecordingSource
 {
     /// <summary>Tencent's code for a request whose signature does not verify.</summary>
     public const long SignatureFailed = 200003;
@@ -67,6 +67,23 @@ public sealed class TencentMeetingClient : IMeetingPlatform
         // reason_code 1 is the only documented reason for an API cancel.
         var body = JsonSerializer.Serialize(new TencentCancelBody(options.UserId, TencentMeetingBody.InstancePc, 1), TencentJson.Default.TencentCancelBody);
         using var response = await SendAsync(HttpMethod.Post, $"/v1/meetings/{Uri.EscapeDataString(id)}/cancel", body, $"cancel meeting {id}", ct, goneIsSuccess: true);
+    }
+
+    /// <summary>
+    /// The download address of the recording file <paramref name="fileId"/>, from "查询单个录制详情"
+    /// (<c>GET /v1/addresses/{record_file_id}?operator_id=…&amp;operator_id_type=1</c>, the booking user as operator).
+    /// The answer gives no file size; its address expires within minutes (five, says the current page; six hours, an
+    /// older one), so it is asked for before each download.
+    /// </summary>
+    public async Task<RecordingLocation> LocateAsync(string fileId, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(fileId);
+        var path = $"/v1/addresses/{Uri.EscapeDataString(fileId)}?operator_id={Uri.EscapeDataString(options.UserId)}&operator_id_type=1";
+        using var response = await SendAsync(HttpMethod.Get, path, "", $"give the address of recording file {fileId}", ct);
+        var address = await response.Content.ReadFromJsonAsync(TencentJson.Default.TencentRecordAddress, ct);
+        return address?.DownloadAddress is { Length: > 0 } url && Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+            ? new RecordingLocation(uri, null)
+            : throw new MeetingPlatformException($"{Platform} gave no download address for recording file {fileId} (is the app allowed to view the company's recordings?)", retryable: false);
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string body, string what, CancellationToken ct, bool goneIsSuccess = false)

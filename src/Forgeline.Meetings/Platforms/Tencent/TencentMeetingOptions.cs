@@ -1,8 +1,8 @@
 namespace Forgeline.Meetings.Platforms.Tencent;
 
 /// <summary>
-/// A Tencent Meeting enterprise self-built app, bound from <c>Forgeline:Meetings:Tencent</c>. The secret key comes from
-/// env or file (<c>env:NAME</c>, <c>file:PATH</c>) and is never logged or shown.
+/// A Tencent Meeting enterprise self-built app, bound from <c>Forgeline:Meetings:Tencent</c>. The secret key and the
+/// webhook token come from env or file (<c>env:NAME</c>, <c>file:PATH</c>) and is never logged or shown.
 /// </summary>
 public sealed class TencentMeetingOptions
 {
@@ -23,6 +23,12 @@ public sealed class TencentMeetingOptions
 
     /// <summary>The enterprise user the meetings are booked as (<c>userid</c>).</summary>
     public string UserId { get; set; } = "";
+
+    /// <summary>
+    /// The event subscription's Token, which signs webhook requests (env or file like the secret key); needed only to
+    /// receive recordings, empty when none is configured.
+    /// </summary>
+    public string WebhookToken { get; set; } = "";
 
     /// <summary>The REST API's base URL, without <c>/v1</c>.</summary>
     public string ApiBaseUrl { get; set; } = "https://api.meeting.qq.com";

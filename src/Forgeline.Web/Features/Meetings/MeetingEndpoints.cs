@@ -40,6 +40,10 @@ public static class MeetingEndpoints
             .WithSummary("A stored recording (video/mp4), with Range support");
         api.MapPost("/webhooks/zoom", ZoomAsync).AllowAnonymous()
             .WithSummary("Zoom's event notifications (x-zm-signature, x-zm-request-timestamp): URL validation, recording.completed, meeting.participant_joined");
+        api.MapGet("/webhooks/tencent", TencentVerify).AllowAnonymous().Produces<string>(StatusCodes.Status200OK, "text/plain")
+            .WithSummary("Tencent Meeting's URL verification (check_str, X-TC-Timestamp, X-TC-Nonce, X-TC-Signature): answers check_str decoded");
+        api.MapPost("/webhooks/tencent", TencentAsync).AllowAnonymous()
+            .WithSummary("Tencent Meeting's event notifications ({\"data\": base64}, X-TC-Timestamp, X-TC-Nonce, X-TC-Signature): recording.completed");
 
         app.MapGet("/meetings.ics", (HttpContext http, MeetingFeeds feeds, CancellationToken ct) => FeedAsync(null, http, feeds, ct)).WithTags("Meetings")
             .WithSummary("The community's calendar feed (every SIG)");
@@ -115,6 +119,29 @@ public static class MeetingEndpoints
         var result = await webhooks.ZoomAsync(body!, request.Headers["x-zm-request-timestamp"], request.Headers["x-zm-signature"], cancellationToken);
         return !result.IsSuccess ? Problem(result) : result.Value!.Answer is { } answer ? TypedResults.Ok(answer) : TypedResults.Ok();
     }
+
+    private static IResult TencentVerify(HttpRequest request, MeetingWebhooks webhooks)
+    {
+        var result = webhooks.TencentVerify(request.Query["check_str"], TencentHeader(request, "Timestamp"), TencentHeader(request, "Nonce"), TencentHeader(request, "Signature"));
+        // The answer is the bare text: Tencent refuses one with quotes or a newline.
+        return !result.IsSuccess ? Problem(result) : TypedResults.Text((string)result.Value!.Answer!, "text/plain; charset=utf-8");
+    }
+
+    private static async Task<IResult> TencentAsync(HttpRequest request, MeetingWebhooks webhooks, CancellationToken cancellationToken)
+    {
+        var (body, tooLarge) = await WebhookBody.ReadAsync(request, MeetingWebhooks.MaxBody, cancellationToken);
+        if (tooLarge is not null)
+        {
+            return tooLarge;
+        }
+
+        var result = await webhooks.TencentAsync(body!, TencentHeader(request, "Timestamp"), TencentHeader(request, "Nonce"), TencentHeader(request, "Signature"), cancellationToken);
+        return !result.IsSuccess ? Problem(result) : TypedResults.Text("successfully received callback", "text/plain; charset=utf-8");
+    }
+
+    // The callback page's header table names them timestamp, nonce and signature; requests carry them as X-TC-*. Either is read.
+    private static string? TencentHeader(HttpRequest request, string name) =>
+        request.Headers[$"X-TC-{name}"] is { Count: > 0 } prefixed ? prefixed.ToString() : request.Headers[name.ToLowerInvariant()].ToString() is { Length: > 0 } bare ? bare : null;
 
     private static async Task<IResult> FeedAsync(string? sig, HttpContext http, MeetingFeeds feeds, CancellationToken cancellationToken)
     {
