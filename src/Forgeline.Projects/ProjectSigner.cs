@@ -70,7 +70,7 @@ public sealed class ProjectSigner(ISigningBackend backend, ArtifactStore store, 
         if (problems.Select((p, i) => (p, i)).FirstOrDefault(x => x.p is not null) is ({ } problem, var index))
         {
             var rpm = contents[index].Artifact;
-            return Fail<List<SignedRpm>>($"{rpm.Name} of build {rpm.BuildId} is not a valid RPM: {problem}");
+            return Fail<List<SignedRpm>>($"{rpm.Name} of build {rpm.BuildId} was not signed and nothing was published: {problem}");
         }
 
         var signed = new List<SignedRpm>(contents.Count);

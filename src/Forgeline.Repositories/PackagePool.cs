@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using Forgeline.Rpm;
 
 namespace Forgeline.Repositories;
 
@@ -89,6 +90,7 @@ internal sealed class PackagePool(RepositoryLayout layout)
                     "Nothing was published; rebuild the package (or restore the artifact) and publish again");
             }
 
+            CheckIntegrity(package, incoming);
             var target = Path.Combine(layout.Root, RepositoryLayout.PoolPath(package));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Move(incoming, target, overwrite: true);
@@ -96,6 +98,30 @@ internal sealed class PackagePool(RepositoryLayout layout)
         finally
         {
             File.Delete(incoming);
+        }
+    }
+
+    /// <summary>
+    /// A package whose recorded digest matches may still have been corrupt when it was recorded: its own digests (header,
+    /// payload, MD5, size) are checked too, on the pool's copy, so what dnf would reject never reaches the metadata.
+    /// </summary>
+    private static void CheckIntegrity(RepositoryPackage package, string incoming)
+    {
+        RpmIntegrityReport report;
+        try
+        {
+            report = RpmIntegrity.Check(incoming);
+        }
+        catch (RpmFormatException e)
+        {
+            throw new RepositoryPublishException(
+                $"{package.FileName}: not a readable RPM ({e.Message}). Nothing was published; rebuild the package or drop it from the repository, then publish again", e);
+        }
+
+        if (!report.IsIntact)
+        {
+            throw new RepositoryPublishException(
+                $"{package.FileName}: not publishing a corrupt package: {report.Problem}. Nothing was published; rebuild the package (or restore the artifact) and publish again");
         }
     }
 

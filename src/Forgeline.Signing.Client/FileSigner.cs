@@ -52,7 +52,7 @@ public sealed class FileSigner(ISigningBackend backend, string keyName, string s
 
     /// <summary>
     /// Signs RPMs from anywhere into anywhere, <see cref="RpmBatchSize"/> headers per request and several requests in flight.
-    /// Returns per package null (signed and written) or why it was left alone (not an RPM, truncated, v3, unreadable).
+    /// Returns per package null (signed and written) or why it was left alone (not an RPM, corrupt, truncated, v3, unreadable).
     /// A refusal or an unreachable signer throws <see cref="SigningFailedException"/>: then packages of the failed batch
     /// were not written.
     /// </summary>
@@ -70,7 +70,7 @@ public sealed class FileSigner(ISigningBackend backend, string keyName, string s
             {
                 try
                 {
-                    // Only the lead and the two headers are read here; the payload is not, it is copied once when assembling.
+                    // The whole file is read here, to check its digests; only its main header goes to the signer.
                     using var stream = rpms[i].Open();
                     ready.Add((i, RpmSignatureApplier.ReadHeaderForSigning(stream)));
                 }

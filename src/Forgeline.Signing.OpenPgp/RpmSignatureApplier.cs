@@ -17,16 +17,22 @@ public static class RpmSignatureApplier
     private static readonly int[] OpenPgpSignatureTags = [RpmSignatureTag.Dsa, RpmSignatureTag.Rsa, RpmSignatureTag.Pgp, RpmSignatureTag.Gpg];
 
     /// <summary>
-    /// Reads and validates a v4 package from its start and returns its main header bytes, which is what
-    /// <see cref="OpenPgpPrivateKey.SignRpmHeader"/> signs. Throws <see cref="RpmFormatException"/> for files that are not RPMs,
-    /// are truncated or are v3 packages.
+    /// Reads a v4 package from its start to its end, checks every digest it carries (<see cref="RpmIntegrity"/>) and returns
+    /// its main header bytes, which is what <see cref="OpenPgpPrivateKey.SignRpmHeader"/> signs. Throws
+    /// <see cref="RpmFormatException"/> for files that are not RPMs, are v3 packages, or are corrupt (a digest or the size
+    /// does not match, as rpmsign refuses them: "not signing a corrupt package: Payload SHA256 digest: BAD …").
     /// </summary>
     public static byte[] ReadHeaderForSigning(Stream package)
     {
         ArgumentNullException.ThrowIfNull(package);
-        RpmPackage parsed = RpmPackage.Read(package);
-        CheckPayloadLength(package, parsed);
-        return parsed.Header.RawBytes.ToArray();
+        RpmIntegrityReport report = RpmIntegrity.Check(package);
+        if (!report.IsIntact)
+        {
+            // A signature vouches for the payload too (through the header's payload digest): never lend it to damaged bytes.
+            throw new RpmFormatException($"not signing a corrupt package: {report.Problem}");
+        }
+
+        return report.Package.Header.RawBytes.ToArray();
     }
 
     /// <summary>
