@@ -56,29 +56,37 @@ public sealed partial class MeetingWebhooks(ForgelineDbContext db, IConfiguratio
             return new WebhookAnswer(webhook.AnswerUrlValidation(plainToken));
         }
 
-        if (await db.MeetingWebhookDeliveries.AnyAsync(d => d.DeliveryKey == delivery.DeliveryKey, cancellationToken))
+        return await OnceAsync(delivery.DeliveryKey, async () =>
+        {
+            if (ZoomWebhook.Recording(delivery) is { } recording)
+            {
+                await RecordingAsync(recording, cancellationToken);
+            }
+            else if (ZoomWebhook.Participant(delivery) is { } participant)
+            {
+                await ParticipantAsync(participant, cancellationToken);
+            }
+        }, cancellationToken);
+    }
+
+    // Handles a delivery once: its key is stored with what it caused, in one SaveChanges; a retry (or the same delivery
+    // in a concurrent request, which loses on the unique key) changes nothing.
+    private async Task<WebhookAnswer> OnceAsync(string deliveryKey, Func<Task> effects, CancellationToken cancellationToken)
+    {
+        if (await db.MeetingWebhookDeliveries.AnyAsync(d => d.DeliveryKey == deliveryKey, cancellationToken))
         {
             return new WebhookAnswer(null);
         }
 
-        db.MeetingWebhookDeliveries.Add(new MeetingWebhookDeliveryRecord { DeliveryKey = delivery.DeliveryKey, ReceivedAt = time.GetUtcNow().UtcDateTime });
-        if (ZoomWebhook.Recording(delivery) is { } recording)
-        {
-            await RecordingAsync(recording, cancellationToken);
-        }
-        else if (ZoomWebhook.Participant(delivery) is { } participant)
-        {
-            await ParticipantAsync(participant, cancellationToken);
-        }
-
+        db.MeetingWebhookDeliveries.Add(new MeetingWebhookDeliveryRecord { DeliveryKey = deliveryKey, ReceivedAt = time.GetUtcNow().UtcDateTime });
+        await effects();
         try
         {
             await db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateException)
         {
-            // The same delivery handled at the same moment by another request: nothing more to do.
-            if (await SeenAsync(delivery.DeliveryKey))
+            if (await SeenAsync(deliveryKey))
             {
                 return new WebhookAnswer(null);
             }
@@ -132,33 +140,13 @@ public sealed partial class MeetingWebhooks(ForgelineDbContext db, IConfiguratio
                 "the delivery's data is not base64 of a Tencent Meeting event (JSON with an event name); an EncodingAESKey on the subscription is not supported: leave it empty");
         }
 
-        if (await db.MeetingWebhookDeliveries.AnyAsync(d => d.DeliveryKey == delivery.DeliveryKey, cancellationToken))
+        return await OnceAsync(delivery.DeliveryKey, async () =>
         {
-            return new WebhookAnswer(null);
-        }
-
-        db.MeetingWebhookDeliveries.Add(new MeetingWebhookDeliveryRecord { DeliveryKey = delivery.DeliveryKey, ReceivedAt = time.GetUtcNow().UtcDateTime });
-        foreach (var recording in TencentWebhook.Recordings(delivery))
-        {
-            await TencentRecordingAsync(recording, cancellationToken);
-        }
-
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            if (await SeenAsync(delivery.DeliveryKey))
+            foreach (var recording in TencentWebhook.Recordings(delivery))
             {
-                return new WebhookAnswer(null);
+                await TencentRecordingAsync(recording, cancellationToken);
             }
-
-            throw;
-        }
-
-        signal.Wake();
-        return new WebhookAnswer(null);
+        }, cancellationToken);
     }
 
     private TencentWebhook? TencentWebhookFor(out ServiceResult<WebhookAnswer> refusal)

@@ -34,24 +34,12 @@ public sealed class MeetingTests : IAsyncLifetime
         bilibili = await FakeBilibili.StartAsync();
         files = await FakeRecordingServer.StartAsync(video, token: "dl-token-abc");
         var prefix = $"Forgeline__Accounts__Providers__{Provider}__";
-        meetings = await MeetingServer.StartAsync(new Dictionary<string, string?>
-        {
-            [prefix + "Issuer"] = oidc.Issuer,
-            [prefix + "ClientId"] = oidc.ClientId,
-            [prefix + "ClientSecret"] = oidc.ClientSecret,
-            [prefix + "RequireHttps"] = "false",
-            ["Forgeline__Meetings__Videos__YouTube__ClientId"] = youtube.ClientId,
-            ["Forgeline__Meetings__Videos__YouTube__ClientSecret"] = youtube.ClientSecret,
-            ["Forgeline__Meetings__Videos__YouTube__RefreshToken"] = youtube.RefreshToken,
-            ["Forgeline__Meetings__Videos__YouTube__TokenUrl"] = youtube.TokenUrl,
-            ["Forgeline__Meetings__Videos__YouTube__UploadUrl"] = youtube.UploadUrl,
-            ["Forgeline__Meetings__Videos__YouTube__ChunkSize"] = "262144",
-            ["Forgeline__Meetings__Videos__Bilibili__ClientId"] = bilibili.ClientId,
-            ["Forgeline__Meetings__Videos__Bilibili__AccessToken"] = bilibili.AccessToken,
-            ["Forgeline__Meetings__Videos__Bilibili__Tid"] = "122",
-            ["Forgeline__Meetings__Videos__Bilibili__ApiBaseUrl"] = bilibili.BaseUrl,
-            ["Forgeline__Meetings__Videos__Bilibili__UploadBaseUrl"] = bilibili.BaseUrl,
-        }, port);
+        var settings = youtube.Settings("__").Concat(bilibili.Settings("__")).ToDictionary();
+        settings[prefix + "Issuer"] = oidc.Issuer;
+        settings[prefix + "ClientId"] = oidc.ClientId;
+        settings[prefix + "ClientSecret"] = oidc.ClientSecret;
+        settings[prefix + "RequireHttps"] = "false";
+        meetings = await MeetingServer.StartAsync(settings, port);
         playwright = await Playwright.CreateAsync();
         browser = await DebianChromium.LaunchAsync(playwright);
     }

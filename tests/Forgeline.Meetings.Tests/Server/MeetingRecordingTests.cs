@@ -20,21 +20,9 @@ public sealed class MeetingRecordingTests
     {
         var youtube = await FakeYouTube.StartAsync();
         var bilibili = await FakeBilibili.StartAsync();
-        var host = await MeetingsHost.StartAsync(mail: false, settings: new Dictionary<string, string?>
-        {
-            ["Forgeline:Meetings:MaxAttempts"] = maxAttempts.ToString(CultureInfo.InvariantCulture),
-            ["Forgeline:Meetings:Videos:YouTube:ClientId"] = youtube.ClientId,
-            ["Forgeline:Meetings:Videos:YouTube:ClientSecret"] = youtube.ClientSecret,
-            ["Forgeline:Meetings:Videos:YouTube:RefreshToken"] = youtube.RefreshToken,
-            ["Forgeline:Meetings:Videos:YouTube:TokenUrl"] = youtube.TokenUrl,
-            ["Forgeline:Meetings:Videos:YouTube:UploadUrl"] = youtube.UploadUrl,
-            ["Forgeline:Meetings:Videos:YouTube:ChunkSize"] = "262144",
-            ["Forgeline:Meetings:Videos:Bilibili:ClientId"] = bilibili.ClientId,
-            ["Forgeline:Meetings:Videos:Bilibili:AccessToken"] = bilibili.AccessToken,
-            ["Forgeline:Meetings:Videos:Bilibili:Tid"] = "122",
-            ["Forgeline:Meetings:Videos:Bilibili:ApiBaseUrl"] = bilibili.BaseUrl,
-            ["Forgeline:Meetings:Videos:Bilibili:UploadBaseUrl"] = bilibili.BaseUrl,
-        });
+        var settings = youtube.Settings().Concat(bilibili.Settings()).ToDictionary();
+        settings["Forgeline:Meetings:MaxAttempts"] = maxAttempts.ToString(CultureInfo.InvariantCulture);
+        var host = await MeetingsHost.StartAsync(mail: false, settings: settings);
         await host.SigAsync("sig-release");
         var start = DateTime.UtcNow.Date.AddDays(2).AddHours(9).ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture);
         var booked = await host.WithAsync<MeetingBooking, ServiceResult<MeetingDto>>(b =>

@@ -24,15 +24,7 @@ public sealed class TencentRecordingTests
     {
         var tencent = await FakeTencentMeeting.StartAsync();
         var youtube = await FakeYouTube.StartAsync();
-        var settings = new Dictionary<string, string?>
-        {
-            ["Forgeline:Meetings:Videos:YouTube:ClientId"] = youtube.ClientId,
-            ["Forgeline:Meetings:Videos:YouTube:ClientSecret"] = youtube.ClientSecret,
-            ["Forgeline:Meetings:Videos:YouTube:RefreshToken"] = youtube.RefreshToken,
-            ["Forgeline:Meetings:Videos:YouTube:TokenUrl"] = youtube.TokenUrl,
-            ["Forgeline:Meetings:Videos:YouTube:UploadUrl"] = youtube.UploadUrl,
-            ["Forgeline:Meetings:Videos:YouTube:ChunkSize"] = "262144",
-        };
+        var settings = youtube.Settings();
         if (!webhookToken)
         {
             settings["Forgeline:Meetings:Tencent:WebhookToken"] = null;

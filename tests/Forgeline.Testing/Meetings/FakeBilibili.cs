@@ -80,6 +80,23 @@ public sealed class FakeBilibili : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The server's settings that publish to this fake (<c>Forgeline:Meetings:Videos:Bilibili:…</c>, keys joined with
+    /// <paramref name="separator"/>: <c>:</c> for configuration, <c>__</c> for a process's environment).
+    /// </summary>
+    public Dictionary<string, string?> Settings(string separator = ":")
+    {
+        var prefix = string.Join(separator, "Forgeline", "Meetings", "Videos", "Bilibili", "");
+        return new Dictionary<string, string?>
+        {
+            [prefix + "ClientId"] = ClientId,
+            [prefix + "AccessToken"] = AccessToken,
+            [prefix + "Tid"] = "122",
+            [prefix + "ApiBaseUrl"] = BaseUrl,
+            [prefix + "UploadBaseUrl"] = BaseUrl,
+        };
+    }
+
     /// <inheritdoc />
     public ValueTask DisposeAsync() => server.DisposeAsync();
 

@@ -86,6 +86,24 @@ public sealed class FakeYouTube : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The server's settings that publish to this fake (<c>Forgeline:Meetings:Videos:YouTube:…</c>, keys joined with
+    /// <paramref name="separator"/>: <c>:</c> for configuration, <c>__</c> for a process's environment), 256 KiB chunks.
+    /// </summary>
+    public Dictionary<string, string?> Settings(string separator = ":")
+    {
+        var prefix = string.Join(separator, "Forgeline", "Meetings", "Videos", "YouTube", "");
+        return new Dictionary<string, string?>
+        {
+            [prefix + "ClientId"] = ClientId,
+            [prefix + "ClientSecret"] = ClientSecret,
+            [prefix + "RefreshToken"] = RefreshToken,
+            [prefix + "TokenUrl"] = TokenUrl,
+            [prefix + "UploadUrl"] = UploadUrl,
+            [prefix + "ChunkSize"] = "262144",
+        };
+    }
+
     /// <inheritdoc />
     public ValueTask DisposeAsync() => server.DisposeAsync();
 
