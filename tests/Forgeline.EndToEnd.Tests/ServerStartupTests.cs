@@ -8,7 +8,7 @@ namespace Forgeline.EndToEnd.Tests;
 /// What a person sees when starting <c>forgeline server</c>: bad settings stop it at once with the setting's name, the console
 /// log is readable at a terminal and JSON elsewhere, and the session key ring is sealed on disk without a warning.
 /// </summary>
-public sealed class ServerStartupTests
+public sealed partial class ServerStartupTests
 {
     public static TheoryData<string, string, string> BadSettings => new()
     {
@@ -146,8 +146,10 @@ public sealed class ServerStartupTests
         (await admin.GetStringAsync("bot")).ShouldContain(Path.Combine(data, "bot.yaml"));
     }
 
+    // What a terminal shows: .NET switches the keypad mode (ESC [?1h ESC =) before its first write to a terminal, which
+    // lands in front of whichever line comes first.
     private static string[] LogLines(string output) =>
-        output.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0 && !l.StartsWith("Forgeline is", StringComparison.Ordinal)
+        TerminalControls().Replace(output, "").Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0 && !l.StartsWith("Forgeline is", StringComparison.Ordinal)
             && !l.StartsWith("Admin token", StringComparison.Ordinal) && !l.StartsWith("The admin token", StringComparison.Ordinal)
             && !l.StartsWith("  flt_", StringComparison.Ordinal) && !l.StartsWith("Log in with", StringComparison.Ordinal)).ToArray();
 
@@ -192,4 +194,7 @@ public sealed class ServerStartupTests
         output.ToString().ShouldContain("Forgeline is listening");
         return output.ToString();
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\x1b(\[[?0-9;]*[A-Za-z]|[=>])")]
+    private static partial System.Text.RegularExpressions.Regex TerminalControls();
 }
