@@ -4,6 +4,7 @@ using Forgeline.Builds.Queue;
 using Forgeline.Builds.Scheduling;
 using Forgeline.Builds.Targets;
 using Forgeline.Core;
+using Forgeline.Data.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -24,6 +25,9 @@ public static class BuildsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BuildsOptions>, BuildsOptionsValidator>());
         services.AddOptions<TargetsOptions>().Configure(o => configuration.GetSection(TargetsOptions.Section).Bind(o.Targets)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TargetsOptions>, TargetsOptionsValidator>());
+        // Disk space of the data directory and the stores: readiness, the 507 answer and the lease reaper read it.
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(sp => new StorageHealth(paths, sp.GetRequiredService<IOptions<StorageOptions>>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddSingleton<SettingsTargets>();
         services.AddScoped<TargetService>();
         services.AddSingleton(new ArtifactStore(paths.Artifacts));

@@ -239,7 +239,7 @@ public sealed partial class JobService(
         if (request.Outcome == JobOutcome.Error)
         {
             // Not the package's fault: another attempt, after a backoff, on whichever worker comes next.
-            var lost = new LeaseRecovery.LostLease(build.Id, leaseId, build.Attempt, build.WorkerName, build.CancelRequested, build.Owner);
+            var lost = new LeaseRecovery.LostLease(build.Id, leaseId, build.Attempt, build.WorkerName, build.CancelRequested, build.Owner) { StartedAt = build.StartedAt };
             var why = $"worker {build.WorkerName} failed: {request.Reason ?? "no reason given"}";
             return await recovery.TakeBackAsync(lost, why, LeaseRecovery.Mode.Retry, time.GetUtcNow().UtcDateTime, cancellationToken) is { } next
                 ? next

@@ -32,6 +32,7 @@ public static class WebServiceCollectionExtensions
         services.AddForgelineAuth(configuration, paths.SessionKeys);
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.AddExceptionHandler<StorageFullExceptionHandler>();
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.WriteIndented = ForgelineJson.Options.WriteIndented;

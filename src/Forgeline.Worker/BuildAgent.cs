@@ -280,7 +280,7 @@ public sealed partial class BuildAgent(
                 await log.LineAsync($"worker {Options.Name} ({Options.Arch}, environment {setup.Environment}) building {lease.Source.Describe()}, attempt {lease.Attempt}");
                 try
                 {
-                    runner = new BuildRunner(new ServerJobTransfer(client, lease.LeaseId), new BubblewrapSandbox(Options.Bubblewrap), lease, log, workDirectory, setup.CompilerCache, time, setup.Roots, setup.Images);
+                    runner = new BuildRunner(new ServerJobTransfer(client, lease.LeaseId, log, time), new BubblewrapSandbox(Options.Bubblewrap), lease, log, workDirectory, setup.CompilerCache, time, setup.Roots, setup.Images);
                     var package = await runner.RunAsync(heartbeat.JobToken);
                     stored = runner.StoredArtifacts;
                     await log.LineAsync("build succeeded");
@@ -324,7 +324,7 @@ public sealed partial class BuildAgent(
                 }
             }
 
-            await heartbeat.DisposeAsync();
+            // The heartbeat goes on while the outcome is reported: a server that cannot take it yet keeps the lease alive.
             if (outcome is not null && lease.Protocol >= JobLease.CompleteCarriesMore)
             {
                 outcome = outcome with
@@ -337,9 +337,9 @@ public sealed partial class BuildAgent(
                 };
             }
 
-            return await ReportAsync(client, lease, outcome, heartbeat.LeaseLost, stoppingToken);
+            return await ReportAsync(client, lease, outcome, heartbeat, stoppingToken);
         }
-        catch (Exception e) when (e is HttpRequestException or ForgelineApiException)
+        catch (Exception e) when (e is HttpRequestException or ForgelineApiException or IOException)
         {
             // The server will see the lease lapse and queue the build again; nothing is lost.
             LogReportFailed(lease.BuildId, e.Message);
@@ -352,15 +352,41 @@ public sealed partial class BuildAgent(
         }
     }
 
-    private async Task<JobLease?> ReportAsync(ForgelineClient client, JobLease lease, CompleteJobRequest? outcome, bool leaseLost, CancellationToken stoppingToken)
+    /// <summary>
+    /// Reports the outcome; a server that cannot take it for now (its disk is full, it restarts) is asked again with a
+    /// growing pause while the lease holds, for up to <see cref="ServerJobTransfer.Patience"/>, and the work directory with
+    /// the built files stays until it is accepted.
+    /// </summary>
+    private async Task<JobLease?> ReportAsync(ForgelineClient client, JobLease lease, CompleteJobRequest? outcome, LeaseHeartbeat heartbeat, CancellationToken stoppingToken)
     {
-        if (leaseLost)
+        if (heartbeat.LeaseLost)
         {
             LogLeaseLost(lease.BuildId);
         }
         else if (outcome is not null)
         {
-            var result = await client.CompleteAsync(lease.LeaseId, outcome, CancellationToken.None);
+            using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, heartbeat.LeaseLostToken);
+            CompleteJobResult? result;
+            try
+            {
+                // Each try runs to its end even when the worker is stopping; only the waits between tries are cut short.
+                result = await ServerRetry.RunAsync(
+                    _ => client.CompleteAsync(lease.LeaseId, outcome, CancellationToken.None),
+                    ServerJobTransfer.Patience,
+                    (e, pause) =>
+                    {
+                        LogReportRetry(lease.BuildId, e.Message, pause.TotalSeconds);
+                        return Task.CompletedTask;
+                    },
+                    time,
+                    giveUp.Token);
+            }
+            catch (OperationCanceledException) when (giveUp.IsCancellationRequested)
+            {
+                // The lease was taken back or the worker stops: the server queues the build again; nothing is lost.
+                LogReportFailed(lease.BuildId, heartbeat.LeaseLost ? "the server took the lease back" : "the worker is stopping");
+                return null;
+            }
             if (outcome.Reason is null)
             {
                 LogJobFinished(lease.BuildId, outcome.Outcome.ToString());
@@ -406,6 +432,9 @@ public sealed partial class BuildAgent(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Build {BuildId} finished: {Outcome} ({Reason})")]
     private partial void LogJobFinishedBecause(long buildId, string outcome, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Build {BuildId}: the server did not take the outcome ({Error}); asking again in {Seconds}s")]
+    private partial void LogReportRetry(long buildId, string error, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Build {BuildId}: the server took the lease back; the result is dropped")]
     private partial void LogLeaseLost(long buildId);

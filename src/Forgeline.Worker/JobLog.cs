@@ -59,7 +59,15 @@ public sealed class JobLog : IBuildLog, IAsyncDisposable
 
         if (pending.Length > 256 * 1024)
         {
-            await FlushAsync();
+            try
+            {
+                await FlushAsync();
+            }
+            catch (Exception e) when (ServerRetry.IsTransient(e))
+            {
+                // The server cannot take it now (its disk is full, it restarts): the bytes stay buffered for the next
+                // send or the completion; the build goes on.
+            }
         }
     }
 

@@ -14,6 +14,7 @@ public sealed partial class LeaseHeartbeat : IAsyncDisposable
 {
     private readonly CancellationTokenSource job;
     private readonly CancellationTokenSource stop = new();
+    private readonly CancellationTokenSource lost = new();
     private readonly Task loop;
     private readonly TimeProvider time;
     private int disposed;
@@ -40,6 +41,9 @@ public sealed partial class LeaseHeartbeat : IAsyncDisposable
     /// <summary>The server took the lease back (409): this worker's result no longer counts.</summary>
     public bool LeaseLost { get; private set; }
 
+    /// <summary>Cancelled when the server takes the lease back (and only then).</summary>
+    public CancellationToken LeaseLostToken => lost.Token;
+
     /// <summary>Time between heartbeats: a quarter of the lease, at most 2 s, so a cancel reaches the build within about 2 s.</summary>
     public static TimeSpan Interval(int leaseSeconds) => TimeSpan.FromSeconds(Math.Clamp(leaseSeconds / 4.0, 0.25, 2));
 
@@ -54,6 +58,7 @@ public sealed partial class LeaseHeartbeat : IAsyncDisposable
         await stop.CancelAsync();
         await loop;
         stop.Dispose();
+        lost.Dispose();
         job.Dispose();
     }
 
@@ -80,6 +85,7 @@ public sealed partial class LeaseHeartbeat : IAsyncDisposable
             catch (ForgelineApiException e) when (e.Status == HttpStatusCode.Conflict)
             {
                 LeaseLost = true;
+                await lost.CancelAsync();
                 await job.CancelAsync();
                 return;
             }

@@ -1,4 +1,5 @@
 using Forgeline.Data;
+using Forgeline.Data.Storage;
 using Forgeline.Data.Entities;
 using Forgeline.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -51,7 +52,20 @@ public abstract class MigrationTests(DatabaseEngine engine) : IAsyncLifetime
         }
 
         (await db.Database.GetPendingMigrationsAsync()).ShouldBeEmpty();
-        DatabaseMigrator.KnownMigrations(db).ShouldBe(["20261122000001_Initial", "20261122000002_WorkerSessions", "20261122000003_SigningKeys", "20261122000004_FairQueues", "20261122000005_Projects", "20261122000006_Bot", "20261206000001_Accounts", "20261206000002_MessageCenter", "20261206000003_BuildOrigin", "20261207000001_BuildTargets", "20261207000002_PlaygroundEnvironments", "20261207000003_Images", "20261207000004_Meetings"]);
+        DatabaseMigrator.KnownMigrations(db).ShouldBe(["20261122000001_Initial", "20261122000002_WorkerSessions", "20261122000003_SigningKeys", "20261122000004_FairQueues", "20261122000005_Projects", "20261122000006_Bot", "20261206000001_Accounts", "20261206000002_MessageCenter", "20261206000003_BuildOrigin", "20261207000001_BuildTargets", "20261207000002_PlaygroundEnvironments", "20261207000003_Images", "20261207000004_Meetings", "20261207000005_ReadinessChecks"]);
+    }
+
+    [Fact]
+    public async Task The_readiness_write_is_one_row_per_process_updated_in_place()
+    {
+        await using var db = Database.Open();
+        await DatabaseMigrator.MigrateAsync(db);
+        var first = new DateTime(2026, 12, 7, 10, 0, 0, DateTimeKind.Utc);
+        await DatabaseWriteCheck.WriteAsync(db, first, CancellationToken.None);
+        await DatabaseWriteCheck.WriteAsync(db, first.AddSeconds(5), CancellationToken.None);
+
+        var rows = await db.Database.SqlQuery<DateTime>($"""SELECT "CheckedAt" AS "Value" FROM readiness_checks WHERE "Replica" = {DatabaseWriteCheck.Replica}""").ToListAsync();
+        rows.ShouldHaveSingleItem().ToUniversalTime().ShouldBe(first.AddSeconds(5));
     }
 
     [Fact]

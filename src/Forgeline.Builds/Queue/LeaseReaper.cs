@@ -1,4 +1,5 @@
 using Forgeline.Core.Builds;
+using Forgeline.Data.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -13,6 +14,7 @@ namespace Forgeline.Builds.Queue;
 public sealed partial class LeaseReaper(
     IServiceScopeFactory scopes,
     IOptions<BuildsOptions> options,
+    StorageHealth storage,
     TimeProvider time,
     ILogger<LeaseReaper> logger) : BackgroundService
 {
@@ -22,6 +24,14 @@ public sealed partial class LeaseReaper(
         await using var scope = scopes.CreateAsyncScope();
         var recovery = scope.ServiceProvider.GetRequiredService<LeaseRecovery>();
         var now = time.GetUtcNow().UtcDateTime;
+        if (storage.LastFaultAt is { } fault && now < fault.AddSeconds(options.Value.LeaseSeconds))
+        {
+            // A write on this server ran out of space a moment ago: workers may have failed to renew or report because of
+            // it. Their leases are left to them for one lease after the last such failure, so that results built
+            // meanwhile are still accepted once space is back.
+            return 0;
+        }
+
         var lapsed = await recovery.FindAsync(b => b.LeaseExpiresAt < now, cancellationToken);
         var moved = 0;
         foreach (var build in lapsed)
@@ -49,6 +59,11 @@ public sealed partial class LeaseReaper(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                if (StorageFailure.Find(e) is not null)
+                {
+                    storage.NoteFault();
+                }
+
                 LogReapFailed(e);
             }
         }

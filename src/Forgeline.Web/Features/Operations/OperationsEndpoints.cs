@@ -1,5 +1,7 @@
 using Forgeline.Core;
+using System.Data.Common;
 using Forgeline.Data;
+using Forgeline.Data.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -19,29 +21,48 @@ public static partial class OperationsEndpoints
         return app;
     }
 
-    private static async Task<IResult> ReadyAsync(ForgelineDbContext db, ForgelinePaths paths, Core.Events.IEventBusHealth events, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadyAsync(
+        ForgelineDbContext db, ForgelinePaths paths, StorageHealth storage, Core.Events.IEventBusHealth events, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        // The answer is public: reasons that name server paths or SQL go to the log, for the operator.
+        var logger = loggers.CreateLogger(typeof(OperationsEndpoints));
         var problems = new List<string>();
         if (!events.IsHealthy)
         {
             problems.Add($"event bus: {events.Status}");
         }
 
-        if (!await db.Database.CanConnectAsync(cancellationToken))
+        try
         {
-            problems.Add("database unreachable");
+            await DatabaseWriteCheck.WriteAsync(db, time.GetUtcNow().UtcDateTime, cancellationToken);
+        }
+        catch (Exception e) when (e is DbException or InvalidOperationException or TimeoutException)
+        {
+            LogDatabaseNotWritable(logger, e.Message);
+            var full = StorageFailure.Find(e) is not null;
+            if (full)
+            {
+                storage.NoteFault();
+            }
+
+            problems.Add(full ? "database full" : "database does not accept writes (the server's log says why)");
         }
 
+        problems.AddRange(storage.Shortages().Select(s => s.ToString()));
         try
         {
             var probe = Path.Combine(paths.Artifacts, "tmp", $".ready-{Guid.NewGuid():N}");
-            await File.WriteAllTextAsync(probe, "", cancellationToken);
+            await File.WriteAllTextAsync(probe, "ready", cancellationToken);
             File.Delete(probe);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // The answer is public: the reason (it names server paths) goes to the log, for the operator.
-            LogStoreNotWritable(loggers.CreateLogger(typeof(OperationsEndpoints)), e.Message);
+            if (StorageFailure.Find(e) is not null)
+            {
+                storage.NoteFault();
+            }
+
+            LogStoreNotWritable(logger, e.Message);
             problems.Add("artifact store not writable (the server's log says why)");
         }
 
@@ -49,6 +70,9 @@ public static partial class OperationsEndpoints
             ? TypedResults.Text("ready\n")
             : TypedResults.Problem(title: "Not ready", detail: string.Join("; ", problems), statusCode: StatusCodes.Status503ServiceUnavailable);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Not ready: the database does not accept writes: {Reason}")]
+    private static partial void LogDatabaseNotWritable(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Not ready: the artifact store is not writable: {Reason}")]
     private static partial void LogStoreNotWritable(ILogger logger, string reason);
