@@ -26,13 +26,17 @@ public sealed class ForgelineServer : IAsyncDisposable
         this.embeddedWorker = embeddedWorker;
         environment = new Dictionary<string, string?>(settings)
         {
-            ["FORGELINE_DATA"] = home["data"],
             ["XDG_CONFIG_HOME"] = home["config"],
             ["DOTNET_NOLOGO"] = "1",
             ["FORGELINE_URL"] = null,
             ["FORGELINE_TOKEN"] = null,
         };
+        // A test may put the data directory elsewhere (on a small disk, say).
+        environment.TryAdd("FORGELINE_DATA", home["data"]);
     }
+
+    /// <summary>The server's data directory.</summary>
+    public string DataDirectory => environment["FORGELINE_DATA"]!;
 
     /// <summary>The directory holding data, config and scratch files of this server.</summary>
     public TempDirectory Home { get; }
@@ -78,7 +82,7 @@ public sealed class ForgelineServer : IAsyncDisposable
         Process = ForgelineProcess.Start(args, environment);
         // The banner comes after ASP.NET's "Application started": waiting for it means the start-up is over.
         await Process.WaitForOutputAsync("Forgeline is listening on", TimeSpan.FromSeconds(60));
-        AdminToken = (await File.ReadAllTextAsync(Home["data/admin-token"])).Trim();
+        AdminToken = (await File.ReadAllTextAsync(Path.Combine(DataDirectory, "admin-token"))).Trim();
     }
 
     /// <summary>A client with the admin token (or another).</summary>

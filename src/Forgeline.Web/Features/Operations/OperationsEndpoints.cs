@@ -49,11 +49,10 @@ public static partial class OperationsEndpoints
         }
 
         problems.AddRange(storage.Shortages().Select(s => s.ToString()));
+        var probe = Path.Combine(paths.Artifacts, "tmp", $".ready-{Guid.NewGuid():N}");
         try
         {
-            var probe = Path.Combine(paths.Artifacts, "tmp", $".ready-{Guid.NewGuid():N}");
             await File.WriteAllTextAsync(probe, "ready", cancellationToken);
-            File.Delete(probe);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -65,10 +64,27 @@ public static partial class OperationsEndpoints
             LogStoreNotWritable(logger, e.Message);
             problems.Add("artifact store not writable (the server's log says why)");
         }
+        finally
+        {
+            // Also when the write failed half-way (a full disk creates the file, then refuses its bytes).
+            TryDelete(probe);
+        }
 
         return problems.Count == 0
             ? TypedResults.Text("ready\n")
             : TypedResults.Problem(title: "Not ready", detail: string.Join("; ", problems), statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The store's tmp directory is gone or unwritable: already reported as not writable.
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Not ready: the database does not accept writes: {Reason}")]
