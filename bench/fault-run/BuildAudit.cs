@@ -7,6 +7,9 @@ namespace Forgeline.FaultRun;
 /// <summary>A kill of the server or of a worker: when it died and when its new process was ready.</summary>
 internal sealed record Kill(string Target, DateTimeOffset KilledAt, DateTimeOffset RestartedAt);
 
+/// <summary>Seconds from a restart until the farm made progress again (a build started or finished).</summary>
+internal sealed record Recovery(string Target, double Seconds);
+
 /// <summary>What one scenario did to its builds, read from the API at its end.</summary>
 internal sealed record ScenarioFigures(
     string Name,
@@ -21,9 +24,10 @@ internal sealed record ScenarioFigures(
     int MaxAttempt,
     int LeftoverDirectories,
     IReadOnlyList<Kill> Kills,
-    IReadOnlyList<double> Recovery,
+    IReadOnlyList<Recovery> Recovery,
     TimeSpan Duration,
-    IReadOnlyList<string> Findings);
+    IReadOnlyList<string> Findings,
+    IReadOnlyList<string> Retried);
 
 /// <summary>Reads every submitted build and its history back and counts what went wrong.</summary>
 internal static class BuildAudit
@@ -113,13 +117,13 @@ internal static class BuildAudit
         // Progress is read from the builds' own histories (the server's clock, the same machine's): a step that started or
         // finished a build after the restart.
         var progress = histories.Values.SelectMany(h => h).Where(e => e.Kind is "started" or "finished").Select(e => e.At).Order().ToList();
-        var recovery = new List<double>();
+        var recovery = new List<Recovery>();
         foreach (var kill in kills)
         {
             var next = progress.FindIndex(t => t >= kill.RestartedAt);
             if (next >= 0)
             {
-                recovery.Add((progress[next] - kill.RestartedAt).TotalSeconds);
+                recovery.Add(new Recovery(kill.Target, (progress[next] - kill.RestartedAt).TotalSeconds));
             }
         }
 
@@ -139,7 +143,9 @@ internal static class BuildAudit
             kills,
             recovery,
             duration,
-            findings);
+            findings,
+            builds.Values.Where(b => b.Attempt > 1 || histories[b.Id].Any(e => e.Kind == "requeued"))
+                .Select(b => $"build {b.Id} ({b.Package}) {b.State}, attempt {b.Attempt}: {Describe(histories[b.Id])}").ToList());
     }
 
     /// <summary>A failure that came from the attempt limit (workers lost too often), not from the package.</summary>

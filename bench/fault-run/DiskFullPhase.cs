@@ -110,11 +110,13 @@ internal sealed class DiskFullPhase(IReadOnlyDictionary<string, string?> setting
 
         await farm.StopAsync();
         var logs = Path.Combine(Path.GetTempPath(), "forgeline-fault-run-logs", $"disk-full-{DateTime.UtcNow:HHmmss}");
-        farm.SaveOutputs(logs);
+        farm.SaveOutputs(logs, figures.Retried.Concat(observations));
         observations.Add($"the processes' output is in {logs}");
         var leftovers = farm.LeftoverWorkDirectories();
         findings.AddRange(leftovers.Select(d => $"work directory left after a clean stop: {d}"));
-        return new Outcome(figures with { LeftoverDirectories = leftovers.Count }, flow, bytes, observations);
+        // In the table the recovery of this scenario is the time from the filler's deletion until builds flowed again.
+        var recovery = flow is { } seconds ? new List<Recovery> { new("disk", seconds) } : [];
+        return new Outcome(figures with { LeftoverDirectories = leftovers.Count, Recovery = recovery }, flow, bytes, observations);
     }
 
     /// <summary>Seconds from the filler's deletion to the next build that started or finished; notes what ended while the disk was full.</summary>
@@ -127,7 +129,9 @@ internal sealed class DiskFullPhase(IReadOnlyDictionary<string, string?> setting
             steps.AddRange((await client.GetBuildHistoryAsync(id)).Select(e => (id, e)));
         }
 
-        foreach (var (id, step) in steps.Where(s => s.Step.At >= fullAt && s.Step.At <= freedAt).OrderBy(s => s.Step.At))
+        var whileFull = steps.Where(s => s.Step.At >= fullAt && s.Step.At <= freedAt).OrderBy(s => s.Step.At).ToList();
+        observations.Add($"while full: {whileFull.Count} steps recorded in the builds' histories");
+        foreach (var (id, step) in whileFull)
         {
             observations.Add($"while full: build {id} {step.Kind} -> {step.State} ({step.Worker}) {step.Detail}".TrimEnd());
         }
@@ -212,7 +216,7 @@ internal sealed class DiskFullPhase(IReadOnlyDictionary<string, string?> setting
             }
 
             var exception = root.TryGetProperty("Exception", out var e) ? e.GetString()?.Split('\n')[0].Trim() : null;
-            var message = root.TryGetProperty("Message", out var m) ? m.GetString() : null;
+            var message = root.TryGetProperty("Message", out var m) ? m.GetString()?.Split('\n')[0].Trim() : null;
             var category = root.TryGetProperty("Category", out var c) ? c.GetString()?.Split('.')[^1] : null;
             var text = $"{level} {category}: {message}{(exception is null ? "" : " — " + exception)}";
             // Ids and paths differ between lines of the same kind.

@@ -123,10 +123,11 @@ internal sealed class Farm : IAsyncDisposable
     /// <summary>Everything the processes printed, for a report of a bug.</summary>
     public string Output(string target) => target == "server" ? Server?.Output ?? "" : workers[target].Output;
 
-    /// <summary>Writes what every process of this farm printed (the killed ones too) into <paramref name="directory"/>, in start order.</summary>
-    public void SaveOutputs(string directory)
+    /// <summary>Writes what every process of this farm printed (the killed ones too) into <paramref name="directory"/>, in start order, and <paramref name="notes"/> to notes.txt.</summary>
+    public void SaveOutputs(string directory, IEnumerable<string> notes)
     {
         Directory.CreateDirectory(directory);
+        File.WriteAllLines(Path.Combine(directory, "notes.txt"), notes);
         foreach (var ((target, process), index) in started.Select((p, i) => (p, i)))
         {
             File.WriteAllText(Path.Combine(directory, $"{index:D2}-{target}-{process.Id}.log"), process.Output);

@@ -79,12 +79,9 @@ internal sealed class KillRound(IReadOnlyDictionary<string, string?> settings, R
         findings.AddRange(codes.Where(c => c.Value != 0).Select(c => $"worker {c.Key} exited {c.Value} on SIGTERM"));
         var leftovers = farm.LeftoverWorkDirectories();
         findings.AddRange(leftovers.Select(d => $"work directory left after a clean stop: {d}"));
-        if (findings.Count > 0)
-        {
-            var logs = Path.Combine(Path.GetTempPath(), "forgeline-fault-run-logs", $"{name.Replace(' ', '-')}-{DateTime.UtcNow:HHmmss}");
-            farm.SaveOutputs(logs);
-            Console.WriteLine($"[{name}] {findings.Count} finding(s); the processes' output is in {logs}");
-        }
+        var logs = Path.Combine(Path.GetTempPath(), "forgeline-fault-run-logs", $"{name.Replace(' ', '-')}-{DateTime.UtcNow:HHmmss}");
+        farm.SaveOutputs(logs, figures.Retried);
+        Console.WriteLine($"[{name}] {findings.Count} finding(s); the processes' output and the retried builds' histories are in {logs}");
 
         Console.WriteLine($"[{name}] done in {clock.Elapsed.TotalSeconds:0} s: {figures.Succeeded} succeeded, {kills.Count} kills");
         return figures with { LeftoverDirectories = leftovers.Count };

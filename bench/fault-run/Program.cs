@@ -64,6 +64,9 @@ var workerKills = total.Kills.Where(k => k.Target != "server").ToList();
 var serverKills = total.Kills.Where(k => k.Target == "server").ToList();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"restart to ready: server median {Median(serverKills.Select(k => (k.RestartedAt - k.KilledAt).TotalSeconds))} s, worker median {Median(workerKills.Select(k => (k.RestartedAt - k.KilledAt).TotalSeconds))} s (including the 0-3 s down)"));
+Console.WriteLine($"recovery (restart until the next build started or finished), median / max s: after a server kill {ResultTable.RecoveryText(total.Recovery.Where(r => r.Target == "server"))}, " +
+    $"after a worker kill {ResultTable.RecoveryText(total.Recovery.Where(r => r.Target != "server"))}, all {ResultTable.RecoveryText(total.Recovery)}");
+Console.WriteLine($"builds that needed more than one attempt: {total.Retried.Count} (histories in the log directories)");
 Console.WriteLine($"disk-full: the filler took {disk.FillerBytes / 1048576.0:0.0} MiB for {DiskFullPhase.FullFor.TotalSeconds:0} s; builds flowed again {(disk.FlowAgainSeconds is { } s ? s.ToString("0.0", CultureInfo.InvariantCulture) + " s" : "never")} after it was deleted");
 foreach (var line in disk.Observations)
 {
@@ -81,7 +84,7 @@ var d = disk.Figures;
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"RESULT fault-run kill -9 ({rounds} rounds x {perRound} builds, {serverKills.Count} server + {workerKills.Count} worker kills, 2 workers) lost = {total.Lost.Count} builds; finished twice = {total.FinishedTwice.Count}; " +
     $"succeeded = {total.Succeeded}; failed at the attempt limit = {total.FailedAttemptLimit}; failed otherwise = {total.FailedOther}; still queued = {total.StillQueued}; " +
-    $"work dirs left = {total.LeftoverDirectories}; recovery median = {Median(total.Recovery)} s; max = {(total.Recovery.Count == 0 ? "-" : total.Recovery.Max().ToString("0.0", CultureInfo.InvariantCulture))} s; goal 0 lost, 0 twice"));
+    $"work dirs left = {total.LeftoverDirectories}; recovery median = {Median(total.Recovery.Select(r => r.Seconds))} s; max = {(total.Recovery.Count == 0 ? "-" : total.Recovery.Max(r => r.Seconds).ToString("0.0", CultureInfo.InvariantCulture))} s; goal 0 lost, 0 twice"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"RESULT fault-run disk full ({DiskBuilds} builds, data directory on a 64 MiB tmpfs full for {DiskFullPhase.FullFor.TotalSeconds:0} s) lost = {d.Lost.Count} builds; finished twice = {d.FinishedTwice.Count}; " +
     $"succeeded = {d.Succeeded}; failed = {d.FailedAttemptLimit + d.FailedOther} ({d.FailedAttemptLimit} at the attempt limit); retries = {d.Retries}; " +

@@ -51,11 +51,15 @@ internal static class ResultTable
         rounds.SelectMany(r => r.Kills).ToList(),
         rounds.SelectMany(r => r.Recovery).ToList(),
         TimeSpan.FromTicks(rounds.Sum(r => r.Duration.Ticks)),
-        rounds.SelectMany(r => r.Findings).ToList());
+        rounds.SelectMany(r => r.Findings).ToList(),
+        rounds.SelectMany(r => r.Retried).ToList());
 
     /// <summary>"median / max" of the recovery times, or "-" without any.</summary>
-    public static string RecoveryText(IReadOnlyList<double> seconds) =>
-        seconds.Count == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{BenchStatistics.Median(seconds):0.0} / {seconds.Max():0.0}");
+    public static string RecoveryText(IEnumerable<Recovery> recovery)
+    {
+        var seconds = recovery.Select(r => r.Seconds).ToList();
+        return seconds.Count == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{BenchStatistics.Median(seconds):0.0} / {seconds.Max():0.0}");
+    }
 
     private static string[] Row(ScenarioFigures f) =>
     [
