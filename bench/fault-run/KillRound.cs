@@ -56,13 +56,14 @@ internal sealed class KillRound(IReadOnlyDictionary<string, string?> settings, R
             }
 
             var target = targets[random.Next(targets.Length)];
+            var at = clock.Elapsed;
             await farm.KillAsync(target);
             var killedAt = DateTimeOffset.UtcNow;
             var down = Seconds(RestartDelay);
             await Task.Delay(down);
             await farm.RestartAsync(target);
             kills.Add(new Kill(target, killedAt, DateTimeOffset.UtcNow));
-            Console.WriteLine($"[{name}] {clock.Elapsed.TotalSeconds,6:0.0} s: kill -9 {target}, down {down.TotalSeconds:0.0} s, back after {(DateTimeOffset.UtcNow - killedAt).TotalSeconds:0.0} s");
+            Console.WriteLine($"[{name}] {at.TotalSeconds,6:0.0} s: kill -9 {target}, down {down.TotalSeconds:0.0} s, back after {(DateTimeOffset.UtcNow - killedAt).TotalSeconds:0.0} s");
         }
 
         var settled = await BuildAudit.WaitAllFinalAsync(farm, ids, SettleTimeout);
