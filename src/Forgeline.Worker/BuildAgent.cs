@@ -81,7 +81,8 @@ public sealed partial class BuildAgent(
                 unreachable = e.Message;
                 LogServerUnreachable(e.Message, backoff.TotalSeconds);
                 await Task.Delay(backoff < left ? backoff : left, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-                backoff = TimeSpan.FromSeconds(Math.Min(30, backoff.TotalSeconds * 2));
+                // At most 10 s: a server that answered 5xx (a full disk, say) may take work again any moment.
+                backoff = TimeSpan.FromSeconds(Math.Min(10, backoff.TotalSeconds * 2));
             }
         }
 
@@ -238,7 +239,8 @@ public sealed partial class BuildAgent(
             {
                 LogServerUnreachable(e.Message, backoff.TotalSeconds);
                 await Task.Delay(backoff, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-                backoff = TimeSpan.FromSeconds(Math.Min(30, backoff.TotalSeconds * 2));
+                // At most 10 s: a server that answered 5xx (a full disk, say) may take work again any moment.
+                backoff = TimeSpan.FromSeconds(Math.Min(10, backoff.TotalSeconds * 2));
             }
         }
 

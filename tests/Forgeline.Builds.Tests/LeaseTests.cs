@@ -2,6 +2,8 @@ using Forgeline.Core;
 using Forgeline.Core.Builds;
 using Forgeline.Core.Workers;
 using Forgeline.Data;
+using Forgeline.Data.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Forgeline.Builds.Tests;
 
@@ -157,6 +159,52 @@ public abstract class LeaseTests(PackagesFixture packages, DatabaseEngine engine
         refused.Message!.ShouldContain("belongs to tester");
         (await GetAsync(theirs)).State.ShouldBe("queued");
         (await harness.Builds(b => b.CancelAsync(theirs, "tester-ci", "tester", default))).Value!.State.ShouldBe("canceled", "another token of the same owner may");
+    }
+
+    [Fact]
+    public async Task A_lease_that_lapses_while_the_server_cannot_write_is_left_to_its_worker_a_while_and_then_not_counted()
+    {
+        var id = await SubmitAsync();
+        (await LeaseAsync("w")).ShouldNotBeNull();
+        var storage = await harness.InScopeAsync(sp => Task.FromResult(sp.GetRequiredService<StorageHealth>()));
+
+        harness.Time.Advance(TimeSpan.FromSeconds(25));
+        storage.NoteFault();
+        harness.Time.Advance(TimeSpan.FromSeconds(10));
+        (await harness.Reaper.ReapAsync(CancellationToken.None)).ShouldBe(0, "lapsed, but within a lease of the server's full disk: the worker may still report");
+        harness.Time.Advance(TimeSpan.FromSeconds(21));
+        (await harness.Reaper.ReapAsync(CancellationToken.None)).ShouldBe(1);
+
+        var requeued = await GetAsync(id);
+        requeued.State.ShouldBe("queued");
+        requeued.Reason!.ShouldContain("the server ran out of space meanwhile, so the attempt does not count");
+        harness.Time.Advance(TimeSpan.FromSeconds(10));
+        (await LeaseAsync("w2"))!.Attempt.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_worker_error_during_a_full_disk_is_retried_without_counting_but_one_before_it_counts()
+    {
+        var id = await SubmitAsync();
+        var first = (await LeaseAsync("w"))!;
+        var error = new CompleteJobRequest(JobOutcome.Error, "the server did not take hello-1.0-1.noarch.rpm", null);
+        var storage = await harness.InScopeAsync(sp => Task.FromResult(sp.GetRequiredService<StorageHealth>()));
+        harness.Time.Advance(TimeSpan.FromSeconds(1));
+        storage.NoteFault();
+        (await harness.Jobs(j => j.CompleteAsync(first.LeaseId, error, default))).Value.ShouldBe(BuildState.Queued);
+
+        harness.Time.Advance(TimeSpan.FromMinutes(1));
+        var second = (await LeaseAsync("w"))!;
+        second.Attempt.ShouldBe(1, "the attempt the full disk broke does not count");
+
+        // A failure with no fault of the server since the attempt began counts, as before: MaxAttempts is 2 here.
+        harness.Time.Advance(TimeSpan.FromSeconds(1));
+        (await harness.Jobs(j => j.CompleteAsync(second.LeaseId, error, default))).Value.ShouldBe(BuildState.Queued);
+        harness.Time.Advance(TimeSpan.FromMinutes(1));
+        var third = (await LeaseAsync("w"))!;
+        third.Attempt.ShouldBe(2);
+        (await harness.Jobs(j => j.CompleteAsync(third.LeaseId, error, default))).Value.ShouldBe(BuildState.Failed);
+        (await GetAsync(id)).Reason!.ShouldContain("giving up after 2 attempts");
     }
 
     [Fact]

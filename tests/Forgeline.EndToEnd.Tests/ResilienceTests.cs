@@ -101,6 +101,26 @@ public sealed class ResilienceTests
     }
 
     [Fact]
+    public async Task A_server_down_for_longer_than_the_lease_does_not_cost_its_running_build_an_attempt()
+    {
+        await using var server = await ForgelineServer.StartAsync(embeddedWorker: false, ShortLeases);
+        await server.StartWorkerAsync("alive");
+        var dir = TestPackages.WriteSpecDirectory(server.Home["in"], "outlasting", buildScript: "echo started; sleep 8; echo finished");
+        var id = await server.SubmitAsync(dir);
+        await server.WaitForLogAsync(id, "started");
+
+        // Down for twice the 3 s lease: the lease has lapsed when the server comes back, but its worker is alive.
+        await server.Process.KillAsync();
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        await server.StartProcessAsync();
+        var build = await server.WaitForFinalAsync(id, TimeSpan.FromMinutes(2));
+
+        build.State.ShouldBe("succeeded", build.Reason);
+        build.Attempt.ShouldBe(1, "the worker renewed its lease once the server was back; it was never lost");
+        build.Worker.ShouldBe("alive");
+    }
+
+    [Fact]
     public async Task Sigterm_hands_the_running_build_back_and_it_finishes_after_the_restart()
     {
         await using var server = await ForgelineServer.StartAsync(embeddedWorker: true);

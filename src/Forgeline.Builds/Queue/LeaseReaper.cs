@@ -18,17 +18,22 @@ public sealed partial class LeaseReaper(
     TimeProvider time,
     ILogger<LeaseReaper> logger) : BackgroundService
 {
+    // When this process started reaping: before it, nobody heard the workers' heartbeats.
+    private DateTime? listeningSince;
+
     /// <summary>Handles every lease that has lapsed by now; returns how many builds it moved.</summary>
     public async Task<int> ReapAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var recovery = scope.ServiceProvider.GetRequiredService<LeaseRecovery>();
         var now = time.GetUtcNow().UtcDateTime;
-        if (storage.LastFaultAt is { } fault && now < fault.AddSeconds(options.Value.LeaseSeconds))
+        // Workers could not renew while this server was down (it just started) or while its writes failed for want of
+        // space: a lease that lapsed then says nothing about the worker. Leases are left to their workers for one lease
+        // after the start and after the last such failure, so a living worker renews and reports, and only a dead one
+        // loses its build.
+        var deaf = new[] { listeningSince, storage.LastFaultAt }.Max();
+        if (deaf is { } since && now < since.AddSeconds(options.Value.LeaseSeconds))
         {
-            // A write on this server ran out of space a moment ago: workers may have failed to renew or report because of
-            // it. Their leases are left to them for one lease after the last such failure, so that results built
-            // meanwhile are still accepted once space is back.
             return 0;
         }
 
@@ -50,6 +55,7 @@ public sealed partial class LeaseReaper(
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        listeningSince = time.GetUtcNow().UtcDateTime;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.ReapIntervalSeconds), time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
