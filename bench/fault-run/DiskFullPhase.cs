@@ -20,30 +20,11 @@ internal sealed class DiskFullPhase(IReadOnlyDictionary<string, string?> setting
     /// <summary>Runs the phase on <paramref name="srpms"/>.</summary>
     public async Task<Outcome> RunAsync(IReadOnlyList<string> srpms)
     {
-        using var home = new TempDirectory("forgeline-fault-disk");
-        var data = home["data"];
-        Directory.CreateDirectory(data);
-        await ProcessRunner.RunCheckedAsync("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", data);
-        try
-        {
-            return await RunOnMountAsync(home, data, srpms);
-        }
-        finally
-        {
-            var (code, _, stderr) = await ProcessRunner.RunAsync("umount", [data]);
-            if (code != 0)
-            {
-                Console.WriteLine($"[disk-full] umount {data} failed ({stderr.Trim()}); detaching it lazily");
-                await ProcessRunner.RunAsync("umount", ["-l", data]);
-            }
-        }
-    }
-
-    private async Task<Outcome> RunOnMountAsync(TempDirectory home, string data, IReadOnlyList<string> srpms)
-    {
         var observations = new List<string>();
         var findings = new List<string>();
-        await using var farm = new Farm(home.Path, data, new Dictionary<string, string?>(settings));
+        await using var disk = await SmallDisk.MountAsync(64);
+        var data = disk.Path;
+        await using var farm = new Farm(new Dictionary<string, string?>(settings) { ["FORGELINE_DATA"] = data });
         await farm.StartServerAsync();
         await farm.AddWorkerAsync("w1", 1);
         await farm.AddWorkerAsync("w2", 2);
@@ -52,8 +33,7 @@ internal sealed class DiskFullPhase(IReadOnlyDictionary<string, string?> setting
         Console.WriteLine($"[disk-full] {ids.Count} builds submitted; data directory {data} is a 64 MiB tmpfs");
         await WaitUntilRunningAsync(farm, ids);
 
-        var filler = Path.Combine(data, "filler");
-        var bytes = Fill(filler);
+        var bytes = await disk.FillAsync();
         var fullAt = DateTimeOffset.UtcNow;
         Console.WriteLine($"[disk-full] {clock.Elapsed.TotalSeconds,6:0.0} s: filler took {bytes / 1048576.0:0.0} MiB, the disk is full for {FullFor.TotalSeconds:0} s");
         var apiErrors = 0;
@@ -77,7 +57,7 @@ internal sealed class DiskFullPhase(IReadOnlyDictionary<string, string?> setting
         }
 
         observations.Add($"while full: {apiErrors} of ~{FullFor.TotalSeconds:0} list requests failed");
-        File.Delete(filler);
+        disk.Free();
         var freedAt = DateTimeOffset.UtcNow;
         Console.WriteLine($"[disk-full] {clock.Elapsed.TotalSeconds,6:0.0} s: filler deleted");
         var restarts = new List<Kill>();
@@ -153,40 +133,6 @@ internal sealed class DiskFullPhase(IReadOnlyDictionary<string, string?> setting
 
             await Task.Delay(100);
         }
-    }
-
-    /// <summary>Writes zeros until the file system refuses; returns how many bytes it took.</summary>
-    private static long Fill(string path)
-    {
-        var chunk = new byte[1 << 20];
-        long written = 0;
-        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.ReadWrite, 1, FileOptions.None);
-        try
-        {
-            while (true)
-            {
-                file.Write(chunk);
-                written += chunk.Length;
-            }
-        }
-        catch (IOException)
-        {
-        }
-
-        // The last partial megabyte too, so not even a small write fits.
-        try
-        {
-            for (var b = 0; b < 1024; b++)
-            {
-                file.Write(chunk.AsSpan(0, 1024));
-                written += 1024;
-            }
-        }
-        catch (IOException)
-        {
-        }
-
-        return written;
     }
 
     /// <summary>The distinct warnings and errors a process logged (JSON lines: category, message, first line of the exception), with counts.</summary>

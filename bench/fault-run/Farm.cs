@@ -6,47 +6,24 @@ using Forgeline.Testing;
 namespace Forgeline.FaultRun;
 
 /// <summary>
-/// A server (without its embedded worker) and named workers as real processes, each of which can be killed with
+/// A <see cref="ForgelineServer"/> (without its embedded worker) and named workers, each of which can be killed with
 /// SIGKILL and started again: the server on the same data directory and port, a worker with the same name, token file
-/// and work directory. Unlike <see cref="ForgelineServer"/> the data directory can be a mount point made beforehand.
+/// and work directory. Keeps every process it started, the killed ones too, for the run's logs.
 /// </summary>
-internal sealed class Farm : IAsyncDisposable
+internal sealed class Farm(IDictionary<string, string?> settings) : IAsyncDisposable
 {
-    private readonly Dictionary<string, string?> environment;
     private readonly Dictionary<string, int> slots = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ForgelineProcess> workers = new(StringComparer.Ordinal);
     private readonly List<(string Target, ForgelineProcess Process)> started = [];
+    private ForgelineServer? farm;
 
-    /// <summary>A farm whose server keeps its state in <paramref name="dataDirectory"/>; <paramref name="home"/> holds tokens and work directories.</summary>
-    public Farm(string home, string dataDirectory, IDictionary<string, string?> settings)
-    {
-        Home = home;
-        DataDirectory = dataDirectory;
-        Port = ForgelineServer.FreePort();
-        environment = new Dictionary<string, string?>(settings)
-        {
-            ["FORGELINE_DATA"] = dataDirectory,
-            ["XDG_CONFIG_HOME"] = Path.Combine(home, "config"),
-            ["DOTNET_NOLOGO"] = "1",
-            ["FORGELINE_URL"] = null,
-            ["FORGELINE_TOKEN"] = null,
-        };
-    }
-
-    /// <summary>Tokens, configuration and the workers' work directories.</summary>
-    public string Home { get; }
-
-    /// <summary>The server's data directory.</summary>
-    public string DataDirectory { get; }
+    private ForgelineServer Running => farm ?? throw new InvalidOperationException("the server has not been started");
 
     /// <summary>The listen port, the same across restarts.</summary>
-    public int Port { get; }
+    public int Port => Running.Port;
 
     /// <summary>The running (or last) server process.</summary>
-    public ForgelineProcess? Server { get; private set; }
-
-    /// <summary>The admin token made at the first start.</summary>
-    public string AdminToken { get; private set; } = "";
+    public ForgelineProcess? Server => farm?.Process;
 
     /// <summary>The names of the workers.</summary>
     public IReadOnlyCollection<string> WorkerNames => slots.Keys;
@@ -55,26 +32,29 @@ internal sealed class Farm : IAsyncDisposable
     public ForgelineProcess Worker(string name) => workers[name];
 
     /// <summary>A worker's work directory.</summary>
-    public string WorkDirectory(string name) => Path.Combine(Home, $"work-{name}");
+    public string WorkDirectory(string name) => Running.WorkDirectory(name);
 
     /// <summary>A client with the admin token.</summary>
-    public ForgelineClient Client() => new(new Uri($"http://127.0.0.1:{Port}/"), AdminToken);
+    public ForgelineClient Client() => Running.Client();
 
     /// <summary>Starts the server (again) and waits until it listens.</summary>
     public async Task StartServerAsync()
     {
-        Server = ForgelineProcess.Start(["server", "--urls", $"http://127.0.0.1:{Port}", "--no-worker"], environment, Home);
-        started.Add(("server", Server));
-        await Server.WaitForOutputAsync("Forgeline is listening on", TimeSpan.FromSeconds(90));
-        AdminToken = (await File.ReadAllTextAsync(Path.Combine(DataDirectory, "admin-token"))).Trim();
+        if (farm is null)
+        {
+            farm = await ForgelineServer.StartAsync(embeddedWorker: false, settings);
+        }
+        else
+        {
+            await farm.StartProcessAsync();
+        }
+
+        started.Add(("server", farm.Process));
     }
 
-    /// <summary>Adds a worker with its own token (made through the running server) and starts it.</summary>
+    /// <summary>Adds a worker with <paramref name="workerSlots"/> slots and starts it.</summary>
     public async Task AddWorkerAsync(string name, int workerSlots)
     {
-        using var client = Client();
-        var token = await client.CreateTokenAsync(new Core.Tokens.CreateTokenRequest($"worker-{name}-{Guid.NewGuid():N}"[..30], ["worker"]));
-        PrivateFile.WriteAllText(TokenFile(name), token.Token);
         slots[name] = workerSlots;
         await StartWorkerAsync(name);
     }
@@ -82,13 +62,9 @@ internal sealed class Farm : IAsyncDisposable
     /// <summary>Starts a worker (again) with the same name, token file and work directory; waits until it asks for work.</summary>
     public async Task StartWorkerAsync(string name)
     {
-        var worker = ForgelineProcess.Start(
-            ["worker", "--server", $"http://127.0.0.1:{Port}/", "--token-file", TokenFile(name), "--name", name,
-                "--slots", slots[name].ToString(CultureInfo.InvariantCulture), "--work-dir", WorkDirectory(name)],
-            environment, Home);
+        var worker = await Running.StartWorkerAsync(name, slots[name]);
         workers[name] = worker;
         started.Add((name, worker));
-        await worker.WaitForOutputAsync("asking", TimeSpan.FromSeconds(90));
     }
 
     /// <summary>SIGKILL of the server or of a worker ("server" or a worker's name).</summary>
@@ -141,7 +117,10 @@ internal sealed class Farm : IAsyncDisposable
         {
             await process.DisposeAsync();
         }
-    }
 
-    private string TokenFile(string name) => Path.Combine(Home, $"worker-{name}.token");
+        if (farm is not null)
+        {
+            await farm.DisposeAsync();
+        }
+    }
 }

@@ -28,8 +28,7 @@ internal sealed class KillRound(IReadOnlyDictionary<string, string?> settings, R
     /// <summary>Runs the round on <paramref name="srpms"/>; <paramref name="name"/> labels it in the table.</summary>
     public async Task<ScenarioFigures> RunAsync(string name, IReadOnlyList<string> srpms)
     {
-        using var home = new TempDirectory("forgeline-fault-run");
-        await using var farm = new Farm(home.Path, home["data"], new Dictionary<string, string?>(settings));
+        await using var farm = new Farm(new Dictionary<string, string?>(settings));
         await farm.StartServerAsync();
         var slots = new[] { random.Next(1, 3), random.Next(1, 3) };
         await farm.AddWorkerAsync("w1", slots[0]);

@@ -95,15 +95,24 @@ public sealed class ForgelineServer : IAsyncDisposable
         return (await admin.CreateTokenAsync(new Core.Tokens.CreateTokenRequest($"worker-{name}-{Guid.NewGuid():N}"[..30], ["worker"]))).Token;
     }
 
-    /// <summary>Starts <c>forgeline worker</c> as its own process with a worker token.</summary>
+    /// <summary>The work directory of the worker <paramref name="name"/> started by <see cref="StartWorkerAsync"/>.</summary>
+    public string WorkDirectory(string name) => Home[$"work-{name}"];
+
+    /// <summary>
+    /// Starts <c>forgeline worker</c> as its own process with a worker token; a worker of a name started before (then
+    /// killed, say) comes back with the same token file and work directory, as on a restarted host.
+    /// </summary>
     public async Task<ForgelineProcess> StartWorkerAsync(string name, int slots = 1)
     {
-        var token = await CreateWorkerTokenAsync(name);
         // From a file, as docs/operations.md advises: a --token would show in ps.
         var tokenFile = Home[$"worker-{name}.token"];
-        PrivateFile.WriteAllText(tokenFile, token);
+        if (!File.Exists(tokenFile))
+        {
+            PrivateFile.WriteAllText(tokenFile, await CreateWorkerTokenAsync(name));
+        }
+
         var worker = ForgelineProcess.Start(
-            ["worker", "--server", Url.ToString(), "--token-file", tokenFile, "--name", name, "--slots", slots.ToString(System.Globalization.CultureInfo.InvariantCulture), "--work-dir", Home[$"work-{name}"]],
+            ["worker", "--server", Url.ToString(), "--token-file", tokenFile, "--name", name, "--slots", slots.ToString(System.Globalization.CultureInfo.InvariantCulture), "--work-dir", WorkDirectory(name)],
             environment);
         workers.Add(worker);
         await worker.WaitForOutputAsync("asking", TimeSpan.FromSeconds(60));

@@ -35,35 +35,29 @@ public sealed class SmallDisk : IAsyncDisposable
     /// <summary>Free bytes as the filesystem reports them.</summary>
     public long FreeBytes => new DriveInfo(Path).AvailableFreeSpace;
 
-    /// <summary>Writes a filler until the kernel says ENOSPC (the filesystem is then full to the last block).</summary>
-    public async Task FillAsync()
+    /// <summary>Writes a filler until the kernel says ENOSPC (the filesystem is then full to the last byte); returns its size.</summary>
+    public async Task<long> FillAsync()
     {
-        var block = new byte[64 * 1024];
         // Unbuffered: every write is a write(2), and nothing is left to flush (and fail) at dispose.
         await using var file = new FileStream(Filler, FileMode.Append, FileAccess.Write, FileShare.None, bufferSize: 0);
-        try
+        // Big blocks, then single bytes for what a block no longer fits in.
+        foreach (var size in new[] { 64 * 1024, 1 })
         {
-            while (true)
-            {
-                await file.WriteAsync(block);
-            }
-        }
-        catch (IOException e) when (e.HResult == 28)
-        {
-            // Full. Blocks smaller than the block are left: write them byte by byte too.
-            var one = new byte[1];
+            var block = new byte[size];
             try
             {
                 while (true)
                 {
-                    await file.WriteAsync(one);
+                    await file.WriteAsync(block);
                 }
             }
-            catch (IOException again) when (again.HResult == 28)
+            catch (IOException e) when (e.HResult == 28)
             {
-                // Full to the last byte.
+                // ENOSPC: on to the smaller blocks, or done.
             }
         }
+
+        return file.Length;
     }
 
     /// <summary>Gives the filler's space back.</summary>
