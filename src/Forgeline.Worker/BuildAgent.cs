@@ -389,6 +389,7 @@ public sealed partial class BuildAgent(
                 LogReportFailed(lease.BuildId, heartbeat.LeaseLost ? "the server took the lease back" : "the worker is stopping");
                 return null;
             }
+
             if (outcome.Reason is null)
             {
                 LogJobFinished(lease.BuildId, outcome.Outcome.ToString());
