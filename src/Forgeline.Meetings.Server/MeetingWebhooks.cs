@@ -173,54 +173,45 @@ public sealed partial class MeetingWebhooks(ForgelineDbContext db, IConfiguratio
         return new TencentWebhook(options.WebhookToken, time);
     }
 
-    private async Task TencentRecordingAsync(TencentRecording recording, CancellationToken cancellationToken)
+    // No address yet: Tencent's expires within minutes, so MeetingRecordings asks for one before each download.
+    private Task TencentRecordingAsync(TencentRecording recording, CancellationToken cancellationToken)
     {
-        var meeting = await db.Meetings.FirstOrDefaultAsync(m => m.Platform == "tencent" && m.PlatformId == recording.MeetingId, cancellationToken);
-        if (meeting is null)
-        {
-            LogTencentUnknownMeeting(logger, recording.MeetingId);
-            return;
-        }
-
         var now = time.GetUtcNow().UtcDateTime;
-        foreach (var fileId in recording.FileIds)
+        return QueueRecordingsAsync("tencent", "Tencent Meeting", recording.MeetingId, recording.FileIds.Select(fileId => new MeetingRecordingRecord
         {
-            if (await db.MeetingRecordings.AnyAsync(r => r.MeetingId == meeting.Id && r.FileId == fileId, cancellationToken))
-            {
-                continue;
-            }
-
-            // No address yet: Tencent's expires within minutes, so MeetingRecordings asks for one before each download.
-            db.MeetingRecordings.Add(new MeetingRecordingRecord
-            {
-                MeetingId = meeting.Id, FileId = fileId, DownloadUrl = "", ExpectedSize = -1, State = MeetingRecordings.Pending, NextAttemptAt = now, CreatedAt = now,
-            });
-        }
+            FileId = fileId, DownloadUrl = "", ExpectedSize = -1, State = MeetingRecordings.Pending, NextAttemptAt = now, CreatedAt = now,
+        }), cancellationToken);
     }
 
-    private async Task RecordingAsync(ZoomRecording recording, CancellationToken cancellationToken)
+    private Task RecordingAsync(ZoomRecording recording, CancellationToken cancellationToken)
     {
-        var meeting = await db.Meetings.FirstOrDefaultAsync(m => m.Platform == "zoom" && m.PlatformId == recording.MeetingId, cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        var files = recording.Files.Where(f => string.Equals(f.FileType, "MP4", StringComparison.OrdinalIgnoreCase) && f.DownloadUrl.Length > 0).Select(file => new MeetingRecordingRecord
+        {
+            FileId = file.Id ?? $"{recording.MeetingUuid}:{file.RecordingStart?.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)}",
+            DownloadUrl = file.DownloadUrl, DownloadToken = recording.DownloadToken,
+            ExpectedSize = file.FileSize ?? -1, RecordedAt = file.RecordingStart?.UtcDateTime, State = MeetingRecordings.Pending, NextAttemptAt = now, CreatedAt = now,
+        });
+        return QueueRecordingsAsync("zoom", "Zoom", recording.MeetingId, files, cancellationToken);
+    }
+
+    /// <summary>Queues each reported file of a meeting booked here for download, once; a meeting not booked here is logged and ignored.</summary>
+    private async Task QueueRecordingsAsync(string platform, string platformName, string platformMeetingId, IEnumerable<MeetingRecordingRecord> files, CancellationToken cancellationToken)
+    {
+        var meeting = await db.Meetings.FirstOrDefaultAsync(m => m.Platform == platform && m.PlatformId == platformMeetingId, cancellationToken);
         if (meeting is null)
         {
-            LogUnknownMeeting(logger, recording.MeetingId);
+            LogUnknownMeeting(logger, platformName, platformMeetingId);
             return;
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
-        foreach (var file in recording.Files.Where(f => string.Equals(f.FileType, "MP4", StringComparison.OrdinalIgnoreCase) && f.DownloadUrl.Length > 0))
+        foreach (var file in files)
         {
-            var fileId = file.Id ?? $"{recording.MeetingUuid}:{file.RecordingStart?.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)}";
-            if (await db.MeetingRecordings.AnyAsync(r => r.MeetingId == meeting.Id && r.FileId == fileId, cancellationToken))
+            if (!await db.MeetingRecordings.AnyAsync(r => r.MeetingId == meeting.Id && r.FileId == file.FileId, cancellationToken))
             {
-                continue;
+                file.MeetingId = meeting.Id;
+                db.MeetingRecordings.Add(file);
             }
-
-            db.MeetingRecordings.Add(new MeetingRecordingRecord
-            {
-                MeetingId = meeting.Id, FileId = fileId, DownloadUrl = file.DownloadUrl, DownloadToken = recording.DownloadToken,
-                ExpectedSize = file.FileSize ?? -1, RecordedAt = file.RecordingStart?.UtcDateTime, State = MeetingRecordings.Pending, NextAttemptAt = now, CreatedAt = now,
-            });
         }
     }
 
@@ -254,9 +245,6 @@ public sealed partial class MeetingWebhooks(ForgelineDbContext db, IConfiguratio
     [LoggerMessage(Level = LogLevel.Warning, Message = "Meetings: a Tencent Meeting delivery was refused: {Problem}")]
     private static partial void LogTencentRefused(ILogger logger, string problem);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Meetings: Tencent Meeting reported a recording of meeting {MeetingId}, which was not booked here; ignored")]
-    private static partial void LogTencentUnknownMeeting(ILogger logger, string meetingId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Meetings: Zoom reported a recording of meeting {MeetingId}, which was not booked here; ignored")]
-    private static partial void LogUnknownMeeting(ILogger logger, string meetingId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Meetings: {Platform} reported a recording of meeting {MeetingId}, which was not booked here; ignored")]
+    private static partial void LogUnknownMeeting(ILogger logger, string platform, string meetingId);
 }

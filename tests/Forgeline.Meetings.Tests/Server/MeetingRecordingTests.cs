@@ -14,8 +14,6 @@ namespace Forgeline.Meetings.Tests.Server;
 /// <summary>A reported recording downloaded (resumed after a cut), checked, stored and published to the fake YouTube and Bilibili.</summary>
 public sealed class MeetingRecordingTests
 {
-    private static readonly MeetingCaller Alice = new("alice", ["sig-release"], false);
-
     private static async Task<(MeetingsHost Host, MeetingDto Meeting, FakeYouTube YouTube, FakeBilibili Bilibili)> StartAsync(int maxAttempts = 8)
     {
         var youtube = await FakeYouTube.StartAsync();
@@ -23,12 +21,7 @@ public sealed class MeetingRecordingTests
         var settings = youtube.Settings().Concat(bilibili.Settings()).ToDictionary();
         settings["Forgeline:Meetings:MaxAttempts"] = maxAttempts.ToString(CultureInfo.InvariantCulture);
         var host = await MeetingsHost.StartAsync(mail: false, settings: settings);
-        await host.SigAsync("sig-release");
-        var start = DateTime.UtcNow.Date.AddDays(2).AddHours(9).ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture);
-        var booked = await host.WithAsync<MeetingBooking, ServiceResult<MeetingDto>>(b =>
-            b.BookAsync(Alice, new MeetingBookingRequest("sig-release", "Release sync", start, "UTC", 60, "zoom"), CancellationToken.None));
-        booked.IsSuccess.ShouldBeTrue(booked.Message);
-        return (host, booked.Value!, youtube, bilibili);
+        return (host, await host.BookSigReleaseAsync("Release sync", "zoom"), youtube, bilibili);
     }
 
     private static async Task ReportAsync(MeetingsHost host, FakeRecordingServer files, long size)

@@ -12,17 +12,10 @@ namespace Forgeline.Meetings.Tests.Server;
 /// <summary>Zoom's notifications as the server takes them: checked, de-duplicated, turned into recordings and participants.</summary>
 public sealed class MeetingWebhookTests
 {
-    private static readonly MeetingCaller Alice = new("alice", ["sig-release"], false);
-
     private static async Task<(MeetingsHost Host, MeetingDto Meeting)> BookedAsync()
     {
         var host = await MeetingsHost.StartAsync(mail: false);
-        await host.SigAsync("sig-release");
-        var start = DateTime.UtcNow.Date.AddDays(3).AddHours(9).ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture);
-        var booked = await host.WithAsync<MeetingBooking, ServiceResult<MeetingDto>>(b =>
-            b.BookAsync(Alice, new MeetingBookingRequest("sig-release", "Sync", start, "UTC", 60, "zoom"), CancellationToken.None));
-        booked.IsSuccess.ShouldBeTrue(booked.Message);
-        return (host, booked.Value!);
+        return (host, await host.BookSigReleaseAsync("Sync", "zoom", daysAhead: 3));
     }
 
     private static Task<ServiceResult<WebhookAnswer>> Deliver(MeetingsHost host, FakeZoomDelivery delivery, string? signature = null) =>

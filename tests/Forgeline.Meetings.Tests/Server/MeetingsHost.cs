@@ -2,6 +2,7 @@ using Forgeline.Accounts;
 using Forgeline.Builds.Artifacts;
 using Forgeline.Core;
 using Forgeline.Core.Accounts;
+using Forgeline.Core.Meetings;
 using Forgeline.Data;
 using Forgeline.Data.Outbox;
 using Forgeline.Meetings.Server;
@@ -130,6 +131,21 @@ internal sealed class MeetingsHost : IAsyncDisposable
         await using var scope = provider.CreateAsyncScope();
         var result = await scope.ServiceProvider.GetRequiredService<GroupService>().CreateGroupAsync(new CreateGroupRequest(sig), "admin", CancellationToken.None);
         result.IsSuccess.ShouldBeTrue(result.Message);
+    }
+
+    /// <summary>
+    /// Makes the group sig-release and books, as its member alice, one hour titled <paramref name="title"/> on
+    /// <paramref name="platform"/> at 09:00 UTC <paramref name="daysAhead"/> days from today.
+    /// </summary>
+    public async Task<MeetingDto> BookSigReleaseAsync(string title, string platform, int daysAhead = 2)
+    {
+        await SigAsync("sig-release");
+        var start = DateTime.UtcNow.Date.AddDays(daysAhead).AddHours(9).ToString("yyyy-MM-dd'T'HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        var alice = new MeetingCaller("alice", ["sig-release"], false);
+        var booked = await WithAsync<MeetingBooking, ServiceResult<MeetingDto>>(b =>
+            b.BookAsync(alice, new MeetingBookingRequest("sig-release", title, start, "UTC", 60, platform), CancellationToken.None));
+        booked.IsSuccess.ShouldBeTrue(booked.Message);
+        return booked.Value!;
     }
 
     /// <summary>Runs <paramref name="work"/> with a service of a new scope.</summary>

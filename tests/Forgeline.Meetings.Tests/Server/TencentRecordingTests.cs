@@ -18,8 +18,6 @@ namespace Forgeline.Meetings.Tests.Server;
 /// </summary>
 public sealed class TencentRecordingTests
 {
-    private static readonly MeetingCaller Alice = new("alice", ["sig-release"], false);
-
     private static async Task<(MeetingsHost Host, MeetingDto Meeting, FakeTencentMeeting Tencent, FakeYouTube YouTube)> StartAsync(bool webhookToken = true)
     {
         var tencent = await FakeTencentMeeting.StartAsync();
@@ -31,12 +29,7 @@ public sealed class TencentRecordingTests
         }
 
         var host = await MeetingsHost.StartAsync(mail: false, settings: settings, tencent: tencent);
-        await host.SigAsync("sig-release");
-        var start = DateTime.UtcNow.Date.AddDays(2).AddHours(9).ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture);
-        var booked = await host.WithAsync<MeetingBooking, ServiceResult<MeetingDto>>(b =>
-            b.BookAsync(Alice, new MeetingBookingRequest("sig-release", "Release sync", start, "UTC", 60, "tencent"), CancellationToken.None));
-        booked.IsSuccess.ShouldBeTrue(booked.Message);
-        return (host, booked.Value!, tencent, youtube);
+        return (host, await host.BookSigReleaseAsync("Release sync", "tencent"), tencent, youtube);
     }
 
     private static Task<ServiceResult<WebhookAnswer>> Deliver(MeetingsHost host, FakeTencentDelivery delivery, string? signature = null) =>
