@@ -23,6 +23,7 @@ public sealed partial class ServerStartupTests
         { "Forgeline__Targets__oe__Arch", "amd64", "Forgeline:Targets:oe: 'amd64' is not an architecture a target can build for" },
         // A single field out of range (data annotations) names the member.
         { "Forgeline__Builds__LeaseSeconds", "1", "LeaseSeconds" },
+        { "Forgeline__Storage__MinFreeMegabytes", "-1", "MinFreeMegabytes" },
     };
 
     [Theory]

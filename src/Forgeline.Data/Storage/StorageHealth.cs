@@ -56,8 +56,7 @@ public sealed class StorageHealth(ForgelinePaths paths, IOptions<StorageOptions>
             string volume;
             try
             {
-                var drive = new DriveInfo(store.Directory);
-                (free, volume) = (drive.AvailableFreeSpace, drive.Name);
+                (free, volume) = (new DriveInfo(store.Directory).AvailableFreeSpace, MountOf(store.Directory));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
             {
@@ -71,6 +70,20 @@ public sealed class StorageHealth(ForgelinePaths paths, IOptions<StorageOptions>
         }
 
         return shortages;
+    }
+
+    /// <summary>
+    /// The mount point <paramref name="directory"/> lies on (the longest one above it, after following a link the
+    /// directory itself is, as an artifact store on another volume may be); DriveInfo of a path names the path, not its
+    /// filesystem.
+    /// </summary>
+    private static string MountOf(string directory)
+    {
+        var path = Path.TrimEndingDirectorySeparator(Directory.ResolveLinkTarget(directory, returnFinalTarget: true)?.FullName ?? Path.GetFullPath(directory));
+        return DriveInfo.GetDrives()
+            .Select(d => Path.TrimEndingDirectorySeparator(d.Name))
+            .Where(mount => mount == "/" || path == mount || path.StartsWith(mount + "/", StringComparison.Ordinal))
+            .MaxBy(mount => mount.Length) ?? path;
     }
 
     /// <summary>The store a full-disk error names (its message holds the file's path), else the fullest store, else "disk".</summary>
