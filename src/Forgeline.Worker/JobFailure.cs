@@ -5,9 +5,6 @@ namespace Forgeline.Worker;
 /// <summary>How a job that threw ends: <see cref="JobOutcome.Failed"/> when it is the package's fault, <see cref="JobOutcome.Error"/> when not.</summary>
 public static class JobFailure
 {
-    private const int NoSpaceLeft = 28; // ENOSPC
-    private const int QuotaExceeded = 122; // EDQUOT
-
     /// <summary>The outcome and reason for <paramref name="exception"/>; <c>Unexpected</c> marks a bug or surprise worth an error log.</summary>
     public static (JobOutcome Outcome, string Reason, bool Unexpected) Classify(Exception exception) => exception switch
     {
@@ -18,17 +15,5 @@ public static class JobFailure
     };
 
     /// <summary>Whether <paramref name="exception"/> (or one it wraps) is a write that found the disk full or the quota used up.</summary>
-    public static bool IsOutOfSpace(Exception exception)
-    {
-        for (Exception? e = exception; e is not null; e = e.InnerException)
-        {
-            // On Linux, .NET puts the errno of an I/O failure it has no own exception type for into HResult.
-            if (e is IOException { HResult: NoSpaceLeft or QuotaExceeded })
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public static bool IsOutOfSpace(Exception exception) => Core.OutOfSpace.Find(exception) is not null;
 }

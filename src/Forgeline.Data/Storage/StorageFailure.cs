@@ -6,9 +6,6 @@ namespace Forgeline.Data.Storage;
 /// <summary>Recognises the failures that mean "out of space", whichever layer threw them.</summary>
 public static class StorageFailure
 {
-    // errno on Linux (ENOSPC, EDQUOT) and the Windows codes .NET uses (ERROR_HANDLE_DISK_FULL, ERROR_DISK_FULL).
-    private static readonly int[] DiskFullCodes = [28, 122, 0x27, 0x70];
-
     /// <summary>What ran out of space.</summary>
     public enum Kind
     {
@@ -25,18 +22,12 @@ public static class StorageFailure
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            switch (e)
+            if (e is SqliteException { SqliteErrorCode: 13 } or PostgresException { SqlState: PostgresErrorCodes.DiskFull })
             {
-                case SqliteException { SqliteErrorCode: 13 }:
-                case PostgresException { SqlState: PostgresErrorCodes.DiskFull }:
-                    return (Kind.Database, e.Message);
-                case IOException io when DiskFullCodes.Contains(io.HResult & 0xFFFF):
-                    return (Kind.Disk, io.Message);
-                default:
-                    break;
+                return (Kind.Database, e.Message);
             }
         }
 
-        return null;
+        return Core.OutOfSpace.Find(exception) is { } io ? (Kind.Disk, io.Message) : null;
     }
 }
