@@ -17,7 +17,8 @@ public static class ServerRetry
     public static bool IsTransient(Exception exception) => exception switch
     {
         ForgelineApiException api => (int)api.Status >= 500 || api.Status == HttpStatusCode.TooManyRequests,
-        HttpRequestException or IOException => true,
+        // No answer, or an answer cut short; not any IOException: a local file that cannot be read is not the server's.
+        HttpRequestException or HttpIOException => true,
         TaskCanceledException canceled => canceled.InnerException is TimeoutException,
         _ => false,
     };
